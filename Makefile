@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# kbpf top-level build. `make` builds kbpf.ko against the running (or newest
+# installed Debian) kernel headers plus the userspace tools; `make check` runs
+# every test tier; `make demo` shows kbpf working in a QEMU guest.
+
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
+	if [ -d $$d ]; then echo $$d; \
+	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1; fi)
+
+CC ?= gcc
+HOST_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude/uapi -Itools/lib
+
+TOOLS_LIB := build/tools/libkbpf.a
+
+.PHONY: all module tools check demo test-host test-guest test-debug kunit clean help
+
+all: module tools
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/install-deps.sh"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools: $(TOOLS_LIB)
+
+build/tools/%.o: tools/lib/%.c tools/lib/kbpf.h include/uapi/linux/kbpf.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(TOOLS_LIB): build/tools/kbpf.o
+	ar rcs $@ $^
+
+check:
+	bash scripts/check.sh
+
+demo:
+	bash scripts/demo.sh
+
+test-host:
+	bash scripts/check.sh host
+
+test-guest:
+	bash scripts/check.sh guest
+
+test-debug:
+	bash scripts/check.sh debug
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+
+help:
+	@echo "make            build kbpf.ko and the tools (KDIR=$(KDIR))"
+	@echo "make check      run every test tier (host, stock guest, debug guest + KUnit)"
+	@echo "make demo       boot the stock Debian kernel in QEMU and show kbpf working"
+	@echo "make test-host | test-guest | test-debug   one tier alone"

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel APIs kbpf's shared core (maps/, verifier/, jit/, helpers/) may
+ * use. In the kernel this header is just the list of includes; the host
+ * build puts include/shim/ first on the include path, whose kbpf/kapi.h maps
+ * the same names onto libc, pthreads and liburcu. Core code includes only
+ * this header for kernel services, so it builds unchanged in both places.
+ */
+#ifndef KBPF_KAPI_H
+#define KBPF_KAPI_H
+
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/log2.h>
+#include <linux/math.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/types.h>
+#include <linux/vmalloc.h>
+#include <uapi/linux/bpf.h>
+
+#endif /* KBPF_KAPI_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What kmod/ offers the rest of the module: object lifetime (ids, fds,
+ * references) for maps and programs, and the module-wide policy knobs.
+ */
+#ifndef KBPF_KMOD_H
+#define KBPF_KMOD_H
+
+#include <linux/fs.h>
+#include <linux/types.h>
+
+#include <kbpf/map.h>
+#include <kbpf/prog.h>
+
+#include "id.h"
+
+/*
+ * Exported for the KUnit module only, in a namespace of its own, the way
+ * later kernels' EXPORT_SYMBOL_IF_KUNIT does; a normal build exports nothing.
+ */
+#ifdef KBPF_KUNIT
+#define KBPF_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, KBPF_KUNIT)
+#else
+#define KBPF_EXPORT_FOR_KUNIT(sym)
+#endif
+
+extern struct kbpf_ids kbpf_map_ids;
+extern struct kbpf_ids kbpf_prog_ids;
+
+/* Mirrors sysctl kernel.unprivileged_bpf_disabled == 0 when true. */
+extern bool kbpf_unprivileged_bpf_enabled;
+
+/* True when the caller may run privileged bpf commands (CAP_BPF or CAP_SYS_ADMIN). */
+bool kbpf_capable(void);
+
+/* Objects are freed from here, after an RCU grace period. */
+extern struct workqueue_struct *kbpf_free_wq;
+
+/* Maps (kmod/map_obj.c). */
+struct kbpf_map *kbpf_map_create(union bpf_attr *attr);
+int kbpf_map_new_fd(struct kbpf_map *map, int flags);
+void kbpf_map_inc(struct kbpf_map *map);
+void kbpf_map_put(struct kbpf_map *map);
+/* A reference to the map behind ufd, and the fd's access mode (frozen maps drop write). */
+struct kbpf_map *kbpf_map_get_from_fd(int ufd, fmode_t *mode);
+struct kbpf_map *kbpf_map_get_by_id(u32 id);
+/* O_RDONLY/O_WRONLY/O_RDWR for BPF_F_RDONLY/BPF_F_WRONLY, -EINVAL for both. */
+int kbpf_file_flags(u32 flags);
+
+/* Programs (kmod/prog_obj.c). */
+struct kbpf_prog *kbpf_prog_alloc(u32 insn_cnt);
+/* Give a fully built program its id; after this it is visible to GET_FD_BY_ID. */
+int kbpf_prog_publish(struct kbpf_prog *prog);
+int kbpf_prog_new_fd(struct kbpf_prog *prog);
+void kbpf_prog_inc(struct kbpf_prog *prog);
+void kbpf_prog_put(struct kbpf_prog *prog);
+struct kbpf_prog *kbpf_prog_get_from_fd(int ufd);
+struct kbpf_prog *kbpf_prog_get_by_id(u32 id);
+
+/* The bpf(2) entry point (syscall/dispatch.c). */
+long kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size);
+
+#endif /* KBPF_KMOD_H */

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What every map type shares: the type table, attr-derived fields and the
+ * allocation of large map areas.
+ */
+#include <kbpf/kapi.h>
+#include <kbpf/map.h>
+
+/* Indexed by enum bpf_map_type; NULL for types kbpf does not implement. */
+static const struct kbpf_map_ops *const kbpf_map_types[] = {
+	[BPF_MAP_TYPE_ARRAY] = &kbpf_array_map_ops,
+};
+
+const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type)
+{
+	if (map_type >= ARRAY_SIZE(kbpf_map_types))
+		return NULL;
+	return kbpf_map_types[map_type];
+}
+
+void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr)
+{
+	map->map_type = attr->map_type;
+	map->key_size = attr->key_size;
+	map->value_size = attr->value_size;
+	map->max_entries = attr->max_entries;
+	map->map_flags = attr->map_flags;
+	map->map_extra = attr->map_extra;
+	map->numa_node = kbpf_map_attr_numa_node(attr);
+}
+
+u32 kbpf_map_value_size(const struct kbpf_map *map)
+{
+	return map->value_size;
+}
+
+u64 kbpf_map_memory_footprint(const struct kbpf_map *map)
+{
+	u64 elem = round_up((u64)map->key_size + map->value_size, 8);
+
+	return round_up((u64)map->max_entries * elem, PAGE_SIZE);
+}
+
+void *kbpf_map_area_alloc(u64 size, int numa_node)
+{
+	/*
+	 * Like Linux, refuse sizes that cannot be represented for the
+	 * allocator rather than let kvmalloc warn about them.
+	 */
+	if (size >= U32_MAX - PAGE_SIZE || size > INT_MAX)
+		return NULL;
+	return kvzalloc_node(size, GFP_USER | __GFP_NOWARN | __GFP_ACCOUNT |
+			     __GFP_RETRY_MAYFAIL, numa_node);
+}
+
+void kbpf_map_area_free(void *area)
+{
+	kvfree(area);
+}
