@@ -7,6 +7,7 @@
 #include <linux/gfp.h>
 #include <linux/limits.h>
 
+#include "export.h"
 #include "id.h"
 
 int kbpf_id_alloc(struct kbpf_ids *ids, void *obj)
@@ -23,6 +24,7 @@ int kbpf_id_alloc(struct kbpf_ids *ids, void *obj)
 		return -ENOSPC;
 	return id;
 }
+KBPF_EXPORT_FOR_KUNIT(kbpf_id_alloc);
 
 void kbpf_id_remove(struct kbpf_ids *ids, u32 id)
 {
@@ -32,6 +34,7 @@ void kbpf_id_remove(struct kbpf_ids *ids, u32 id)
 	idr_remove(&ids->idr, id);
 	spin_unlock_irqrestore(&ids->lock, flags);
 }
+KBPF_EXPORT_FOR_KUNIT(kbpf_id_remove);
 
 void *kbpf_id_get(struct kbpf_ids *ids, u32 id, bool (*tryget)(void *obj))
 {
@@ -45,6 +48,7 @@ void *kbpf_id_get(struct kbpf_ids *ids, u32 id, bool (*tryget)(void *obj))
 	spin_unlock_irqrestore(&ids->lock, flags);
 	return obj;
 }
+KBPF_EXPORT_FOR_KUNIT(kbpf_id_get);
 
 int kbpf_id_next(struct kbpf_ids *ids, u32 start, u32 *next)
 {
@@ -62,9 +66,11 @@ int kbpf_id_next(struct kbpf_ids *ids, u32 start, u32 *next)
 		*next = id;
 	return err;
 }
+KBPF_EXPORT_FOR_KUNIT(kbpf_id_next);
 
 void kbpf_ids_destroy(struct kbpf_ids *ids)
 {
 	WARN_ON(!idr_is_empty(&ids->idr));
 	idr_destroy(&ids->idr);
 }
+KBPF_EXPORT_FOR_KUNIT(kbpf_ids_destroy);

@@ -6,23 +6,21 @@
 #ifndef KBPF_KMOD_H
 #define KBPF_KMOD_H
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/types.h>
 
 #include <kbpf/map.h>
 #include <kbpf/prog.h>
 
+#include "export.h"
 #include "id.h"
 
-/*
- * Exported for the KUnit module only, in a namespace of its own, the way
- * later kernels' EXPORT_SYMBOL_IF_KUNIT does; a normal build exports nothing.
- */
-#ifdef KBPF_KUNIT
-#define KBPF_EXPORT_FOR_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, KBPF_KUNIT)
-#else
-#define KBPF_EXPORT_FOR_KUNIT(sym)
-#endif
+/* Maps and programs alive (allocated, not yet freed): a leak shows here. */
+extern atomic_t kbpf_live_objects;
+
+/* Wait until every object whose last reference is gone has been freed. */
+void kbpf_wait_for_frees(void);
 
 extern struct kbpf_ids kbpf_map_ids;
 extern struct kbpf_ids kbpf_prog_ids;

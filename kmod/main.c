@@ -23,6 +23,16 @@ MODULE_PARM_DESC(unprivileged_bpf,
 		 "Allow map creation and program loads without CAP_BPF (default: no, like kernel.unprivileged_bpf_disabled)");
 
 struct workqueue_struct *kbpf_free_wq;
+atomic_t kbpf_live_objects = ATOMIC_INIT(0);
+KBPF_EXPORT_FOR_KUNIT(kbpf_live_objects);
+
+void kbpf_wait_for_frees(void)
+{
+	/* Frees go through call_rcu() and then the free workqueue. */
+	rcu_barrier();
+	flush_workqueue(kbpf_free_wq);
+}
+KBPF_EXPORT_FOR_KUNIT(kbpf_wait_for_frees);
 
 bool kbpf_capable(void)
 {
@@ -84,6 +94,7 @@ static void __exit kbpf_exit(void)
 	 */
 	rcu_barrier();
 	destroy_workqueue(kbpf_free_wq);
+	WARN_ON(atomic_read(&kbpf_live_objects));
 	kbpf_ids_destroy(&kbpf_map_ids);
 	kbpf_ids_destroy(&kbpf_prog_ids);
 }

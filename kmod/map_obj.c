@@ -78,6 +78,7 @@ struct kbpf_map *kbpf_map_create(union bpf_attr *attr)
 	map->id = err;
 	/* Every live object pins the module, not only open fds. */
 	__module_get(THIS_MODULE);
+	atomic_inc(&kbpf_live_objects);
 	return map;
 
 err_free:
@@ -93,6 +94,7 @@ static void map_free_work(struct work_struct *work)
 
 	mutex_destroy(&map->freeze_mutex);
 	map->ops->map_free(map);
+	atomic_dec(&kbpf_live_objects);
 	/* Last: module exit drains this workqueue before the text goes away. */
 	module_put(THIS_MODULE);
 }

@@ -36,6 +36,7 @@ struct kbpf_prog *kbpf_prog_alloc(u32 insn_cnt)
 	prog->load_time = ktime_get_boottime_ns();
 	prog->uid = from_kuid_munged(&init_user_ns, current_uid());
 	__module_get(THIS_MODULE);
+	atomic_inc(&kbpf_live_objects);
 	return prog;
 }
 KBPF_EXPORT_FOR_KUNIT(kbpf_prog_alloc);
@@ -61,6 +62,7 @@ static void prog_free_work(struct work_struct *work)
 	kfree(prog->used_maps);
 	kvfree(prog->insns);
 	kfree(prog);
+	atomic_dec(&kbpf_live_objects);
 	/* Last: module exit drains this workqueue before the text goes away. */
 	module_put(THIS_MODULE);
 }

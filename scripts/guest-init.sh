@@ -73,11 +73,13 @@ ln -sf /init /bin/kbpf-kmemleak-check
 # kbpf.tier has a dot, so the kernel treats it as a module parameter and
 # does not pass it to init's environment: read it from the command line.
 tier=
+set -f		# split the command line into words, but do not glob them
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	kbpf.tier=*) tier=${arg#kbpf.tier=} ;;
 	esac
 done
+set +f
 if [ -n "$tier" ]; then
 	KBPF_TIER=$tier
 	export KBPF_TIER

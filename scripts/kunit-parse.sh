@@ -29,12 +29,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 log=$1
 [ -r "$log" ] || kbpf_die "$log not readable"
 
-# kunit.py comes with the debug kernel's source (cached after its build).
-# KBPF_KUNIT_PY overrides, e.g. for a tree elsewhere.
+# kunit.py comes with the debug kernel's source.  Take it from a finished
+# debug kernel build (the newest), never by running build-debug-kernel.sh:
+# parsing must not start a 10-minute build, nor race one in progress.  A
+# KUnit log cannot exist without that build anyway.  KBPF_KUNIT_PY overrides.
 kunit_py=${KBPF_KUNIT_PY:-}
 if [ -z "$kunit_py" ]; then
-	kdir=$("$here/build-debug-kernel.sh")
-	kunit_py=$kdir/source-tree/tools/testing/kunit/kunit.py
+	done_mark=$(ls -t "$KBPF_CACHE"/debug-kernel-*/.kbpf-done 2>/dev/null | head -1 || true)
+	[ -n "$done_mark" ] ||
+		kbpf_die "no finished debug kernel in $KBPF_CACHE: run scripts/build-debug-kernel.sh"
+	kunit_py=$(dirname "$done_mark")/source-tree/tools/testing/kunit/kunit.py
 fi
 [ -r "$kunit_py" ] || kbpf_die "$kunit_py missing"
 

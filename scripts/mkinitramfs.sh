@@ -29,7 +29,9 @@ while [ $# -gt 0 ]; do
 	*)	[ -z "$out" ] || usage; out=$1; shift ;;
 	esac
 done
-[ -n "$out" ] && [ -n "$init" ] || usage
+if [ -z "$out" ] || [ -z "$init" ]; then
+	usage
+fi
 [ -r "$init" ] || kbpf_die "init script $init not readable"
 
 busybox=/bin/busybox

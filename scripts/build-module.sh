@@ -1,0 +1,34 @@
+#!/bin/bash
+# Build kbpf.ko (and kbpf_kunit.ko with --kunit) against KDIR in a private
+# copy of the module sources under OUTDIR, so builds for different kernels
+# never share objects. Fails on any compiler or modpost warning (W=1).
+# Usage: build-module.sh KDIR OUTDIR [--kunit]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+top=$(cd "$here/.." && pwd)
+
+kdir=${1:?KDIR}
+out=${2:?OUTDIR}
+kunit=n
+[ "${3:-}" = --kunit ] && kunit=y
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# Copy only what Kbuild reads; keep the objects of earlier builds for speed.
+for d in include kmod syscall maps verifier jit helpers kunit; do
+	[ -d "$top/$d" ] || continue
+	mkdir -p "$out/$d"
+	cp -a "$top/$d/." "$out/$d/"
+done
+cp "$top/Kbuild" "$out/Kbuild"
+
+log=$out/build.log
+if ! make -C "$kdir" M="$out" W=1 KBPF_KUNIT=$kunit modules >"$log" 2>&1; then
+	cat "$log" >&2
+	kbpf_die "module build failed against $kdir"
+fi
+if grep -E 'warning:|WARNING:' "$log" >&2; then
+	kbpf_die "module build has warnings against $kdir (W=1 must be clean)"
+fi
+echo "$out"
