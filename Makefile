@@ -11,6 +11,8 @@ CC ?= gcc
 HOST_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude/uapi -Itools/lib
 
 TOOLS_LIB := build/tools/libkbpf.a
+KBPFTOOL := build/tools/kbpftool
+KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 
 .PHONY: all module tools check demo test-host test-guest test-debug kunit clean help
 
@@ -20,7 +22,7 @@ module:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/install-deps.sh"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-tools: $(TOOLS_LIB)
+tools: $(TOOLS_LIB) $(KBPFTOOL)
 
 build/tools/%.o: tools/lib/%.c tools/lib/kbpf.h include/uapi/linux/kbpf.h
 	@mkdir -p $(dir $@)
@@ -28,6 +30,10 @@ build/tools/%.o: tools/lib/%.c tools/lib/kbpf.h include/uapi/linux/kbpf.h
 
 $(TOOLS_LIB): build/tools/kbpf.o
 	ar rcs $@ $^
+
+# Static: the test guests have no libc.
+$(KBPFTOOL): $(KBPFTOOL_SRCS) $(wildcard tools/cli/*.h) $(TOOLS_LIB)
+	$(CC) $(HOST_CFLAGS) -static -o $@ $(KBPFTOOL_SRCS) $(TOOLS_LIB)
 
 check:
 	bash scripts/check.sh

@@ -6,8 +6,10 @@
 #include <kbpf/kapi.h>
 #include <kbpf/map.h>
 
+/* BPF_F_MMAPABLE is refused until array maps can be mmap'ed. */
 #define ARRAY_CREATE_FLAG_MASK (BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY | \
-				BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)
+				BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG | \
+				BPF_F_INNER_MAP)
 
 struct kbpf_array {
 	struct kbpf_map map;

@@ -65,9 +65,10 @@ fi
 
 # panic=-1: a panic reboots at once, which -no-reboot turns into QEMU's exit.
 # No oops=panic: an oops should leave the rest of the log readable.
-# loglevel=4 keeps warnings and worse on the console; KUnit and test output
-# reach it through init's stdout.
-cmdline="console=ttyS0 panic=-1 loglevel=4${append:+ $append}"
+# loglevel=5 prints levels 0-4 on the console: WARN_ON splats and lockdep
+# reports are KERN_WARNING (4), which loglevel=4 would hide.  KUnit results
+# (KERN_INFO) reach the console through init's stdout (dmesg, debugfs).
+cmdline="console=ttyS0 panic=-1 loglevel=5${append:+ $append}"
 
 if [ -z "$log" ]; then
 	log=$(mktemp "${TMPDIR:-/tmp}/kbpf-guest.XXXXXX.log")

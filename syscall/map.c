@@ -20,12 +20,21 @@ int kbpf_cmd_map_create(union bpf_attr *attr, union bpf_attr __user *uattr)
 	int f_flags;
 	int fd;
 
-	/* BTF-described maps arrive with the BTF issue; none is accepted yet. */
-	if (attr->btf_vmlinux_value_type_id || attr->btf_fd ||
-	    attr->btf_key_type_id || attr->btf_value_type_id)
-		return -EOPNOTSUPP;
+	if (attr->btf_vmlinux_value_type_id) {
+		if (attr->map_type != BPF_MAP_TYPE_STRUCT_OPS ||
+		    attr->btf_key_type_id || attr->btf_value_type_id)
+			return -EINVAL;
+	} else if (attr->btf_key_type_id && !attr->btf_value_type_id) {
+		return -EINVAL;
+	}
 	if (attr->map_type != BPF_MAP_TYPE_BLOOM_FILTER && attr->map_extra)
 		return -EINVAL;
+	/*
+	 * kbpf has no BTF objects yet: a map described by BTF types cannot be
+	 * created. Like Linux, btf_fd alone (without type ids) is ignored.
+	 */
+	if (attr->btf_vmlinux_value_type_id || attr->btf_value_type_id)
+		return -EOPNOTSUPP;
 	f_flags = kbpf_file_flags(attr->map_flags);
 	if (f_flags < 0)
 		return f_flags;

@@ -1,0 +1,729 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host flavour of <kbpf/kapi.h>: the kernel APIs kbpf's shared core uses,
+ * mapped onto libc, pthreads and liburcu (urcu-memb flavour) so the core
+ * builds unchanged as a userspace library for ASan/UBSan tests and fuzzing.
+ * The host build puts include/shim/ before include/ on the include path.
+ *
+ * Guiding rule: where the kernel would WARN or BUG on a misuse (oversized
+ * allocation without __GFP_NOWARN, refcount from zero, double lock), the
+ * shim aborts with file:line, so a test or fuzzer turns it into a failure.
+ *
+ * Host-only hooks for tests are at the end, all prefixed kbpf_shim_.
+ */
+#ifndef KBPF_KAPI_H
+#define KBPF_KAPI_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP */
+#endif
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+#include <urcu/urcu-memb.h>
+
+/* ---- Compiler attributes and annotations -------------------------------- */
+
+#ifndef __always_inline
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
+#define __aligned(x)		__attribute__((__aligned__(x)))
+#define __packed		__attribute__((__packed__))
+#define __maybe_unused		__attribute__((__unused__))
+#define __must_check		__attribute__((__warn_unused_result__))
+#define fallthrough		__attribute__((__fallthrough__))
+/* Reaching it is undefined behaviour, which UBSan reports. */
+#define unreachable()		__builtin_unreachable()
+
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+
+/* Sparse address-space annotations: meaningless on the host. */
+#ifndef __rcu
+#define __rcu
+#endif
+#define __percpu
+
+#define barrier()		__asm__ __volatile__("" : : : "memory")
+
+/* ---- Types and limits ---------------------------------------------------- */
+
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
+
+#define U8_MAX		((u8)~0U)
+#define S8_MAX		((s8)(U8_MAX >> 1))
+#define S8_MIN		((s8)(-S8_MAX - 1))
+#define U16_MAX		((u16)~0U)
+#define S16_MAX		((s16)(U16_MAX >> 1))
+#define S16_MIN		((s16)(-S16_MAX - 1))
+#define U32_MAX		((u32)~0U)
+#define S32_MAX		((s32)(U32_MAX >> 1))
+#define S32_MIN		((s32)(-S32_MAX - 1))
+#define U64_MAX		((u64)~0ULL)
+#define S64_MAX		((s64)(U64_MAX >> 1))
+#define S64_MIN		((s64)(-S64_MAX - 1))
+/* INT_MAX, UINT_MAX, LONG_MAX, SIZE_MAX etc. come from <limits.h>/<stdint.h>. */
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+
+/* ---- Errors -------------------------------------------------------------- */
+
+/* Kernel-internal errno (never reaches userspace as such). */
+#define ENOTSUPP	524
+
+#define MAX_ERRNO	4095
+#define IS_ERR_VALUE(x)	unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+
+static inline bool IS_ERR(const void *ptr)
+{
+	return IS_ERR_VALUE((unsigned long)ptr);
+}
+
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return unlikely(!ptr) || IS_ERR_VALUE((unsigned long)ptr);
+}
+
+static inline void *ERR_CAST(const void *ptr)
+{
+	return (void *)ptr;
+}
+
+/* ---- Assertions ---------------------------------------------------------- */
+
+__attribute__((__noreturn__, __cold__))
+static inline void kbpf_shim_die(const char *what, const char *file, int line,
+				 const char *cond)
+{
+	fprintf(stderr, "%s:%d: %s(%s)\n", file, line, what, cond);
+	abort();
+}
+
+#define BUG()	kbpf_shim_die("BUG", __FILE__, __LINE__, "")
+#define BUG_ON(cond)							\
+	do {								\
+		if (unlikely(cond))					\
+			kbpf_shim_die("BUG_ON", __FILE__, __LINE__, #cond); \
+	} while (0)
+
+/*
+ * A kernel WARN is a bug report, so on the host it aborts: a test or fuzzer
+ * that trips one fails loudly. The value of the condition is still returned
+ * (it is always false when WARN_ON returns), so `if (WARN_ON(x))` compiles.
+ */
+#define __kbpf_warn(cond, what)						\
+	({								\
+		bool __warn_c = !!(cond);				\
+		if (unlikely(__warn_c))					\
+			kbpf_shim_die("WARN", __FILE__, __LINE__, what); \
+		__warn_c;						\
+	})
+#define WARN_ON(cond)		__kbpf_warn(cond, #cond)
+#define WARN_ON_ONCE(cond)	__kbpf_warn(cond, #cond)
+
+#define BUILD_BUG_ON_ZERO(e)	((int)(sizeof(struct { int:(-!!(e)); })))
+#define BUILD_BUG_ON(cond)						\
+	do {								\
+		_Static_assert(!(cond), "BUILD_BUG_ON(" #cond ")");	\
+	} while (0)
+
+/* ---- Arithmetic, bits, sizes --------------------------------------------- */
+
+#define __same_type(a, b)	__builtin_types_compatible_p(typeof(a), typeof(b))
+#define __must_be_array(a)	BUILD_BUG_ON_ZERO(__same_type((a), &(a)[0]))
+#define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]) + __must_be_array(arr))
+
+#define container_of(ptr, type, member)					\
+	({								\
+		void *__mptr = (void *)(ptr);				\
+		_Static_assert(__same_type(*(ptr), ((type *)0)->member) || \
+			       __same_type(*(ptr), void),		\
+			       "pointer type mismatch in container_of()"); \
+		((type *)(__mptr - offsetof(type, member)));		\
+	})
+
+/*
+ * Like Linux 6.1, min()/max() insist on identical types: comparing pointers
+ * to the two types warns (and -Werror fails) exactly where the kernel does.
+ */
+#define __typecheck(x, y)	(!!(sizeof((typeof(x) *)1 == (typeof(y) *)1)))
+#define __kbpf_cmp(x, y, op)						\
+	({								\
+		typeof(x) __cmp_x = (x);				\
+		typeof(y) __cmp_y = (y);				\
+		(void)__typecheck(x, y);				\
+		__cmp_x op __cmp_y ? __cmp_x : __cmp_y;			\
+	})
+#define min(x, y)		__kbpf_cmp(x, y, <)
+#define max(x, y)		__kbpf_cmp(x, y, >)
+#define min_t(type, x, y)	__kbpf_cmp((type)(x), (type)(y), <)
+#define max_t(type, x, y)	__kbpf_cmp((type)(x), (type)(y), >)
+#define clamp(val, lo, hi)	min((typeof(val))max(val, lo), hi)
+
+/* y must be a power of two, as in the kernel. */
+#define __round_mask(x, y)	((__typeof__(x))((y) - 1))
+#define round_up(x, y)		((((x) - 1) | __round_mask(x, y)) + 1)
+#define round_down(x, y)	((x) & ~__round_mask(x, y))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+
+#define BIT(nr)			(1UL << (nr))
+#define BIT_ULL(nr)		(1ULL << (nr))
+
+static __always_inline int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
+}
+
+static __always_inline int fls64(u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* Folds to a constant for constants, as the kernel's does; ilog2(0) is undefined. */
+#define ilog2(n)							\
+	(__builtin_constant_p(n) ?					\
+	 ((n) < 2 ? 0 : 63 - __builtin_clzll(n)) :			\
+	 (sizeof(n) <= 4 ? fls((u32)(n)) - 1 : fls64((u64)(n)) - 1))
+
+static inline __attribute__((__const__)) bool is_power_of_2(unsigned long n)
+{
+	return n != 0 && (n & (n - 1)) == 0;
+}
+
+/* Undefined for n == 0 and n > 2^63, like the kernel's (UBSan shows it). */
+static inline __attribute__((__const__))
+unsigned long roundup_pow_of_two(unsigned long n)
+{
+	return 1UL << fls64(n - 1);
+}
+
+#define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
+#define check_sub_overflow(a, b, d)	__builtin_sub_overflow(a, b, d)
+#define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
+
+/* Saturate at SIZE_MAX so an overflowed size makes the allocation fail. */
+static inline size_t size_mul(size_t a, size_t b)
+{
+	size_t r;
+
+	return check_mul_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+
+static inline size_t size_add(size_t a, size_t b)
+{
+	size_t r;
+
+	return check_add_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+
+#define struct_size(p, member, count)					\
+	size_add(sizeof(*(p)), size_mul(sizeof(*(p)->member) +		\
+					__must_be_array((p)->member), count))
+
+/* ---- Memory ordering, atomics, refcounts --------------------------------- */
+
+#define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, val)	do { *(volatile typeof(x) *)&(x) = (val); } while (0)
+
+#define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+
+typedef struct { int counter; } atomic_t;
+typedef struct { s64 counter; } atomic64_t;
+#define ATOMIC_INIT(i)		{ (i) }
+#define ATOMIC64_INIT(i)	{ (i) }
+
+/*
+ * Kernel ordering: plain read/set/add/sub/inc/dec are relaxed; operations
+ * that return a value are fully ordered. Wrap-around is defined for
+ * __atomic builtins, as it is for the kernel's atomic_t.
+ */
+#define KBPF_SHIM_ATOMIC_OPS(pfx, atype, T)				\
+static inline T pfx##_read(const atype *v)				\
+{ return __atomic_load_n(&v->counter, __ATOMIC_RELAXED); }		\
+static inline void pfx##_set(atype *v, T i)				\
+{ __atomic_store_n(&v->counter, i, __ATOMIC_RELAXED); }			\
+static inline void pfx##_add(T i, atype *v)				\
+{ __atomic_fetch_add(&v->counter, i, __ATOMIC_RELAXED); }		\
+static inline void pfx##_sub(T i, atype *v)				\
+{ __atomic_fetch_sub(&v->counter, i, __ATOMIC_RELAXED); }		\
+static inline void pfx##_inc(atype *v) { pfx##_add(1, v); }		\
+static inline void pfx##_dec(atype *v) { pfx##_sub(1, v); }		\
+static inline T pfx##_add_return(T i, atype *v)				\
+{ return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST); }	\
+static inline T pfx##_inc_return(atype *v)				\
+{ return pfx##_add_return(1, v); }					\
+static inline T pfx##_dec_return(atype *v)				\
+{ return pfx##_add_return(-1, v); }					\
+static inline bool pfx##_dec_and_test(atype *v)				\
+{ return pfx##_dec_return(v) == 0; }					\
+static inline T pfx##_xchg(atype *v, T new)				\
+{ return __atomic_exchange_n(&v->counter, new, __ATOMIC_SEQ_CST); }	\
+static inline T pfx##_cmpxchg(atype *v, T old, T new)			\
+{									\
+	__atomic_compare_exchange_n(&v->counter, &old, new, false,	\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+	return old;							\
+}
+
+KBPF_SHIM_ATOMIC_OPS(atomic, atomic_t, int)
+KBPF_SHIM_ATOMIC_OPS(atomic64, atomic64_t, s64)
+#undef KBPF_SHIM_ATOMIC_OPS
+
+/*
+ * refcount_t: the checks of the kernel's (increment from zero is a
+ * use-after-free, decrement below zero an underflow) but, instead of
+ * saturating with a WARN, the host aborts.
+ */
+typedef struct { atomic_t refs; } refcount_t;
+#define REFCOUNT_INIT(n)	{ .refs = ATOMIC_INIT(n) }
+
+static inline void refcount_set(refcount_t *r, int n)
+{
+	atomic_set(&r->refs, n);
+}
+
+static inline unsigned int refcount_read(const refcount_t *r)
+{
+	return atomic_read(&r->refs);
+}
+
+static inline void refcount_inc(refcount_t *r)
+{
+	int old = __atomic_fetch_add(&r->refs.counter, 1, __ATOMIC_RELAXED);
+
+	__kbpf_warn(old <= 0, "refcount_t: addition on 0; use-after-free");
+	__kbpf_warn(old == INT_MAX, "refcount_t: saturated");
+}
+
+static inline __must_check bool refcount_inc_not_zero(refcount_t *r)
+{
+	int old = atomic_read(&r->refs);
+
+	do {
+		if (!old)
+			return false;
+		__kbpf_warn(old < 0 || old == INT_MAX, "refcount_t: saturated");
+	} while (!__atomic_compare_exchange_n(&r->refs.counter, &old, old + 1,
+					      true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+static inline __must_check bool refcount_dec_and_test(refcount_t *r)
+{
+	int old = __atomic_fetch_sub(&r->refs.counter, 1, __ATOMIC_RELEASE);
+
+	if (old == 1) {
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		return true;
+	}
+	__kbpf_warn(old <= 0, "refcount_t: underflow; use-after-free");
+	return false;
+}
+
+/* ---- Allocation ---------------------------------------------------------- */
+
+/*
+ * Only two gfp bits change behaviour here: __GFP_ZERO zeroes, and
+ * __GFP_NOWARN silences the kernel's WARN (an abort on the host) for
+ * requests above the allocator's limits. The others are accepted and
+ * ignored; the node argument is ignored too (one node).
+ */
+typedef unsigned int gfp_t;
+#define __GFP_ZERO		0x01u
+#define __GFP_NOWARN		0x02u
+#define __GFP_ACCOUNT		0x04u
+#define __GFP_RETRY_MAYFAIL	0x08u
+#define GFP_ATOMIC		0x10u
+#define GFP_KERNEL		0x20u
+#define GFP_USER		(GFP_KERNEL | 0x40u)
+
+#define NUMA_NO_NODE		(-1)
+#define nr_node_ids		1U
+
+/* Largest kmalloc on x86-64 6.1 (SLUB: 1 << (MAX_ORDER + PAGE_SHIFT - 1)). */
+#define KMALLOC_MAX_SIZE	(1UL << 22)
+
+static inline void *kbpf_shim_alloc(size_t size, gfp_t flags, size_t limit)
+{
+	if (unlikely(size > limit)) {
+		__kbpf_warn(!(flags & __GFP_NOWARN),
+			    "oversized allocation without __GFP_NOWARN");
+		return NULL;
+	}
+	return (flags & __GFP_ZERO) ? calloc(1, size) : malloc(size);
+}
+
+static inline void *kmalloc(size_t size, gfp_t flags)
+{
+	return kbpf_shim_alloc(size, flags, KMALLOC_MAX_SIZE);
+}
+
+static inline void *kzalloc(size_t size, gfp_t flags)
+{
+	return kmalloc(size, flags | __GFP_ZERO);
+}
+
+/* An overflowing n * size fails quietly, as kmalloc_array()'s does. */
+static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return kmalloc(bytes, flags | __GFP_ZERO);
+}
+
+static inline void *kmalloc_node(size_t size, gfp_t flags, int node)
+{
+	return kmalloc(size, flags);
+}
+
+static inline void *kzalloc_node(size_t size, gfp_t flags, int node)
+{
+	return kzalloc(size, flags);
+}
+
+/* kvmalloc refuses anything above INT_MAX, warning unless __GFP_NOWARN. */
+static inline void *kvmalloc_node(size_t size, gfp_t flags, int node)
+{
+	return kbpf_shim_alloc(size, flags, INT_MAX);
+}
+
+static inline void *kvmalloc(size_t size, gfp_t flags)
+{
+	return kvmalloc_node(size, flags, NUMA_NO_NODE);
+}
+
+static inline void *kvzalloc(size_t size, gfp_t flags)
+{
+	return kvmalloc(size, flags | __GFP_ZERO);
+}
+
+static inline void *kvzalloc_node(size_t size, gfp_t flags, int node)
+{
+	return kvmalloc_node(size, flags | __GFP_ZERO, node);
+}
+
+static inline void *kvcalloc(size_t n, size_t size, gfp_t flags)
+{
+	size_t bytes;
+
+	if (unlikely(check_mul_overflow(n, size, &bytes)))
+		return NULL;
+	return kvmalloc(bytes, flags | __GFP_ZERO);
+}
+
+static inline void *vmalloc(unsigned long size)
+{
+	return malloc(size);
+}
+
+static inline void *vzalloc(unsigned long size)
+{
+	return calloc(1, size);
+}
+
+/* All one heap here: mixing kfree/kvfree/vfree up goes unnoticed. */
+static inline void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+static inline void kvfree(const void *p)
+{
+	free((void *)p);
+}
+
+static inline void vfree(const void *p)
+{
+	free((void *)p);
+}
+
+/* ---- Locks --------------------------------------------------------------- */
+
+/*
+ * Spinlocks and mutexes are error-checking pthread mutexes (sleeping beats
+ * spinning on a host that preempts lock holders). Recursive locking and
+ * unlocking a lock one does not hold abort instead of hanging or passing.
+ * There is no interrupt context, so the _bh/_irqsave forms only lock.
+ */
+#define KBPF_SHIM_MUTEX_UNLOCKED	{ PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP }
+
+static inline void kbpf_shim_mutex_init(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t attr;
+
+	BUG_ON(pthread_mutexattr_init(&attr));
+	BUG_ON(pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK));
+	BUG_ON(pthread_mutex_init(m, &attr));
+	pthread_mutexattr_destroy(&attr);
+}
+
+static inline void kbpf_shim_mutex_lock(pthread_mutex_t *m)
+{
+	BUG_ON(pthread_mutex_lock(m));
+}
+
+static inline void kbpf_shim_mutex_unlock(pthread_mutex_t *m)
+{
+	BUG_ON(pthread_mutex_unlock(m));
+}
+
+typedef struct { pthread_mutex_t m; } spinlock_t;
+typedef struct { pthread_mutex_t m; } raw_spinlock_t;
+
+#define DEFINE_SPINLOCK(x)	spinlock_t x = KBPF_SHIM_MUTEX_UNLOCKED
+#define DEFINE_RAW_SPINLOCK(x)	raw_spinlock_t x = KBPF_SHIM_MUTEX_UNLOCKED
+
+static inline void spin_lock_init(spinlock_t *l) { kbpf_shim_mutex_init(&l->m); }
+static inline void spin_lock(spinlock_t *l) { kbpf_shim_mutex_lock(&l->m); }
+static inline void spin_unlock(spinlock_t *l) { kbpf_shim_mutex_unlock(&l->m); }
+static inline void spin_lock_bh(spinlock_t *l) { spin_lock(l); }
+static inline void spin_unlock_bh(spinlock_t *l) { spin_unlock(l); }
+#define spin_lock_irqsave(l, flags)	   do { (flags) = 0; spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, flags)  do { (void)(flags); spin_unlock(l); } while (0)
+
+static inline void raw_spin_lock_init(raw_spinlock_t *l) { kbpf_shim_mutex_init(&l->m); }
+static inline void raw_spin_lock(raw_spinlock_t *l) { kbpf_shim_mutex_lock(&l->m); }
+static inline void raw_spin_unlock(raw_spinlock_t *l) { kbpf_shim_mutex_unlock(&l->m); }
+#define raw_spin_lock_irqsave(l, flags)	     do { (flags) = 0; raw_spin_lock(l); } while (0)
+#define raw_spin_unlock_irqrestore(l, flags) do { (void)(flags); raw_spin_unlock(l); } while (0)
+
+struct mutex { pthread_mutex_t m; };
+
+#define DEFINE_MUTEX(x)		struct mutex x = KBPF_SHIM_MUTEX_UNLOCKED
+
+static inline void mutex_init(struct mutex *l) { kbpf_shim_mutex_init(&l->m); }
+static inline void mutex_lock(struct mutex *l) { kbpf_shim_mutex_lock(&l->m); }
+static inline void mutex_unlock(struct mutex *l) { kbpf_shim_mutex_unlock(&l->m); }
+/* Destroying a held mutex fails with EBUSY: the kernel's debug check. */
+static inline void mutex_destroy(struct mutex *l) { BUG_ON(pthread_mutex_destroy(&l->m)); }
+
+/* ---- RCU ----------------------------------------------------------------- */
+
+/*
+ * liburcu (membarrier flavour). struct rcu_head, rcu_dereference() and
+ * rcu_assign_pointer() are liburcu's own, with the kernel's signatures.
+ * Unlike the kernel, every thread that uses RCU, including through
+ * call_rcu() and rcu_barrier(), must first be registered: tests call
+ * kbpf_shim_thread_init(). Callbacks run on liburcu's call_rcu thread.
+ */
+typedef void (*rcu_callback_t)(struct rcu_head *head);
+
+static inline void rcu_read_lock(void) { urcu_memb_read_lock(); }
+static inline void rcu_read_unlock(void) { urcu_memb_read_unlock(); }
+static inline void synchronize_rcu(void) { urcu_memb_synchronize_rcu(); }
+static inline void rcu_barrier(void) { urcu_memb_barrier(); }
+
+static inline void call_rcu(struct rcu_head *head, rcu_callback_t func)
+{
+	urcu_memb_call_rcu(head, func);
+}
+
+/* As in the kernel without lockdep, the condition is type-checked only. */
+#define rcu_dereference_protected(p, c)	({ (void)(0 && (c)); (p); })
+#define rcu_access_pointer(p)		READ_ONCE(p)
+#define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
+
+/* ---- CPUs, per-CPU data, preemption -------------------------------------- */
+
+/*
+ * NR_CPUS possible CPUs, all online. A thread's CPU is a thread-local id
+ * (0 unless set with kbpf_shim_thread_init()/kbpf_shim_set_cpu()). As
+ * nothing pins a thread, per-CPU data is exclusive only when concurrent
+ * threads are given distinct CPUs; preempt_disable() cannot enforce it.
+ * Weak, so every translation unit shares one definition.
+ */
+#define NR_CPUS		8
+__attribute__((__weak__)) __thread int kbpf_shim_cpu = 0;
+
+static inline unsigned int num_possible_cpus(void) { return NR_CPUS; }
+static inline int smp_processor_id(void) { return kbpf_shim_cpu; }
+
+#define for_each_possible_cpu(cpu)	for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++)
+
+static inline void preempt_disable(void) { barrier(); }
+static inline void preempt_enable(void) { barrier(); }
+#define local_irq_save(flags)		do { (flags) = 0; barrier(); } while (0)
+#define local_irq_restore(flags)	do { (void)(flags); barrier(); } while (0)
+static inline int cond_resched(void) { return 0; }
+
+/*
+ * A per-CPU pointer is a table of NR_CPUS separate allocations, so ASan
+ * catches an access that runs from one CPU's copy into the next. Like the
+ * kernel's, it must only be used through per_cpu_ptr()/this_cpu_ptr().
+ */
+#define PCPU_MIN_UNIT_SIZE	(32UL << 10)	/* largest per-CPU allocation */
+
+static inline void free_percpu(void __percpu *ptr)
+{
+	void **table = ptr;
+	int cpu;
+
+	if (!table)
+		return;
+	for_each_possible_cpu(cpu)
+		free(table[cpu]);
+	free(table);
+}
+
+static inline void __percpu *__alloc_percpu_gfp(size_t size, size_t align,
+						 gfp_t flags)
+{
+	void **table;
+	int cpu;
+
+	if (unlikely(!size || size > PCPU_MIN_UNIT_SIZE || align > PAGE_SIZE ||
+		     !is_power_of_2(align))) {
+		__kbpf_warn(!(flags & __GFP_NOWARN),
+			    "invalid per-CPU allocation without __GFP_NOWARN");
+		return NULL;
+	}
+	table = calloc(NR_CPUS, sizeof(*table));
+	if (!table)
+		return NULL;
+	align = max_t(size_t, align, sizeof(void *));
+	for_each_possible_cpu(cpu) {
+		if (posix_memalign(&table[cpu], align, size)) {
+			free_percpu(table);
+			return NULL;
+		}
+		memset(table[cpu], 0, size);
+	}
+	return table;
+}
+
+static inline void __percpu *__alloc_percpu(size_t size, size_t align)
+{
+	return __alloc_percpu_gfp(size, align, GFP_KERNEL);
+}
+
+#define alloc_percpu(type)						\
+	((typeof(type) __percpu *)__alloc_percpu(sizeof(type), __alignof__(type)))
+
+#define per_cpu_ptr(ptr, cpu)	((typeof(ptr))(((void **)(ptr))[(cpu)]))
+#define this_cpu_ptr(ptr)	per_cpu_ptr(ptr, smp_processor_id())
+
+/* ---- Deferred work ------------------------------------------------------- */
+
+/*
+ * queue_work() runs the work at once, in the caller's thread. The kernel
+ * queues work so it can sleep outside atomic context (an RCU callback,
+ * say); the host has no atomic context, so running it synchronously keeps
+ * tests deterministic. The difference shows only if the caller holds a
+ * lock the work also takes: that deadlocks here (an error-checking mutex
+ * aborts) but not in the kernel.
+ */
+struct work_struct;
+typedef void (*work_func_t)(struct work_struct *work);
+
+struct work_struct {
+	work_func_t func;
+};
+
+struct workqueue_struct;
+#define system_wq		((struct workqueue_struct *)NULL)
+
+#define INIT_WORK(w, f)		do { (w)->func = (f); } while (0)
+
+static inline bool queue_work(struct workqueue_struct *wq,
+			      struct work_struct *work)
+{
+	work->func(work);
+	return true;
+}
+
+static inline bool schedule_work(struct work_struct *work)
+{
+	return queue_work(system_wq, work);
+}
+
+/* ---- Printing ------------------------------------------------------------ */
+
+#ifndef pr_fmt
+#define pr_fmt(fmt) fmt
+#endif
+
+#define pr_err(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#ifdef DEBUG
+#define pr_debug(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#else
+/* Compiled out, but the format is still checked, as in the kernel. */
+#define pr_debug(fmt, ...)						\
+	do { if (0) fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__); } while (0)
+#endif
+
+/* ---- Strings ------------------------------------------------------------- */
+
+/* First byte of s[0..n) that is not c, or NULL when all are. */
+static inline void *memchr_inv(const void *s, int c, size_t n)
+{
+	const u8 *p = s;
+
+	for (; n; n--, p++)
+		if (*p != (u8)c)
+			return (void *)p;
+	return NULL;
+}
+
+/* ---- Host-only hooks for tests (not kernel API) -------------------------- */
+
+/* Let the calling thread "run" on cpu from now on. */
+static inline void kbpf_shim_set_cpu(int cpu)
+{
+	BUG_ON(cpu < 0 || cpu >= NR_CPUS);
+	kbpf_shim_cpu = cpu;
+}
+
+/*
+ * Call first thing in every thread that touches the core: registers it with
+ * liburcu (needed for rcu_read_lock, synchronize_rcu, call_rcu and
+ * rcu_barrier) and sets its CPU. Pair with kbpf_shim_thread_exit().
+ */
+static inline void kbpf_shim_thread_init(int cpu)
+{
+	kbpf_shim_set_cpu(cpu);
+	urcu_memb_register_thread();
+}
+
+static inline void kbpf_shim_thread_exit(void)
+{
+	urcu_memb_unregister_thread();
+}
+
+#endif /* KBPF_KAPI_H */

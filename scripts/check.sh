@@ -1,0 +1,136 @@
+#!/bin/bash
+# kbpf's test driver: runs the test tiers (all by default, or those named),
+# prints one summary line per tier and, last, the total as
+# "N passed, N failed, N skipped". Exits non-zero when anything failed.
+# Usage: check.sh [build|readme|host|guest|debug]...
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+top=$(cd "$here/.." && pwd)
+cd "$top"
+
+build=$top/build
+mkdir -p "$build"
+summaries=$build/summaries
+: >"$summaries"
+
+# Record a tier's counts: record TIER PASSED FAILED SKIPPED
+record() {
+	printf '%s: %d passed, %d failed, %d skipped\n' "$1" "$2" "$3" "$4" |
+		tee -a "$summaries"
+}
+
+# The last "NAME: N passed, N failed[, N skipped]" line of FILE, recorded
+# under NAME; a missing line counts as one failure.
+record_from() {
+	local name=$1 file=$2 line p f s
+	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$file" | tail -n1)
+	if [ -z "$line" ]; then
+		echo "$name: no summary line in $file" >&2
+		record "$name" 0 1 0
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	s=0
+	case "$line" in *skipped*) s=$(echo "$line" | sed -E 's/.* ([0-9]+) skipped.*/\1/') ;; esac
+	record "$name" "$p" "$f" "$s"
+}
+
+stock_kdir() {
+	local d=/lib/modules/$(uname -r)/build
+	if [ -n "${KDIR:-}" ]; then echo "$KDIR"
+	elif [ -d "$d" ]; then echo "$d"
+	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1
+	fi
+}
+
+tier_build() {
+	if bash scripts/build-module.sh "$(stock_kdir)" "$build/mod-stock" >/dev/null; then
+		record build 1 0 0
+	else
+		record build 0 1 0
+	fi
+}
+
+tier_readme() {
+	python3 scripts/check-readme.py README.md >"$build/readme.log" 2>&1
+	cat "$build/readme.log"
+	record_from readme "$build/readme.log"
+}
+
+tier_host() {
+	make -s -f tests/host/host.mk host-test 2>&1 | tee "$build/host.log"
+	record_from host "$build/host.log"
+}
+
+# Build the initramfs for one guest: guest_initrd TIER MODULE_DIR
+guest_initrd() {
+	local tier=$1 mod=$2 adds=() b
+	make -s -f tests/guest/guest.mk guest-bins >&2 || return 1
+	adds+=(--add "$mod/kbpf.ko:/lib/kbpf/kbpf.ko")
+	[ -f "$mod/kbpf_kunit.ko" ] && adds+=(--add "$mod/kbpf_kunit.ko:/lib/kbpf/kbpf_kunit.ko")
+	adds+=(--add "tests/guest/run.sh:/tests/run.sh")
+	for b in "$build"/guest/bin/*; do
+		adds+=(--add "$b:/tests/bin/${b##*/}")
+	done
+	bash scripts/mkinitramfs.sh "$build/initrd-$tier.cpio.gz" \
+		--init scripts/guest-init.sh "${adds[@]}" >&2 || return 1
+	echo "$build/initrd-$tier.cpio.gz"
+}
+
+# Boot one guest and record its tier: run_guest TIER KERNEL_KIND INITRD TIMEOUT
+run_guest() {
+	local tier=$1 kind=$2 initrd=$3 timeout=$4 log=$build/guest-$1.log
+	local ok=0
+	bash scripts/run-guest.sh --kernel "$kind" --initrd "$initrd" \
+		--timeout "$timeout" --log "$log" --append "kbpf.tier=$tier" \
+		>"$build/guest-$tier.out" 2>&1 || ok=1
+	grep -E 'KBPF-TEST (FAIL|SKIP)|run-guest:|kmemleak:' "$build/guest-$tier.out" || true
+	record_from "guest-$tier" "$log"
+	# The run itself (clean log, orderly end) is one more test.
+	if [ $ok = 0 ]; then
+		record "guest-$tier-run" 1 0 0
+	else
+		tail -n 40 "$build/guest-$tier.out"
+		record "guest-$tier-run" 0 1 0
+	fi
+}
+
+tier_guest() {
+	local initrd
+	bash scripts/build-module.sh "$(stock_kdir)" "$build/mod-stock" >/dev/null &&
+		initrd=$(guest_initrd stock "$build/mod-stock") ||
+		{ record guest-stock 0 1 0; return; }
+	run_guest stock stock "$initrd" 300
+}
+
+tier_debug() {
+	local kdir initrd
+	kdir=$(bash scripts/build-debug-kernel.sh) || { record guest-debug 0 1 0; return; }
+	bash scripts/build-module.sh "$kdir" "$build/mod-debug" --kunit >/dev/null &&
+		initrd=$(guest_initrd debug "$build/mod-debug") ||
+		{ record guest-debug 0 1 0; return; }
+	run_guest debug debug "$initrd" 600
+	bash scripts/kunit-parse.sh "$build/guest-debug.log" >"$build/kunit.log" 2>&1
+	tail -n 20 "$build/kunit.log"
+	record_from kunit "$build/kunit.log"
+}
+
+tiers=("$@")
+[ ${#tiers[@]} -gt 0 ] || tiers=(build readme host guest debug)
+
+bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
+for t in "${tiers[@]}"; do
+	case "$t" in
+	build|readme|host|guest|debug) ;;
+	*) kbpf_die "unknown tier $t (build readme host guest debug)" ;;
+	esac
+	kbpf_log "tier $t"
+	"tier_$t"
+done
+
+awk -F'[:,]' '{ for (i = 2; i <= NF; i++) { split($i, w, " ");
+	if (w[2] == "passed") p += w[1]; if (w[2] == "failed") f += w[1];
+	if (w[2] == "skipped") s += w[1] } }
+	END { printf "%d passed, %d failed, %d skipped\n", p, f, s; exit f > 0 }' "$summaries"

@@ -1,0 +1,170 @@
+#!/bin/sh
+# The kbpf demo, guest side: /tests/run.sh of the stock-kernel guest that
+# scripts/demo.sh boots (busybox sh, no libc; kbpftool is static).
+#
+# A narrated session: each command is echoed as "$ command" before it runs,
+# "# ..." lines say what to look at. Loads kbpf.ko, asks it what it
+# implements, creates an array map held open by a background process, writes,
+# dumps, freezes it, lets it go and unloads the module. Exits 0 only if every
+# step behaved as expected; the first one that does not ends the demo with
+# "demo: FAILED: <why>".
+
+PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export PATH
+set -u
+
+out=/tmp/demo.out
+hold=10		# seconds the background process keeps the map's fd
+holder=
+
+fail() {
+	echo "demo: FAILED: $*"
+	[ -n "$holder" ] && kill "$holder" 2>/dev/null
+	exit 1
+}
+
+say() {
+	echo
+	for line in "$@"; do
+		echo "# $line"
+	done
+}
+
+# run CMD...: show it, run it, keep its output in $out, stop unless it succeeds.
+run() {
+	echo "\$ $*"
+	"$@" >"$out" 2>&1
+	st=$?
+	cat "$out"
+	[ "$st" -eq 0 ] || fail "'$*' exited with status $st"
+}
+
+# run_fails PATTERN CMD...: like run, but CMD must fail and print PATTERN.
+run_fails() {
+	pat=$1
+	shift
+	echo "\$ $*"
+	"$@" >"$out" 2>&1
+	st=$?
+	cat "$out"
+	[ "$st" -ne 0 ] || fail "'$*' succeeded, it should have failed"
+	grep -q -- "$pat" "$out" || fail "'$*' did not say '$pat'"
+	echo "(exit status $st, as expected)"
+}
+
+# expect PATTERN: the last command's output has a line matching PATTERN.
+expect() {
+	grep -q -- "$1" "$out" || fail "expected a line matching '$1'"
+}
+
+say "kbpf is the eBPF subsystem as an out-of-tree module. This guest runs" \
+    "Debian's stock $(uname -r) kernel; loading kbpf.ko adds /dev/kbpf," \
+    "whose one ioctl is bpf(2)."
+run insmod /lib/kbpf/kbpf.ko
+run ls -l /dev/kbpf
+[ -c /dev/kbpf ] || fail "/dev/kbpf is not a character device"
+
+say "kbpftool is a small bpftool over /dev/kbpf. 'feature' sends every" \
+    "bpf(2) command with an empty attr: EOPNOTSUPP means not implemented" \
+    "yet, any other answer means a handler ran. Then it tries to create" \
+    "each map type."
+run kbpftool feature
+expect '^BPF_MAP_CREATE: supported'
+expect '^BPF_PROG_LOAD: not implemented (EOPNOTSUPP)'
+expect '^map_type array: available'
+
+say "kbpf has no pinning yet: a map lives while some fd refers to it." \
+    "So a background kbpftool creates an array map (u32 keys, 8-byte" \
+    "values, 4 entries) and holds its fd for ${hold} s."
+echo "\$ kbpftool map create array key 4 value 8 entries 4 name demo --hold $hold &"
+kbpftool map create array key 4 value 8 entries 4 name demo --hold "$hold" \
+	>/tmp/holder.out 2>&1 &
+holder=$!
+i=0
+until grep -q '^id [0-9]' /tmp/holder.out; do
+	i=$((i + 1))
+	[ $i -le 100 ] || fail "the holder printed no id: $(cat /tmp/holder.out)"
+	kill -0 "$holder" 2>/dev/null ||
+		fail "the holder exited: $(cat /tmp/holder.out)"
+	sleep 0.1
+done
+cat /tmp/holder.out
+id=$(sed -n 's/^id \([0-9]*\)$/\1/p' /tmp/holder.out)
+
+say "Other processes find it by id (MAP_GET_NEXT_ID, MAP_GET_FD_BY_ID):"
+run kbpftool map list
+expect "^$id: array  name demo  flags 0x0"
+expect 'key 4B  value 8B  max_entries 4  memlock [0-9]*B'
+
+say "Write two elements. Keys and values are bytes, as in bpftool: key 0" \
+    "and key 3 (little-endian u32)."
+run kbpftool map update id "$id" key 0 0 0 0 value 1 2 3 4 5 6 7 8
+run kbpftool map update id "$id" key 3 0 0 0 value de ad be ef 0 0 0 0
+say "An array always has all its elements: noexist is refused (EEXIST)."
+run_fails 'File exists' kbpftool map update id "$id" key 1 0 0 0 \
+	value ff ff ff ff ff ff ff ff noexist
+
+say "Dump walks MAP_GET_NEXT_KEY and looks each key up: keys 1 and 2 are" \
+    "still zero."
+run kbpftool map dump id "$id"
+expect '^key: 00 00 00 00  value: 01 02 03 04 05 06 07 08$'
+expect '^key: 01 00 00 00  value: 00 00 00 00 00 00 00 00$'
+expect '^key: 03 00 00 00  value: de ad be ef 00 00 00 00$'
+expect '^Found 4 elements$'
+run kbpftool map lookup id "$id" key 3 0 0 0
+expect '^key: 03 00 00 00  value: de ad be ef 00 00 00 00$'
+
+say "In the holder, the map is an anonymous inode like a real bpf-map fd," \
+    "and its fdinfo comes from kbpf:"
+run ls -l /proc/$holder/fd
+expect 'anon_inode:bpf-map'
+mapfd=
+for f in /proc/$holder/fdinfo/*; do
+	if grep -q "^map_id:[[:space:]]*$id\$" "$f"; then
+		mapfd=${f##*/}
+		break
+	fi
+done
+[ -n "$mapfd" ] || fail "no fd of process $holder holds map $id"
+run cat /proc/$holder/fdinfo/$mapfd
+expect '^frozen:[[:space:]]*0$'
+
+say "Freeze the map: from now on bpf(2) may only read it."
+run kbpftool map freeze id "$id"
+run kbpftool map show id "$id"
+expect '^[[:space:]]*frozen$'
+run_fails 'Operation not permitted' kbpftool map update id "$id" \
+	key 0 0 0 0 value 0 0 0 0 0 0 0 0
+run kbpftool map lookup id "$id" key 0 0 0 0
+expect '^key: 00 00 00 00  value: 01 02 03 04 05 06 07 08$'
+
+say "Every kbpf object pins the module: rmmod is refused while the map" \
+    "exists (EWOULDBLOCK, which is how Linux 6.1 reports a busy module)."
+run_fails 'Resource temporarily unavailable' rmmod kbpf
+
+say "Wait for the holder to exit. Its fd was the map's last reference, so" \
+    "the map is gone and 'map list' prints nothing."
+echo "\$ wait $holder"
+wait "$holder"
+st=$?
+[ "$st" -eq 0 ] || fail "the holder exited with status $st"
+run kbpftool map list
+[ ! -s "$out" ] || fail "maps left after the holder exited"
+holder=
+
+say "Now nothing holds the module. The map's memory, and with it the" \
+    "module reference, is released after an RCU grace period, so rmmod" \
+    "is retried for a moment."
+echo "\$ rmmod kbpf"
+i=0
+until rmmod kbpf 2>"$out"; do
+	i=$((i + 1))
+	[ $i -le 50 ] || { cat "$out"; fail "rmmod kbpf still refused after 5 s"; }
+	sleep 0.1
+done
+[ $i -eq 0 ] || echo "(refused $i time(s) while the free was pending)"
+run_fails 'No such file' ls /dev/kbpf
+
+echo
+echo "demo: every step behaved as expected"
+exit 0

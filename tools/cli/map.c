@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kbpftool map: create, list/show, dump, lookup, update and freeze maps,
+ * with bpftool's syntax and plain output. Maps are named by id: kbpf has
+ * no pinning yet, so a map outlives kbpftool only while some process holds
+ * an fd to it (see "create ... --hold").
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "kbpf.h"
+#include "kbpftool.h"
+
+static int map_fd_by_id(__u32 id)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_id = id;
+	fd = sys_bpf(BPF_MAP_GET_FD_BY_ID, &attr);
+	if (fd < 0)
+		p_err(errno, "get map by id %u", id);
+	return fd;
+}
+
+static int map_info(int fd, struct bpf_map_info *info)
+{
+	union bpf_attr attr;
+
+	memset(info, 0, sizeof(*info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(*info);
+	attr.info.info = (__u64)(unsigned long)info;
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr))
+		return p_err(errno, "get map info");
+	return 0;
+}
+
+/* "map ... id N": parse the id, open the map and read its info. */
+static int map_open(int *argc, char ***argv, struct bpf_map_info *info)
+{
+	__u32 id;
+	int fd;
+
+	if (parse_id(argc, argv, &id) || dev_open())
+		return -1;
+	fd = map_fd_by_id(id);
+	if (fd < 0)
+		return -1;
+	if (map_info(fd, info)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Bytes of a value as the map commands move it: one slot per CPU if per-CPU. */
+static size_t value_buf_size(const struct bpf_map_info *info, int *ncpus)
+{
+	*ncpus = 1;
+	if (!map_type_per_cpu(info->type))
+		return info->value_size;
+	*ncpus = get_nprocs_conf();
+	return (size_t)((info->value_size + 7) & ~7U) * *ncpus;
+}
+
+static void show_map(int fd, const struct bpf_map_info *info)
+{
+	const char *type = map_type_name(info->type);
+	char buf[32];
+
+	printf("%u: ", info->id);
+	if (type)
+		printf("%s  ", type);
+	else
+		printf("type %u  ", info->type);
+	if (info->name[0])
+		printf("name %.*s  ", (int)sizeof(info->name), info->name);
+	printf("flags 0x%x\n", info->map_flags);
+	printf("\tkey %uB  value %uB  max_entries %u", info->key_size,
+	       info->value_size, info->max_entries);
+	if (!fdinfo_get(fd, "memlock", buf, sizeof(buf)))
+		printf("  memlock %sB", buf);
+	if (!fdinfo_get(fd, "frozen", buf, sizeof(buf)) && strcmp(buf, "0"))
+		printf("\n\tfrozen");
+	printf("\n");
+}
+
+/* bpftool's plain element format: "key: 00 00 00 00  value: 01 02 ...". */
+static void print_entry(const struct bpf_map_info *info, const __u8 *key,
+			const __u8 *value)
+{
+	bool break_names = info->key_size > 16 || info->value_size > 16;
+	bool single_line = info->key_size + info->value_size <= 24 &&
+			   !break_names;
+	size_t step = (info->value_size + 7) & ~7U;
+	int i, ncpus;
+
+	if (!map_type_per_cpu(info->type)) {
+		printf("key:%c", break_names ? '\n' : ' ');
+		print_hex(key, info->key_size);
+		printf(single_line ? "  " : "\n");
+		printf("value:%c", break_names ? '\n' : ' ');
+		print_hex(value, info->value_size);
+		printf("\n");
+		return;
+	}
+	value_buf_size(info, &ncpus);
+	printf("key:\n");
+	print_hex(key, info->key_size);
+	printf("\n");
+	for (i = 0; i < ncpus; i++) {
+		printf("value (CPU %02d):%c", i,
+		       info->value_size > 16 ? '\n' : ' ');
+		print_hex(value + i * step, info->value_size);
+		printf("\n");
+	}
+}
+
+/* "map list", "map show [id N]": every map, or one. */
+static int do_show(int argc, char **argv)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	int fd, ret;
+	__u32 id;
+
+	if (argc > 0) {
+		fd = map_open(&argc, &argv, &info);
+		if (fd < 0)
+			return -1;
+		ret = expect_no_args(argc, argv);
+		if (!ret)
+			show_map(fd, &info);
+		close(fd);
+		return ret;
+	}
+	if (dev_open())
+		return -1;
+	id = 0;
+	for (;;) {
+		ret = next_id(BPF_MAP_GET_NEXT_ID, &id);
+		if (ret)
+			return ret < 0 ? -1 : 0;
+		memset(&attr, 0, sizeof(attr));
+		attr.map_id = id;
+		fd = sys_bpf(BPF_MAP_GET_FD_BY_ID, &attr);
+		if (fd < 0) {
+			/* Freed since GET_NEXT_ID saw it. */
+			if (errno == ENOENT)
+				continue;
+			return p_err(errno, "get map by id %u", id);
+		}
+		if (map_info(fd, &info)) {
+			close(fd);
+			return -1;
+		}
+		show_map(fd, &info);
+		close(fd);
+	}
+}
+
+static int do_dump(int argc, char **argv)
+{
+	__u8 *key = NULL, *next = NULL, *value = NULL;
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	__u32 num = 0, walked = 0;
+	int fd, ncpus, ret = -1;
+	bool first = true;
+
+	fd = map_open(&argc, &argv, &info);
+	if (fd < 0)
+		return -1;
+	if (expect_no_args(argc, argv))
+		goto out;
+	key = calloc(1, info.key_size + 1);
+	next = calloc(1, info.key_size + 1);
+	value = calloc(1, value_buf_size(&info, &ncpus) + 1);
+	if (!key || !next || !value) {
+		p_err(ENOMEM, "map dump");
+		goto out;
+	}
+	for (;;) {
+		memset(&attr, 0, sizeof(attr));
+		attr.map_fd = fd;
+		attr.key = first ? 0 : (__u64)(unsigned long)key;
+		attr.next_key = (__u64)(unsigned long)next;
+		if (sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr)) {
+			if (errno == ENOENT)
+				break;
+			p_err(errno, "get next key");
+			goto out;
+		}
+		/* A map that hands out more keys than it can hold loops. */
+		if (++walked > info.max_entries) {
+			p_err(0, "get next key: more than max_entries (%u) keys",
+			      info.max_entries);
+			goto out;
+		}
+		first = false;
+		memcpy(key, next, info.key_size);
+
+		memset(&attr, 0, sizeof(attr));
+		attr.map_fd = fd;
+		attr.key = (__u64)(unsigned long)key;
+		attr.value = (__u64)(unsigned long)value;
+		if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr)) {
+			/* Deleted since GET_NEXT_KEY returned it. */
+			if (errno == ENOENT)
+				continue;
+			p_err(errno, "lookup map element");
+			goto out;
+		}
+		print_entry(&info, key, value);
+		num++;
+	}
+	printf("Found %u element%s\n", num, num == 1 ? "" : "s");
+	ret = 0;
+out:
+	free(key);
+	free(next);
+	free(value);
+	close(fd);
+	return ret;
+}
+
+static int do_lookup(int argc, char **argv)
+{
+	__u8 *key = NULL, *value = NULL;
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	int fd, ncpus, ret = -1;
+
+	fd = map_open(&argc, &argv, &info);
+	if (fd < 0)
+		return -1;
+	key = calloc(1, info.key_size + 1);
+	value = calloc(1, value_buf_size(&info, &ncpus) + 1);
+	if (!key || !value) {
+		p_err(ENOMEM, "map lookup");
+		goto out;
+	}
+	if (argc < 1 || strcmp(argv[0], "key")) {
+		p_err(EINVAL, "expected 'key BYTES'");
+		goto out;
+	}
+	argc--;
+	argv++;
+	if (parse_bytes("key", &argc, &argv, key, info.key_size) ||
+	    expect_no_args(argc, argv))
+		goto out;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	attr.key = (__u64)(unsigned long)key;
+	attr.value = (__u64)(unsigned long)value;
+	if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr)) {
+		p_err(errno, "lookup map element");
+		goto out;
+	}
+	print_entry(&info, key, value);
+	ret = 0;
+out:
+	free(key);
+	free(value);
+	close(fd);
+	return ret;
+}
+
+static int do_update(int argc, char **argv)
+{
+	bool have_key = false, have_value = false;
+	__u8 *key = NULL, *value = NULL;
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	int fd, i, ncpus, ret = -1;
+	__u64 flags = BPF_ANY;
+
+	fd = map_open(&argc, &argv, &info);
+	if (fd < 0)
+		return -1;
+	key = calloc(1, info.key_size + 1);
+	value = calloc(1, value_buf_size(&info, &ncpus) + 1);
+	if (!key || !value) {
+		p_err(ENOMEM, "map update");
+		goto out;
+	}
+	while (argc > 0) {
+		const char *w = argv[0];
+
+		argc--;
+		argv++;
+		if (!strcmp(w, "key") && !have_key) {
+			if (parse_bytes("key", &argc, &argv, key, info.key_size))
+				goto out;
+			have_key = true;
+		} else if (!strcmp(w, "value") && !have_value) {
+			if (parse_bytes("value", &argc, &argv, value,
+					info.value_size))
+				goto out;
+			have_value = true;
+		} else if (!strcmp(w, "any")) {
+			flags = BPF_ANY;
+		} else if (!strcmp(w, "noexist")) {
+			flags = BPF_NOEXIST;
+		} else if (!strcmp(w, "exist")) {
+			flags = BPF_EXIST;
+		} else {
+			p_err(EINVAL, "unexpected argument '%s'", w);
+			goto out;
+		}
+	}
+	if (!have_key || !have_value) {
+		p_err(EINVAL, "expected 'key BYTES value BYTES'");
+		goto out;
+	}
+	/* Like bpftool: the one value given goes to every CPU's slot. */
+	for (i = 1; i < ncpus; i++)
+		memcpy(value + i * ((info.value_size + 7) & ~7U), value,
+		       info.value_size);
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	attr.key = (__u64)(unsigned long)key;
+	attr.value = (__u64)(unsigned long)value;
+	attr.flags = flags;
+	if (sys_bpf(BPF_MAP_UPDATE_ELEM, &attr)) {
+		p_err(errno, "update map element");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(key);
+	free(value);
+	close(fd);
+	return ret;
+}
+
+static int do_freeze(int argc, char **argv)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	int fd, ret = -1;
+
+	fd = map_open(&argc, &argv, &info);
+	if (fd < 0)
+		return -1;
+	if (expect_no_args(argc, argv))
+		goto out;
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	if (sys_bpf(BPF_MAP_FREEZE, &attr)) {
+		p_err(errno, "freeze map");
+		goto out;
+	}
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+static volatile sig_atomic_t hold_stop;
+
+static void hold_signal(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
+
+/*
+ * Keep the map's fd (the only reference to the map) for the given time;
+ * SIGINT or SIGTERM end the hold early and still exit 0.
+ */
+static void hold(__u32 seconds)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = hold_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Only the map fd stays open: the /dev/kbpf one is not needed. */
+	kbpf_close();
+	while (seconds && !hold_stop)
+		seconds = sleep(seconds);
+}
+
+static int do_create(int argc, char **argv)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+	__u32 hold_secs = 0;
+	bool holding = false;
+	int type, fd;
+
+	memset(&attr, 0, sizeof(attr));
+	/* "map create TYPE ...", or bpftool's "map create ... type TYPE ...". */
+	if (argc > 0 && !strcmp(argv[0], "type")) {
+		argc--;
+		argv++;
+	}
+	if (argc < 1)
+		return p_err(EINVAL, "expected a map type (array, hash, ...)");
+	type = map_type_by_name(argv[0]);
+	if (type < 0)
+		return p_err(EINVAL, "unknown map type '%s'", argv[0]);
+	attr.map_type = type;
+	argc--;
+	argv++;
+
+	while (argc > 0) {
+		const char *w = argv[0];
+
+		if (argc < 2)
+			return p_err(EINVAL, "'%s' needs a value", w);
+		if (!strcmp(w, "key")) {
+			if (parse_u32("key", argv[1], &attr.key_size))
+				return -1;
+		} else if (!strcmp(w, "value")) {
+			if (parse_u32("value", argv[1], &attr.value_size))
+				return -1;
+		} else if (!strcmp(w, "entries")) {
+			if (parse_u32("entries", argv[1], &attr.max_entries))
+				return -1;
+		} else if (!strcmp(w, "flags")) {
+			if (parse_u32("flags", argv[1], &attr.map_flags))
+				return -1;
+		} else if (!strcmp(w, "name")) {
+			if (strlen(argv[1]) >= sizeof(attr.map_name))
+				return p_err(EINVAL, "name '%s' is longer than %zu characters",
+					     argv[1], sizeof(attr.map_name) - 1);
+			strcpy(attr.map_name, argv[1]);
+		} else if (!strcmp(w, "--hold")) {
+			if (parse_u32("--hold", argv[1], &hold_secs))
+				return -1;
+			holding = true;
+		} else {
+			return p_err(EINVAL, "unexpected argument '%s'", w);
+		}
+		argc -= 2;
+		argv += 2;
+	}
+
+	if (dev_open())
+		return -1;
+	fd = sys_bpf(BPF_MAP_CREATE, &attr);
+	if (fd < 0)
+		return p_err(errno, "create map");
+	if (map_info(fd, &info)) {
+		close(fd);
+		return -1;
+	}
+	printf("id %u\n", info.id);
+	fflush(stdout);
+	if (holding)
+		hold(hold_secs);
+	close(fd);
+	return 0;
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("Usage: kbpftool map { list | show id ID | dump id ID }\n"
+	       "       kbpftool map lookup id ID key BYTES\n"
+	       "       kbpftool map update id ID key BYTES value BYTES [any|noexist|exist]\n"
+	       "       kbpftool map freeze id ID\n"
+	       "       kbpftool map create TYPE key N value N entries N [name NAME]\n"
+	       "                           [flags N] [--hold SECONDS]\n"
+	       "BYTES: one hex token per byte, e.g. 'key 0 0 0 0 value 0x2a ff 0 0 0 0 0 0'.\n"
+	       "TYPE: array, hash, percpu_array, ... (bpftool's names).\n"
+	       "--hold keeps the new map's fd open for SECONDS (until SIGINT/SIGTERM):\n"
+	       "kbpf has no pinning yet, so a map lives only as long as some fd to it.\n");
+	return 0;
+}
+
+static const struct cmd map_cmds[] = {
+	{ "show",	do_show },
+	{ "list",	do_show },
+	{ "dump",	do_dump },
+	{ "lookup",	do_lookup },
+	{ "update",	do_update },
+	{ "freeze",	do_freeze },
+	{ "create",	do_create },
+	{ "help",	do_help },
+};
+
+int do_map(int argc, char **argv)
+{
+	return cmd_select(map_cmds, ARRAY_SIZE(map_cmds), "map", argc, argv);
+}
