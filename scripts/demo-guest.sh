@@ -14,10 +14,13 @@ export PATH
 set -u
 
 out=/tmp/demo.out
-hold=10		# seconds the background process keeps the map's fd
+hold=8		# seconds the background process keeps the map's fd
 holder=
 
 fail() {
+	if [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; then
+		set -- "$*" "(the map holder had exited: ${hold} s too short here?)"
+	fi
 	echo "demo: FAILED: $*"
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null
 	exit 1
@@ -72,6 +75,11 @@ run kbpftool feature
 expect '^BPF_MAP_CREATE: supported'
 expect '^BPF_PROG_LOAD: not implemented (EOPNOTSUPP)'
 expect '^map_type array: available'
+
+say "No program can be loaded yet (BPF_PROG_LOAD answers EOPNOTSUPP), so" \
+    "'prog list' walks PROG_GET_NEXT_ID and prints nothing."
+run kbpftool prog list
+[ ! -s "$out" ] || fail "'prog list' printed something"
 
 say "kbpf has no pinning yet: a map lives while some fd refers to it." \
     "So a background kbpftool creates an array map (u32 keys, 8-byte" \

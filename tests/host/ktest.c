@@ -89,7 +89,8 @@ int main(int argc, char **argv)
 	kbpf_shim_thread_init(0);
 
 	for (t = ktest_head; t; t = t->next) {
-		unsigned long before = ktest_failures;
+		unsigned long before = __atomic_load_n(&ktest_failures,
+						       __ATOMIC_RELAXED);
 
 		if (filter && !strstr(t->name, filter))
 			continue;

@@ -102,7 +102,7 @@ TEST(array_alloc_check_accepts)
 {
 	static const u32 ok_flags[] = {
 		0, BPF_F_NUMA_NODE, BPF_F_RDONLY, BPF_F_WRONLY,
-		BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG,
+		BPF_F_RDONLY_PROG, BPF_F_WRONLY_PROG, BPF_F_INNER_MAP,
 		BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_RDONLY_PROG,
 	};
 	unsigned int i;

@@ -101,7 +101,7 @@ static void show_prog(int fd, const struct bpf_prog_info *info,
 	printf("\n");
 }
 
-/* "prog list", "prog show": every program; nothing at all when there is none. */
+/* "prog list", "prog show": every program; nothing when there is none. */
 static int do_show(int argc, char **argv)
 {
 	struct bpf_prog_info info;

@@ -644,8 +644,8 @@ static inline void __percpu *__alloc_percpu(size_t size, size_t align)
  * queues work so it can sleep outside atomic context (an RCU callback,
  * say); the host has no atomic context, so running it synchronously keeps
  * tests deterministic. The difference shows only if the caller holds a
- * lock the work also takes: that deadlocks here (an error-checking mutex
- * aborts) but not in the kernel.
+ * lock the work also takes: a self-deadlock here (the error-checking mutex
+ * aborts), fine in the kernel.
  */
 struct work_struct;
 typedef void (*work_func_t)(struct work_struct *work);
