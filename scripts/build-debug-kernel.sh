@@ -20,7 +20,14 @@ if [ -f "$out/.kbpf-done" ]; then
 	exit 0
 fi
 
+# One builder at a time: a second caller waits for the first and reuses it.
 mkdir -p "$KBPF_CACHE"
+exec 9>"$KBPF_CACHE/debug-kernel.lock"
+flock 9
+if [ -f "$out/.kbpf-done" ]; then
+	echo "$out"
+	exit 0
+fi
 if [ ! -f "$src/.kbpf-extracted" ]; then
 	kbpf_log "extracting $KBPF_SRC_TARBALL"
 	rm -rf "$src" "$src.tmp"

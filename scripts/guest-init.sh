@@ -52,8 +52,10 @@ kbpf-kmemleak-check)
 	;;
 esac
 
-# Without a /dev/console node in the archive init starts with no stdio, so
-# devtmpfs comes first and stdio is reopened on the console (ttyS0 here).
+# devtmpfs first: it brings /dev/kbpf and friends.  mkinitramfs.sh ships a
+# /dev/console node so the kernel could give us stdio; an initramfs made
+# without one starts init with none, hence the reopen on the console
+# (console=ttyS0).
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 

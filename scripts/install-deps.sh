@@ -45,7 +45,7 @@ else
 fi
 
 echo "install-deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -q >&2
+# env, not export: sudo would drop an exported variable.
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -99,7 +99,7 @@ cat "$ktap.out"
 
 # "Testing complete. Ran 5 tests: passed: 4, failed: 1" lists only the
 # non-zero counts: crashed, skipped and errors may be absent.
-summary=$(grep -o 'Testing complete\. Ran [0-9]* tests*:.*' "$ktap.out" | tail -1 || true)
+summary=$(grep -ao 'Testing complete\. Ran [0-9]* tests*:.*' "$ktap.out" | tail -1 || true)
 count() {
 	local n
 	n=$(printf '%s\n' "$summary" | grep -o "$1: [0-9]*" | grep -o '[0-9]*$' || true)

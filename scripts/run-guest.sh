@@ -79,12 +79,16 @@ mkdir -p "$(dirname "$log")"
 start=$(date +%s)
 set +e
 # stdin from /dev/null: QEMU must not put a calling terminal in raw mode,
-# and nothing is ever typed into the guest.
+# and nothing is ever typed into the guest.  The serial line ends lines with
+# CR LF and SeaBIOS sends terminal resets and clears: keep the log plain text
+# (sed -u, so the console still streams line by line).
 timeout -k 10 "$timeout_s" qemu-system-x86_64 \
 	"${accel[@]}" -smp 2 -m "$mem" \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
-	</dev/null 2>&1 | tr -d '\r' | tee "$log"
+	</dev/null 2>&1 |
+	sed -u -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |
+	tee "$log"
 status=("${PIPESTATUS[@]}")
 set -e
 elapsed=$(( $(date +%s) - start ))
@@ -96,8 +100,9 @@ case "${status[0]}" in
 *)	reasons+=("qemu exited with status ${status[0]}") ;;
 esac
 
-# Kernel messages can land in the middle of a line written by the guest's
-# userspace, so none of these is anchored at the start of a line.
+# grep -a: a crash can leave binary bytes in the log.  Kernel messages can
+# land in the middle of a line written by the guest's userspace, so nothing
+# is anchored at the start of a line.
 signatures=(
 	'BUG:' 'WARNING:' 'Oops' 'KASAN' 'kernel BUG'
 	'possible circular locking' 'possible recursive locking'
@@ -107,12 +112,12 @@ signatures=(
 	'Kernel panic'
 )
 for sig in "${signatures[@]}"; do
-	if grep -qF -- "$sig" "$log"; then
-		reasons+=("'$sig' in log: $(grep -m1 -F -- "$sig" "$log" | cut -c1-120)")
+	if grep -aqF -- "$sig" "$log"; then
+		reasons+=("'$sig' in log: $(grep -a -m1 -F -- "$sig" "$log" | cut -c1-120)")
 	fi
 done
 
-end=$(grep -o 'KBPF-END rc=[0-9]*' "$log" | tail -1 || true)
+end=$(grep -ao 'KBPF-END rc=[0-9]*' "$log" | tail -1 || true)
 if [ -z "$end" ]; then
 	reasons+=("no KBPF-END line")
 elif [ "$end" != "KBPF-END rc=0" ]; then
