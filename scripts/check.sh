@@ -2,7 +2,7 @@
 # kbpf's test driver: runs the test tiers (all by default, or those named),
 # prints one summary line per tier and, last, the total as
 # "N passed, N failed, N skipped". Exits non-zero when anything failed.
-# Usage: check.sh [build|readme|host|guest|debug]...
+# Usage: check.sh [build|style|readme|host|guest|debug]...
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -51,6 +51,36 @@ tier_build() {
 	else
 		record build 0 1 0
 	fi
+}
+
+# checkpatch.pl from the kernel source package, extracted once into the cache.
+checkpatch() {
+	local dir=$KBPF_CACHE/checkpatch
+	if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
+		rm -rf "$dir" && mkdir -p "$dir" &&
+		tar -xf "$KBPF_SRC_TARBALL" -C "$dir" --strip-components=1 \
+			--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch' || return 1
+	fi
+	echo "$dir/scripts/checkpatch.pl"
+}
+
+# Kernel coding style of every kernel-side source file, one test per file.
+tier_style() {
+	local cp f p=0 n=0
+	cp=$(checkpatch) || { record style 0 1 0; return; }
+	for f in $(git ls-files 'kmod/*.[ch]' 'syscall/*.[ch]' 'maps/*.[ch]' \
+		   'jit/*.[ch]' 'verifier/*.[ch]' 'helpers/*.[ch]' 'kunit/*.[ch]' \
+		   'include/kbpf/*.h' 'include/uapi/linux/*.h'); do
+		if "$cp" --no-tree -q --terse -f "$f" >"$build/style.out" 2>&1 &&
+		   ! grep -qE '(ERROR|WARNING|CHECK):' "$build/style.out"; then
+			p=$((p + 1))
+		else
+			cat "$build/style.out"
+			n=$((n + 1))
+		fi
+	done
+	record style "$p" "$n" 0
 }
 
 tier_readme() {
@@ -118,13 +148,13 @@ tier_debug() {
 }
 
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(build readme host guest debug)
+[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host guest debug)
 
 bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
 for t in "${tiers[@]}"; do
 	case "$t" in
-	build|readme|host|guest|debug) ;;
-	*) kbpf_die "unknown tier $t (build readme host guest debug)" ;;
+	build|style|readme|host|guest|debug) ;;
+	*) kbpf_die "unknown tier $t (build style readme host guest debug)" ;;
 	esac
 	kbpf_log "tier $t"
 	"tier_$t"
