@@ -200,11 +200,8 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	kt_init(argv[0]);
-	if (kbpf_dev_fd() < 0) {
-		kt_fail("open_dev", "open " KBPF_DEVICE_PATH ": %s",
-			kt_errname(errno));
+	if (!kt_open_dev())
 		return kt_done();
-	}
 	t_map_cmd_bad_fds();
 	t_info_bad_fds();
 	t_fdinfo();

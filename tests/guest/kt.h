@@ -506,4 +506,13 @@ static inline int kt_fdinfo_field(int fd, const char *key, char *val, size_t len
 	return ret;
 }
 
+/* Open /dev/kbpf for kbpf_sys_bpf(); a failure is the binary's one result. */
+static inline bool kt_open_dev(void)
+{
+	if (kbpf_dev_fd() >= 0)
+		return true;
+	kt_fail("open_dev", "open " KBPF_DEVICE_PATH ": %s", kt_errname(errno));
+	return false;
+}
+
 #endif /* KBPF_TESTS_GUEST_KT_H */

@@ -322,11 +322,8 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	kt_init(argv[0]);
-	if (kbpf_dev_fd() < 0) {
-		kt_fail("open_dev", "open " KBPF_DEVICE_PATH ": %s",
-			kt_errname(errno));
+	if (!kt_open_dev())
 		return kt_done();
-	}
 	t_create_ok();
 	t_create_errors();
 	t_create_flags_ok();

@@ -154,11 +154,8 @@ int main(int argc, char **argv)
 {
 	(void)argc;
 	kt_init(argv[0]);
-	if (kbpf_dev_fd() < 0) {
-		kt_fail("open_dev", "open " KBPF_DEVICE_PATH ": %s",
-			kt_errname(errno));
+	if (!kt_open_dev())
 		return kt_done();
-	}
 	if (setup()) {
 		kt_fail("setup", "MAP_CREATE/fdinfo: %s", kt_errname(errno));
 		return kt_done();

@@ -142,11 +142,8 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	kt_init(argv[0]);
-	if (kbpf_dev_fd() < 0) {
-		kt_fail("open_dev", "open " KBPF_DEVICE_PATH ": %s",
-			kt_errname(errno));
+	if (!kt_open_dev())
 		return kt_done();
-	}
 	map_fd = kt_array_create(sizeof(value), 1, 0);
 	map_id = map_fd < 0 ? 0 : kt_map_id(map_fd);
 	if (map_fd < 0 || !map_id || kt_map_update(map_fd, &key, &value, BPF_ANY)) {
