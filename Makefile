@@ -14,7 +14,8 @@ TOOLS_LIB := build/tools/libkbpf.a
 KBPFTOOL := build/tools/kbpftool
 KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 
-.PHONY: all module tools check demo test-host test-guest test-debug kunit clean help
+.PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
+	clean help
 
 all: module tools
 
@@ -44,6 +45,10 @@ demo:
 test-host:
 	bash scripts/check.sh host
 
+# Linux's lib/test_bpf.c tables on the runtimes; one summary line per runtime.
+test-bpf:
+	bash scripts/check.sh test-bpf
+
 test-guest:
 	bash scripts/check.sh guest
 
@@ -58,4 +63,4 @@ help:
 	@echo "make            build kbpf.ko and the tools (KDIR=$(KDIR))"
 	@echo "make check      run every test tier (host, stock guest, debug guest + KUnit)"
 	@echo "make demo       boot the stock Debian kernel in QEMU and show kbpf working"
-	@echo "make test-host | test-guest | test-debug   one tier alone"
+	@echo "make test-host | test-bpf | test-guest | test-debug   one tier alone"

@@ -16,6 +16,7 @@
 #include <linux/kbpf.h>
 
 #include "kbpf.h"
+#include "../jit/arena.h"
 
 bool kbpf_unprivileged_bpf_enabled;
 module_param_named(unprivileged_bpf, kbpf_unprivileged_bpf_enabled, bool, 0644);
@@ -73,12 +74,17 @@ static int __init kbpf_init(void)
 	kbpf_free_wq = alloc_workqueue("kbpf_free", WQ_UNBOUND, 0);
 	if (!kbpf_free_wq)
 		return -ENOMEM;
-	err = misc_register(&kbpf_dev);
+	err = kbpf_arena_init();
 	if (err)
 		goto err_free_wq;
+	err = misc_register(&kbpf_dev);
+	if (err)
+		goto err_arena;
 	pr_info("ready on /dev/%s\n", KBPF_DEVICE_NAME);
 	return 0;
 
+err_arena:
+	kbpf_arena_exit();
 err_free_wq:
 	destroy_workqueue(kbpf_free_wq);
 	return err;
@@ -94,6 +100,7 @@ static void __exit kbpf_exit(void)
 	 */
 	rcu_barrier();
 	destroy_workqueue(kbpf_free_wq);
+	kbpf_arena_exit();
 	WARN_ON(atomic_read(&kbpf_live_objects));
 	kbpf_ids_destroy(&kbpf_map_ids);
 	kbpf_ids_destroy(&kbpf_prog_ids);

@@ -2,7 +2,7 @@
 # kbpf's test driver: runs the test tiers (all by default, or those named),
 # prints one summary line per tier and, last, the total as
 # "N passed, N failed, N skipped". Exits non-zero when anything failed.
-# Usage: check.sh [build|style|readme|host|guest|debug]...
+# Usage: check.sh [build|style|readme|host|test-bpf|guest|debug]...
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -94,6 +94,17 @@ tier_host() {
 	record_from host "$build/host.log"
 }
 
+# Linux's lib/test_bpf.c tables on the interpreter, on the host (ASan+UBSan).
+# The log has a SKIP line per skipped test; shown here, one line per reason.
+tier_test-bpf() {
+	local log=$build/test-bpf.log
+	make -s -f tests/host/host.mk test-bpf-host >"$log" 2>&1
+	grep -vE '^(SKIP|ok) |^test_bpf-host-interp: ' "$log"
+	grep -E '^SKIP \[' "$log" | sed -E 's/^SKIP \[([^]]*)\].*/\1/' |
+		sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/SKIP \1 tests: \2/'
+	record_from test_bpf-host-interp "$log"
+}
+
 # Build the initramfs for one guest: guest_initrd TIER MODULE_DIR
 guest_initrd() {
 	local tier=$1 mod=$2 adds=() b
@@ -148,13 +159,13 @@ tier_debug() {
 }
 
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host guest debug)
+[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host test-bpf guest debug)
 
 bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
 for t in "${tiers[@]}"; do
 	case "$t" in
-	build|style|readme|host|guest|debug) ;;
-	*) kbpf_die "unknown tier $t (build style readme host guest debug)" ;;
+	build|style|readme|host|test-bpf|guest|debug) ;;
+	*) kbpf_die "unknown tier $t (build style readme host test-bpf guest debug)" ;;
 	esac
 	kbpf_log "tier $t"
 	"tier_$t"

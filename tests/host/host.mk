@@ -7,12 +7,22 @@
 #   make -f tests/host/host.mk host-test [HOST_TEST_FILTER=substring]
 #
 # New core files go in HOST_CORE_SRCS; new tests are any tests/host/*.c.
+#
+#   make -f tests/host/host.mk test-bpf-host [TEST_BPF_ARGS="-v -r 10 FILTER"]
+#
+# runs Linux's lib/test_bpf.c tables on the interpreter (tests/host/test_bpf/,
+# the tables extracted into build/ by scripts/extract-test-bpf.py), and
+#
+#   make -f tests/host/host.mk bench-interp
+#
+# times the interpreter built with -O2 and no sanitizers.
 
 # Standalone when this is the only makefile read so far.
 _host_standalone := $(filter $(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
 _host_saved_goal := $(.DEFAULT_GOAL)
 
-HOST_CORE_SRCS := maps/core.c maps/array.c
+HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
+		  jit/engine.c jit/interp.c jit/ld_abs.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 
 HOST_BUILD := build/host
@@ -31,7 +41,7 @@ HOST_TEST_OBJS := $(HOST_TEST_SRCS:%.c=$(HOST_BUILD)/%.o)
 HOST_CORE_LIB := $(HOST_BUILD)/libkbpf-core.a
 HOST_TEST_BIN := $(HOST_BUILD)/kbpf-host-test
 
-.PHONY: host-test host-clean
+.PHONY: host-test host-clean test-bpf-host bench-interp
 
 host-test: $(HOST_TEST_BIN)
 	$(HOST_TEST_BIN) $(HOST_TEST_FILTER)
@@ -50,7 +60,52 @@ $(HOST_BUILD)/%.o: %.c
 host-clean:
 	rm -rf $(HOST_BUILD)
 
--include $(HOST_CORE_OBJS:.o=.d) $(HOST_TEST_OBJS:.o=.d)
+# ---- lib/test_bpf.c on the interpreter ----------------------------------
+
+TEST_BPF_DIR := tests/host/test_bpf
+TEST_BPF_GEN := $(HOST_BUILD)/test_bpf/tests.c
+TEST_BPF_OBJS := $(HOST_BUILD)/test_bpf/tests.o \
+		 $(HOST_BUILD)/$(TEST_BPF_DIR)/runner.o
+TEST_BPF_BIN := $(HOST_BUILD)/test-bpf
+# The generated unit includes prelude.h and export.h from the runner's folder.
+TEST_BPF_CFLAGS := $(HOST_TEST_CFLAGS) -I$(TEST_BPF_DIR)
+
+test-bpf-host: $(TEST_BPF_BIN)
+	$(TEST_BPF_BIN) $(TEST_BPF_ARGS)
+
+$(TEST_BPF_GEN): scripts/extract-test-bpf.py
+	python3 scripts/extract-test-bpf.py -o $@
+
+$(HOST_BUILD)/test_bpf/tests.o: $(TEST_BPF_GEN)
+	$(HOST_TEST_CC) $(TEST_BPF_CFLAGS) -c -o $@ $<
+
+$(HOST_BUILD)/$(TEST_BPF_DIR)/runner.o: $(TEST_BPF_DIR)/runner.c
+	@mkdir -p $(dir $@)
+	$(HOST_TEST_CC) $(TEST_BPF_CFLAGS) -c -o $@ $<
+
+$(TEST_BPF_BIN): $(TEST_BPF_OBJS) $(HOST_CORE_LIB)
+	$(HOST_TEST_CC) $(HOST_TEST_SANITIZE) -o $@ $^ $(HOST_TEST_LDLIBS)
+
+# ---- Interpreter speed (-O2, no sanitizers) -------------------------------
+
+BENCH_BUILD := $(HOST_BUILD)/bench
+BENCH_CFLAGS := -Iinclude/shim -Iinclude -I$(TEST_BPF_DIR) -std=gnu11 \
+		-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
+BENCH_CORE := jit/engine.c jit/interp.c jit/ld_abs.c
+
+bench-interp: $(BENCH_BUILD)/interp-bench $(BENCH_BUILD)/test-bpf
+	$(BENCH_BUILD)/interp-bench
+	$(BENCH_BUILD)/test-bpf | tail -n 2
+
+$(BENCH_BUILD)/interp-bench: tests/host/bench/interp_bench.c $(BENCH_CORE)
+	@mkdir -p $(dir $@)
+	$(HOST_TEST_CC) $(BENCH_CFLAGS) -o $@ $^ $(HOST_TEST_LDLIBS)
+
+$(BENCH_BUILD)/test-bpf: $(TEST_BPF_GEN) $(TEST_BPF_DIR)/runner.c $(BENCH_CORE)
+	@mkdir -p $(dir $@)
+	$(HOST_TEST_CC) $(BENCH_CFLAGS) -o $@ $^ $(HOST_TEST_LDLIBS)
+
+-include $(HOST_CORE_OBJS:.o=.d) $(HOST_TEST_OBJS:.o=.d) $(TEST_BPF_OBJS:.o=.d)
 
 # When included, leave the including Makefile's default goal alone.
 ifeq ($(_host_standalone),)

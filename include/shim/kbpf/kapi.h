@@ -31,6 +31,7 @@
 
 #include <linux/types.h>
 #include <linux/bpf.h>
+#include <linux/filter.h>	/* the uapi one: SKF_* offsets, struct sock_filter */
 
 #include <urcu/urcu-memb.h>
 
@@ -42,6 +43,13 @@
 #define __aligned(x)		__attribute__((__aligned__(x)))
 #define __packed		__attribute__((__packed__))
 #define __maybe_unused		__attribute__((__unused__))
+#define noinline		__attribute__((__noinline__))
+/* Exempt from -ftrivial-auto-var-init, as in kernels built with it. */
+#if __has_attribute(__uninitialized__)
+#define __uninitialized		__attribute__((__uninitialized__))
+#else
+#define __uninitialized
+#endif
 #define __must_check		__attribute__((__warn_unused_result__))
 #define fallthrough		__attribute__((__fallthrough__))
 /* Reaching it is undefined behaviour, which UBSan reports. */
@@ -49,6 +57,9 @@
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+
+/* objtool's mark on computed-goto tables; objtool does not run here. */
+#define __annotate_jump_table
 
 /* Sparse address-space annotations: meaningless on the host. */
 #ifndef __rcu
@@ -250,6 +261,18 @@ static inline size_t size_add(size_t a, size_t b)
 	size_add(sizeof(*(p)), size_mul(sizeof(*(p)->member) +		\
 					__must_be_array((p)->member), count))
 
+/* ---- Byte order (x86-64: little-endian) ---------------------------------- */
+
+#define swab16(x)		__builtin_bswap16(x)
+#define swab32(x)		__builtin_bswap32(x)
+#define swab64(x)		__builtin_bswap64(x)
+#define cpu_to_be16(x)		__builtin_bswap16(x)
+#define cpu_to_be32(x)		__builtin_bswap32(x)
+#define cpu_to_be64(x)		__builtin_bswap64(x)
+#define cpu_to_le16(x)		((u16)(x))
+#define cpu_to_le32(x)		((u32)(x))
+#define cpu_to_le64(x)		((u64)(x))
+
 /* ---- Memory ordering, atomics, refcounts --------------------------------- */
 
 #define READ_ONCE(x)		(*(const volatile typeof(x) *)&(x))
@@ -258,6 +281,8 @@ static inline size_t size_add(size_t a, size_t b)
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define smp_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#define smp_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 typedef struct { int counter; } atomic_t;
 typedef struct { s64 counter; } atomic64_t;
@@ -288,6 +313,20 @@ static inline T pfx##_dec_return(atype *v)				\
 { return pfx##_add_return(-1, v); }					\
 static inline bool pfx##_dec_and_test(atype *v)				\
 { return pfx##_dec_return(v) == 0; }					\
+static inline void pfx##_and(T i, atype *v)				\
+{ __atomic_fetch_and(&v->counter, i, __ATOMIC_RELAXED); }		\
+static inline void pfx##_or(T i, atype *v)				\
+{ __atomic_fetch_or(&v->counter, i, __ATOMIC_RELAXED); }		\
+static inline void pfx##_xor(T i, atype *v)				\
+{ __atomic_fetch_xor(&v->counter, i, __ATOMIC_RELAXED); }		\
+static inline T pfx##_fetch_add(T i, atype *v)				\
+{ return __atomic_fetch_add(&v->counter, i, __ATOMIC_SEQ_CST); }	\
+static inline T pfx##_fetch_and(T i, atype *v)				\
+{ return __atomic_fetch_and(&v->counter, i, __ATOMIC_SEQ_CST); }	\
+static inline T pfx##_fetch_or(T i, atype *v)				\
+{ return __atomic_fetch_or(&v->counter, i, __ATOMIC_SEQ_CST); }	\
+static inline T pfx##_fetch_xor(T i, atype *v)				\
+{ return __atomic_fetch_xor(&v->counter, i, __ATOMIC_SEQ_CST); }	\
 static inline T pfx##_xchg(atype *v, T new)				\
 { return __atomic_exchange_n(&v->counter, new, __ATOMIC_SEQ_CST); }	\
 static inline T pfx##_cmpxchg(atype *v, T old, T new)			\
@@ -396,14 +435,19 @@ static inline void *kzalloc(size_t size, gfp_t flags)
 	return kmalloc(size, flags | __GFP_ZERO);
 }
 
-/* An overflowing n * size fails quietly, as kmalloc_array()'s does. */
-static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
+/* An overflowing n * size fails quietly, as in the kernel. */
+static inline void *kmalloc_array(size_t n, size_t size, gfp_t flags)
 {
 	size_t bytes;
 
 	if (unlikely(check_mul_overflow(n, size, &bytes)))
 		return NULL;
-	return kmalloc(bytes, flags | __GFP_ZERO);
+	return kmalloc(bytes, flags);
+}
+
+static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
+{
+	return kmalloc_array(n, size, flags | __GFP_ZERO);
 }
 
 static inline void *kmalloc_node(size_t size, gfp_t flags, int node)
@@ -572,6 +616,7 @@ __attribute__((__weak__)) __thread int kbpf_shim_cpu = 0;
 
 static inline unsigned int num_possible_cpus(void) { return NR_CPUS; }
 static inline int smp_processor_id(void) { return kbpf_shim_cpu; }
+static inline int raw_smp_processor_id(void) { return kbpf_shim_cpu; }
 
 #define for_each_possible_cpu(cpu)	for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++)
 
@@ -701,6 +746,202 @@ static inline void *memchr_inv(const void *s, int c, size_t n)
 	return NULL;
 }
 
+/* ---- Socket buffers ------------------------------------------------------ */
+
+/*
+ * The sk_buff fields and accessors the shared core reads (legacy packet
+ * loads), with the kernel's meaning: headers are offsets from head, and a
+ * mac_header of ~0 means unset. A host skb is always linear (data_len 0):
+ * skb_header_pointer() never copies, so it never uses its buffer.
+ */
+struct sk_buff {
+	unsigned char *head;
+	unsigned char *data;
+	unsigned int len;
+	unsigned int data_len;
+	u32 tail;
+	u16 mac_header;
+	u16 network_header;
+};
+
+static inline unsigned int skb_headlen(const struct sk_buff *skb)
+{
+	return skb->len - skb->data_len;
+}
+
+static inline unsigned char *skb_tail_pointer(const struct sk_buff *skb)
+{
+	return skb->head + skb->tail;
+}
+
+static inline unsigned char *skb_network_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->network_header;
+}
+
+static inline int skb_mac_header_was_set(const struct sk_buff *skb)
+{
+	return skb->mac_header != (u16)~0U;
+}
+
+static inline unsigned char *skb_mac_header(const struct sk_buff *skb)
+{
+	return skb->head + skb->mac_header;
+}
+
+static inline void *skb_header_pointer(const struct sk_buff *skb, int offset,
+				       int len, void *buffer)
+{
+	if ((int)skb_headlen(skb) - offset >= len)
+		return skb->data + offset;
+	return NULL;
+}
+
+/* ---- Lists --------------------------------------------------------------- */
+
+/*
+ * <linux/list.h>'s doubly linked list with the kernel's names and meaning.
+ * Like CONFIG_DEBUG_LIST, list_del() poisons the entry so a second delete
+ * or a walk through a deleted entry crashes under ASan instead of passing.
+ */
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+#define LIST_HEAD_INIT(name)	{ &(name), &(name) }
+#define LIST_HEAD(name)		struct list_head name = LIST_HEAD_INIT(name)
+#define KBPF_SHIM_LIST_POISON1	((struct list_head *)0x100)
+#define KBPF_SHIM_LIST_POISON2	((struct list_head *)0x122)
+
+static inline void INIT_LIST_HEAD(struct list_head *list)
+{
+	list->next = list;
+	list->prev = list;
+}
+
+static inline void __list_add(struct list_head *new, struct list_head *prev,
+			      struct list_head *next)
+{
+	BUG_ON(next->prev != prev || prev->next != next || new == prev ||
+	       new == next);
+	next->prev = new;
+	new->next = next;
+	new->prev = prev;
+	prev->next = new;
+}
+
+static inline void list_add(struct list_head *new, struct list_head *head)
+{
+	__list_add(new, head, head->next);
+}
+
+static inline void list_add_tail(struct list_head *new, struct list_head *head)
+{
+	__list_add(new, head->prev, head);
+}
+
+static inline void __list_del_entry(struct list_head *entry)
+{
+	BUG_ON(entry->prev->next != entry || entry->next->prev != entry);
+	entry->next->prev = entry->prev;
+	entry->prev->next = entry->next;
+}
+
+static inline void list_del(struct list_head *entry)
+{
+	__list_del_entry(entry);
+	entry->next = KBPF_SHIM_LIST_POISON1;
+	entry->prev = KBPF_SHIM_LIST_POISON2;
+}
+
+static inline void list_del_init(struct list_head *entry)
+{
+	__list_del_entry(entry);
+	INIT_LIST_HEAD(entry);
+}
+
+static inline void list_move(struct list_head *list, struct list_head *head)
+{
+	__list_del_entry(list);
+	list_add(list, head);
+}
+
+static inline void list_move_tail(struct list_head *list, struct list_head *head)
+{
+	__list_del_entry(list);
+	list_add_tail(list, head);
+}
+
+static inline int list_empty(const struct list_head *head)
+{
+	return READ_ONCE(head->next) == head;
+}
+
+#define list_entry(ptr, type, member)	container_of(ptr, type, member)
+#define list_first_entry(ptr, type, member) \
+	list_entry((ptr)->next, type, member)
+#define list_last_entry(ptr, type, member) \
+	list_entry((ptr)->prev, type, member)
+#define list_first_entry_or_null(ptr, type, member)			\
+	(list_empty(ptr) ? NULL : list_first_entry(ptr, type, member))
+#define list_next_entry(pos, member) \
+	list_entry((pos)->member.next, typeof(*(pos)), member)
+#define list_prev_entry(pos, member) \
+	list_entry((pos)->member.prev, typeof(*(pos)), member)
+#define list_entry_is_head(pos, head, member)	(&(pos)->member == (head))
+
+#define list_for_each_entry(pos, head, member)				\
+	for (pos = list_first_entry(head, typeof(*pos), member);	\
+	     !list_entry_is_head(pos, head, member);			\
+	     pos = list_next_entry(pos, member))
+#define list_for_each_entry_reverse(pos, head, member)			\
+	for (pos = list_last_entry(head, typeof(*pos), member);		\
+	     !list_entry_is_head(pos, head, member);			\
+	     pos = list_prev_entry(pos, member))
+#define list_for_each_entry_safe(pos, n, head, member)			\
+	for (pos = list_first_entry(head, typeof(*pos), member),	\
+	     n = list_next_entry(pos, member);				\
+	     !list_entry_is_head(pos, head, member);			\
+	     pos = n, n = list_next_entry(n, member))
+#define list_for_each_entry_safe_reverse(pos, n, head, member)		\
+	for (pos = list_last_entry(head, typeof(*pos), member),		\
+	     n = list_prev_entry(pos, member);				\
+	     !list_entry_is_head(pos, head, member);			\
+	     pos = n, n = list_prev_entry(n, member))
+
+/* ---- Capabilities -------------------------------------------------------- */
+
+/*
+ * The capabilities of the calling thread, a mask of (1 << CAP_*) bits: all
+ * of them unless a test drops some with kbpf_shim_set_caps(). The CAP_*
+ * numbers come from the uapi <linux/capability.h>.
+ */
+#include <linux/capability.h>
+
+__attribute__((__weak__)) __thread u64 kbpf_shim_caps = ~0ULL;
+
+static inline bool capable(int cap)
+{
+	return kbpf_shim_caps & (1ULL << cap);
+}
+
+static inline bool bpf_capable(void)
+{
+	return capable(CAP_BPF) || capable(CAP_SYS_ADMIN);
+}
+
+/* ---- Random numbers ------------------------------------------------------ */
+
+#include <sys/random.h>
+
+static inline u32 get_random_u32(void)
+{
+	u32 r;
+
+	BUG_ON(getrandom(&r, sizeof(r), 0) != sizeof(r));
+	return r;
+}
+
 /* ---- Host-only hooks for tests (not kernel API) -------------------------- */
 
 /* Let the calling thread "run" on cpu from now on. */
@@ -719,6 +960,12 @@ static inline void kbpf_shim_thread_init(int cpu)
 {
 	kbpf_shim_set_cpu(cpu);
 	urcu_memb_register_thread();
+}
+
+/* Give the calling thread exactly the capabilities in caps (1 << CAP_*). */
+static inline void kbpf_shim_set_caps(u64 caps)
+{
+	kbpf_shim_caps = caps;
 }
 
 static inline void kbpf_shim_thread_exit(void)
