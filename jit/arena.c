@@ -40,9 +40,6 @@
 #define ARENA_INT3		0xcc
 #define ARENA_SELF_TEST_MAGIC	0x6b627066	/* "kbpf" */
 
-/* arena_text.S */
-extern u8 kbpf_arena_text[KBPF_ARENA_SIZE];
-
 /* Serialises the pack and the writes, which all may sleep. */
 static DEFINE_MUTEX(arena_lock);
 static struct kbpf_pack arena_pack;

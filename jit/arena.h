@@ -29,6 +29,9 @@
 
 struct kbpf_x86;
 
+/* The NOBITS executable section itself (arena_text.S). */
+extern u8 kbpf_arena_text[KBPF_ARENA_SIZE];
+
 int kbpf_arena_init(void);
 void kbpf_arena_exit(void);
 
