@@ -14,6 +14,8 @@ TOOLS_LIB := build/tools/libkbpf.a
 KBPFTOOL := build/tools/kbpftool
 KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 
+include tools/run/run.mk
+
 .PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
 	clean help
 
@@ -23,7 +25,7 @@ module:
 	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/install-deps.sh"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-tools: $(TOOLS_LIB) $(KBPFTOOL)
+tools: $(TOOLS_LIB) $(KBPFTOOL) $(KBPF_RUN)
 
 build/tools/%.o: tools/lib/%.c tools/lib/kbpf.h include/uapi/linux/kbpf.h
 	@mkdir -p $(dir $@)
@@ -61,6 +63,7 @@ clean:
 
 help:
 	@echo "make            build kbpf.ko and the tools (KDIR=$(KDIR))"
+	@echo "make tools      only the tools: build/tools/kbpftool, build/tools/kbpf-run"
 	@echo "make check      run every test tier (host, stock guest, debug guest + KUnit)"
 	@echo "make demo       boot the stock Debian kernel in QEMU and show kbpf working"
 	@echo "make test-host | test-bpf | test-guest | test-debug   one tier alone"

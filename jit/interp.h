@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The eBPF interpreter: the runtime every program can fall back to (JIT
- * disabled, failed, or out of arena space).
+ * disabled, failed, or out of arena space), and its checked twin, a
+ * sandbox for bytecode no verifier has seen.
  */
 #ifndef KBPF_JIT_INTERP_H
 #define KBPF_JIT_INTERP_H
@@ -15,5 +16,45 @@
  * run under rcu_read_lock(): the prog array's slots are RCU-protected.
  */
 u64 kbpf_interp_run(const void *ctx, const struct kbpf_code *code);
+
+/* Why a checked run stopped early. */
+enum kbpf_interp_fault {
+	KBPF_INTERP_OK,
+	KBPF_INTERP_BAD_INSN,		/* an opcode or atomic op it does not know */
+	KBPF_INTERP_STACK_OVERFLOW,	/* too many frames, or frames too large */
+	KBPF_INTERP_BAD_LOAD,		/* a load outside the memory and stack */
+	KBPF_INTERP_BAD_STORE,		/* a store likewise */
+	KBPF_INTERP_BAD_ATOMIC,		/* an atomic likewise */
+	KBPF_INTERP_MISALIGNED_ATOMIC,	/* an atomic not on its natural alignment */
+	KBPF_INTERP_SANDBOXED,		/* a helper call, tail call or packet load */
+};
+
+/*
+ * A checked run's memory, and how it ended. The program may access the
+ * len bytes at ctx, which R1 points to and R2 holds the length of, and
+ * its live stack frames, nothing else; it may not call helpers, tail call
+ * or load from packets, as those follow kernel pointers in registers.
+ */
+struct kbpf_interp_check {
+	u64 len;
+	/* Out: KBPF_INTERP_OK, or the fault and where (R0 is then 0). */
+	enum kbpf_interp_fault fault;
+	u32 fault_insn;			/* index in code->insnsi */
+	u64 fault_addr;			/* for loads, stores and atomics */
+	u32 fault_size;
+	u64 stack_top;			/* the main frame's R10, to name addresses */
+};
+
+/*
+ * The interpreter with every memory access checked against ctx[0, len)
+ * and the stack, for bytecode no verifier has seen (kbpf-run, fuzzing).
+ * The stack reads as zero until written; the main frame has
+ * code->stack_depth bytes, each callee the depth its call gives in off,
+ * up to KBPF_MAX_CALL_FRAMES frames of KBPF_MAX_STACK. Instructions must
+ * have passed kbpf_insns_check() (jit/check.h): the checks rely on jumps
+ * landing inside the program. Uses about 5 KiB of stack.
+ */
+u64 kbpf_interp_run_checked(const void *ctx, const struct kbpf_code *code,
+			    struct kbpf_interp_check *chk);
 
 #endif /* KBPF_JIT_INTERP_H */

@@ -17,6 +17,7 @@
 
 #include "kbpf.h"
 #include "../jit/arena.h"
+#include "../jit/interp.h"
 
 bool kbpf_unprivileged_bpf_enabled;
 module_param_named(unprivileged_bpf, kbpf_unprivileged_bpf_enabled, bool, 0644);
@@ -34,6 +35,13 @@ void kbpf_wait_for_frees(void)
 	flush_workqueue(kbpf_free_wq);
 }
 KBPF_EXPORT_FOR_KUNIT(kbpf_wait_for_frees);
+
+/*
+ * The interpreter, for the KUnit suites that run programs on it: jit/ is
+ * shared core, which cannot export, so its exports are made here.
+ */
+KBPF_EXPORT_FOR_KUNIT(kbpf_call_base);
+KBPF_EXPORT_FOR_KUNIT(kbpf_interp_run);
 
 bool kbpf_capable(void)
 {

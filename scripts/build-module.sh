@@ -16,11 +16,15 @@ kunit=n
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 # Copy only what Kbuild reads; keep the objects of earlier builds for speed.
-for d in include kmod syscall maps verifier jit helpers kunit; do
+# The KUnit module also reads the test_bpf table accessors, and runs the
+# script that extracts the tables.
+for d in include kmod syscall maps verifier jit helpers kunit tests/test_bpf; do
 	[ -d "$top/$d" ] || continue
 	mkdir -p "$out/$d"
 	cp -a "$top/$d/." "$out/$d/"
 done
+mkdir -p "$out/scripts"
+cp -a "$top/scripts/extract-test-bpf.py" "$out/scripts/"
 cp "$top/Kbuild" "$out/Kbuild"
 
 log=$out/build.log

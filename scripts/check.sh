@@ -71,7 +71,8 @@ tier_style() {
 	cp=$(checkpatch) || { record style 0 1 0; return; }
 	for f in $(git ls-files 'kmod/*.[ch]' 'syscall/*.[ch]' 'maps/*.[ch]' \
 		   'jit/*.[ch]' 'verifier/*.[ch]' 'helpers/*.[ch]' 'kunit/*.[ch]' \
-		   'include/kbpf/*.h' 'include/uapi/linux/*.h'); do
+		   'include/kbpf/*.h' 'include/uapi/linux/*.h' \
+		   'tests/test_bpf/*.[ch]'); do
 		if "$cp" --no-tree -q --terse -f "$f" >"$build/style.out" 2>&1 &&
 		   ! grep -qE '(ERROR|WARNING|CHECK):' "$build/style.out"; then
 			p=$((p + 1))

@@ -21,9 +21,15 @@
 _host_standalone := $(filter $(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
 _host_saved_goal := $(.DEFAULT_GOAL)
 
+# kbpf-run, which tests/host/test_kbpf_run.c runs.
+include tools/run/run.mk
+
 HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
 		  jit/engine.c jit/interp.c jit/ld_abs.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
+
+# The structural check and the checked interpreter: kbpf-run's sandbox.
+HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)
@@ -43,7 +49,7 @@ HOST_TEST_BIN := $(HOST_BUILD)/kbpf-host-test
 
 .PHONY: host-test host-clean test-bpf-host bench-interp
 
-host-test: $(HOST_TEST_BIN)
+host-test: $(HOST_TEST_BIN) $(KBPF_RUN)
 	$(HOST_TEST_BIN) $(HOST_TEST_FILTER)
 
 $(HOST_TEST_BIN): $(HOST_TEST_OBJS) $(HOST_CORE_LIB)
@@ -67,8 +73,9 @@ TEST_BPF_GEN := $(HOST_BUILD)/test_bpf/tests.c
 TEST_BPF_OBJS := $(HOST_BUILD)/test_bpf/tests.o \
 		 $(HOST_BUILD)/$(TEST_BPF_DIR)/runner.o
 TEST_BPF_BIN := $(HOST_BUILD)/test-bpf
-# The generated unit includes prelude.h and export.h from the runner's folder.
-TEST_BPF_CFLAGS := $(HOST_TEST_CFLAGS) -I$(TEST_BPF_DIR)
+# The generated unit includes prelude.h from the runner's folder, and
+# export.h from the folder it shares with the KUnit suite.
+TEST_BPF_CFLAGS := $(HOST_TEST_CFLAGS) -I$(TEST_BPF_DIR) -Itests/test_bpf
 
 test-bpf-host: $(TEST_BPF_BIN)
 	$(TEST_BPF_BIN) $(TEST_BPF_ARGS)
@@ -89,7 +96,7 @@ $(TEST_BPF_BIN): $(TEST_BPF_OBJS) $(HOST_CORE_LIB)
 # ---- Interpreter speed (-O2, no sanitizers) -------------------------------
 
 BENCH_BUILD := $(HOST_BUILD)/bench
-BENCH_CFLAGS := -Iinclude/shim -Iinclude -I$(TEST_BPF_DIR) -std=gnu11 \
+BENCH_CFLAGS := -Iinclude/shim -Iinclude -I$(TEST_BPF_DIR) -Itests/test_bpf -std=gnu11 \
 		-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 BENCH_CORE := jit/engine.c jit/interp.c jit/ld_abs.c
 

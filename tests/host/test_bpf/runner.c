@@ -220,6 +220,7 @@ static u64 host_jiffies64(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return now_ns(CLOCK_MONOTONIC_COARSE) / 4000000;	/* HZ=250 */
 }
 
+/* The kernel helpers the tail-call tests call, by id. */
 static kbpf_helper_t tail_helper(s32 id)
 {
 	switch (id) {
@@ -234,59 +235,8 @@ static kbpf_helper_t tail_helper(s32 id)
 	case BPF_FUNC_jiffies64:
 		return host_jiffies64;
 	default:
-		return id == tb_func_test_func ? tb_test_func : NULL;
+		return NULL;
 	}
-}
-
-/*
- * test_bpf's prepare_tail_call_tests() relocations: the marker in R2's
- * LD_IMM64 becomes the prog array, the one in R3's MOV the target slot
- * (relative to this test, or the NULL or out-of-range slot), and helper
- * calls by id become calls by address (a NOP when out of reach).
- */
-static int tail_relocate(struct bpf_insn *insns, u32 len, int which, int n,
-			 struct kbpf_prog_array *array)
-{
-	u64 map = (unsigned long)&array->map;
-	u32 i;
-
-	for (i = 0; i < len; i++) {
-		struct bpf_insn *insn = &insns[i];
-		kbpf_helper_t fn;
-		s32 imm;
-
-		switch (insn->code) {
-		case BPF_LD | BPF_DW | BPF_IMM:
-			if (insn->imm == tb_tail_call_marker && i + 1 < len) {
-				insn[0].imm = (s32)(u32)map;
-				insn[1].imm = (s32)(u32)(map >> 32);
-			}
-			break;
-		case BPF_ALU | BPF_MOV | BPF_K:
-			if (insn->imm != tb_tail_call_marker)
-				break;
-			if (insn->off == tb_tail_call_null)
-				insn->imm = n;
-			else if (insn->off == tb_tail_call_invalid)
-				insn->imm = n + 1;
-			else
-				insn->imm = which + insn->off;
-			insn->off = 0;
-			break;
-		case BPF_JMP | BPF_CALL:
-			if (insn->src_reg != BPF_PSEUDO_CALL)
-				break;
-			fn = tail_helper(insn->imm);
-			if (!fn)
-				return -EFAULT;
-			if (kbpf_call_imm(fn, &imm))
-				*insn = BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, imm);
-			else
-				*insn = BPF_JMP_A(0);
-			break;
-		}
-	}
-	return 0;
 }
 
 static void run_tail_calls(void)
@@ -317,7 +267,7 @@ static void run_tail_calls(void)
 		if (insns[i])
 			memcpy(insns[i], c.insns, c.len * sizeof(**insns));
 		if (!insns[i] ||
-		    tail_relocate(insns[i], c.len, i, n, array)) {
+		    tb_tail_relocate(insns[i], c.len, i, n, array, tail_helper)) {
 			failed++;
 			printf("FAIL tail calls: preparing #%d %s\n", i, c.descr);
 			goto out;

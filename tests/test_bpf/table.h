@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * lib/test_bpf.c's tables as the runner sees them, independent of the
- * kernel's struct bpf_test: export.h, compiled with the extracted tables,
- * fills these in. Field meanings are test_bpf's.
+ * lib/test_bpf.c's tables as the runners see them (the host's test-bpf,
+ * tests/host/test_bpf/runner.c, and the KUnit suite kbpf_test_bpf,
+ * kunit/test_bpf_test.c), independent of the kernel's struct bpf_test:
+ * export.h, compiled with the extracted tables, fills these in. Field
+ * meanings are test_bpf's.
  */
 #ifndef KBPF_TEST_BPF_TABLE_H
 #define KBPF_TEST_BPF_TABLE_H
@@ -39,6 +41,8 @@ extern const int tb_max_data;
 
 int tb_count(void);
 const char *tb_descr(int i);
+/* Whether test i is classic BPF, without generating its program. */
+bool tb_classic(int i);
 /*
  * Describe test i, generating its program first when a fill helper makes
  * it (test_bpf's large programs): 0, or -errno when that fails. Always
@@ -60,12 +64,18 @@ struct tb_tail_case {
 int tb_tail_count(void);
 void tb_tail_get(int i, struct tb_tail_case *c);
 
-/* The tail-call tables' markers, and the helper only they define. */
-extern const s32 tb_tail_call_marker;	/* in LD_IMM64 R2 and MOV R3 */
-extern const s16 tb_tail_call_null;	/* MOV R3 off: the NULL slot */
-extern const s16 tb_tail_call_invalid;	/* MOV R3 off: out of range */
-extern const s32 tb_func_test_func;	/* helper id of bpf_test_func */
-extern const kbpf_helper_t tb_test_func;
+/*
+ * test_bpf's prepare_tail_call_tests() on insns, a copy of tail-call test
+ * which's program (len instructions) in a table of n: the marker in R2's
+ * LD_IMM64 becomes array's map, the one in R3's MOV the target slot
+ * (relative to which, or the NULL slot n, or the out-of-range n + 1), and
+ * helper calls by id become calls by address, resolved by helper() except
+ * for the tables' own test function (a NOP when out of 32-bit reach).
+ * Returns 0, or -EFAULT for a helper id that helper() does not know.
+ */
+int tb_tail_relocate(struct bpf_insn *insns, u32 len, int which, int n,
+		     struct kbpf_prog_array *array,
+		     kbpf_helper_t (*helper)(s32 id));
 
 /* Runs per test when a test does not say (test_bpf's MAX_TESTRUNS). */
 extern const int tb_max_testruns;

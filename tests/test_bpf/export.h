@@ -2,17 +2,13 @@
 /*
  * The accessors of table.h, compiled at the end of the generated unit so
  * they see test_bpf.c's struct bpf_test and static tables. Lengths and
- * subtest ends are computed as test_bpf.c computes them.
+ * subtest ends are computed as test_bpf.c computes them. Shared by the
+ * host and kernel builds; each brings its own prelude.
  */
 #include "table.h"
 
 const int tb_max_data = MAX_DATA;
 const int tb_max_testruns = MAX_TESTRUNS;
-const s32 tb_tail_call_marker = TAIL_CALL_MARKER;
-const s16 tb_tail_call_null = TAIL_CALL_NULL;
-const s16 tb_tail_call_invalid = TAIL_CALL_INVALID;
-const s32 tb_func_test_func = BPF_FUNC_test_func;
-const kbpf_helper_t tb_test_func = bpf_test_func;
 
 int tb_count(void)
 {
@@ -22,6 +18,11 @@ int tb_count(void)
 const char *tb_descr(int i)
 {
 	return tests[i].descr;
+}
+
+bool tb_classic(int i)
+{
+	return (tests[i].aux & TEST_TYPE_MASK) == CLASSIC;
 }
 
 /*
@@ -118,4 +119,51 @@ void tb_tail_get(int i, struct tb_tail_case *c)
 	c->result_in_state = t->flags & FLAG_RESULT_IN_STATE;
 	c->result = t->result;
 	c->stack_depth = t->stack_depth;
+}
+
+int tb_tail_relocate(struct bpf_insn *insns, u32 len, int which, int n,
+		     struct kbpf_prog_array *array,
+		     kbpf_helper_t (*helper)(s32 id))
+{
+	u64 map = (unsigned long)&array->map;
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		struct bpf_insn *insn = &insns[i];
+		kbpf_helper_t fn;
+		s32 imm;
+
+		switch (insn->code) {
+		case BPF_LD | BPF_DW | BPF_IMM:
+			if (insn->imm == TAIL_CALL_MARKER && i + 1 < len) {
+				insn[0].imm = (s32)(u32)map;
+				insn[1].imm = (s32)(u32)(map >> 32);
+			}
+			break;
+		case BPF_ALU | BPF_MOV | BPF_K:
+			if (insn->imm != TAIL_CALL_MARKER)
+				break;
+			if (insn->off == TAIL_CALL_NULL)
+				insn->imm = n;
+			else if (insn->off == TAIL_CALL_INVALID)
+				insn->imm = n + 1;
+			else
+				insn->imm = which + insn->off;
+			insn->off = 0;
+			break;
+		case BPF_JMP | BPF_CALL:
+			if (insn->src_reg != BPF_PSEUDO_CALL)
+				break;
+			fn = insn->imm == BPF_FUNC_test_func ? bpf_test_func :
+			     helper(insn->imm);
+			if (!fn)
+				return -EFAULT;
+			if (kbpf_call_imm(fn, &imm))
+				*insn = BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, imm);
+			else
+				*insn = BPF_JMP_A(0);
+			break;
+		}
+	}
+	return 0;
 }

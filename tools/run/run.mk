@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# kbpf-run (tools/run/kbpf-run.c): the shared core built for userspace
+# through include/shim, with -O2 and no sanitizers. Included by the
+# top-level Makefile (`make tools`) and by tests/host/host.mk, whose tests
+# run it.
+
+ifndef _kbpf_run_mk
+_kbpf_run_mk := 1
+# Leave the including makefile's default goal alone.
+_kbpf_run_saved_goal := $(.DEFAULT_GOAL)
+
+KBPF_RUN := build/tools/kbpf-run
+KBPF_RUN_SRCS := tools/run/kbpf-run.c jit/interp_checked.c jit/check.c \
+		 jit/engine.c jit/ld_abs.c
+KBPF_RUN_CFLAGS := -Iinclude/shim -Iinclude -std=gnu11 -O2 -g -Wall -Wextra \
+		   -Werror -Wno-unused-parameter -D_GNU_SOURCE
+
+$(KBPF_RUN): $(KBPF_RUN_SRCS) $(wildcard jit/*.h include/kbpf/*.h include/shim/kbpf/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(KBPF_RUN_CFLAGS) -o $@ $(KBPF_RUN_SRCS)
+
+.DEFAULT_GOAL := $(_kbpf_run_saved_goal)
+endif
