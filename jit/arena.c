@@ -225,6 +225,29 @@ void kbpf_arena_emit_return(struct kbpf_x86 *e)
 }
 KBPF_EXPORT_FOR_KUNIT(kbpf_arena_emit_return);
 
+#ifdef CONFIG_RETPOLINE
+/* The thunks, in machine register order, as the kernel defines them. */
+static void *const arena_indirect_thunks[] = {
+#define GEN(reg) __x86_indirect_thunk_ ## reg,
+#include <asm/GEN-for-each-reg.h>
+#undef GEN
+};
+#endif
+
+void kbpf_arena_emit_indirect_jump(struct kbpf_x86 *e, int reg)
+{
+#ifdef CONFIG_RETPOLINE
+	if (reg >= 0 && reg < ARRAY_SIZE(arena_indirect_thunks))
+		kbpf_x86_jmp_abs(e, (unsigned long)arena_indirect_thunks[reg]);
+	else
+		kbpf_x86_jmp_reg(e, reg);	/* the encoder reports the error */
+#else
+	kbpf_x86_jmp_reg(e, reg);
+#endif
+	kbpf_x86_int3(e);
+}
+KBPF_EXPORT_FOR_KUNIT(kbpf_arena_emit_indirect_jump);
+
 /*
  * Prove on every load that code written here runs, so that a kernel that
  * maps module text differently fails insmod rather than the first program.

@@ -69,6 +69,13 @@ void *kbpf_arena_return_thunk(void);
 /* Emit a function return for arena code: jmp to the thunk, or ret; int3. */
 void kbpf_arena_emit_return(struct kbpf_x86 *e);
 
+/*
+ * Emit an indirect jump to the address in reg for arena code: through the
+ * kernel's retpoline thunk for reg (which the kernel patched into what its
+ * mitigation wants: a retpoline, lfence; jmp *reg, or jmp *reg), then int3.
+ */
+void kbpf_arena_emit_indirect_jump(struct kbpf_x86 *e, int reg);
+
 #ifdef KBPF_KUNIT
 /* The last temporary write mapping, so a test can check it is gone. */
 extern unsigned long kbpf_arena_last_alias;

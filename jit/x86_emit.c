@@ -542,6 +542,33 @@ void kbpf_x86_jmp(struct kbpf_x86 *e, u32 target)
 		kbpf_x86_jmp_rel32(e, (s64)target - (e->len + 5));
 }
 
+/* The fixup is the offset of the rel8 byte; it counts from the byte after. */
+u32 kbpf_x86_jcc_fwd(struct kbpf_x86 *e, enum kbpf_x86_cc cc)
+{
+	emit8(e, 0x70 | (cc & 15));
+	emit8(e, 0);
+	return e->len - 1;
+}
+
+u32 kbpf_x86_jmp_fwd(struct kbpf_x86 *e)
+{
+	emit8(e, 0xeb);
+	emit8(e, 0);
+	return e->len - 1;
+}
+
+void kbpf_x86_bind(struct kbpf_x86 *e, u32 fixup)
+{
+	s64 rel = (s64)e->len - (fixup + 1);
+
+	if (rel < 0 || !fits_s8(rel)) {
+		set_err(e, -ERANGE);
+		return;
+	}
+	if (e->buf && fixup < e->cap)
+		e->buf[fixup] = (u8)rel;
+}
+
 /* Both are 5 bytes: the displacement counts from the next instruction. */
 static void emit_branch_abs(struct kbpf_x86 *e, u8 op, unsigned long target)
 {
@@ -571,6 +598,11 @@ void kbpf_x86_call_reg(struct kbpf_x86 *e, int reg)
 void kbpf_x86_jmp_reg(struct kbpf_x86 *e, int reg)
 {
 	emit_rr(e, 0, 0xff, 4, reg);
+}
+
+void kbpf_x86_leave(struct kbpf_x86 *e)
+{
+	emit8(e, 0xc9);
 }
 
 void kbpf_x86_ret(struct kbpf_x86 *e)

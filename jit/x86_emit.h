@@ -274,6 +274,17 @@ void kbpf_x86_jcc(struct kbpf_x86 *e, enum kbpf_x86_cc cc, u32 target);
 void kbpf_x86_jmp(struct kbpf_x86 *e, u32 target);
 
 /*
+ * Short forward branches to a label not emitted yet, within one sequence
+ * (a translator's multi-instruction expansion): emit jcc rel8 / jmp rel8
+ * with a placeholder, keep the returned fixup, and once the code reaches
+ * the label, kbpf_x86_bind() makes the branch land there. A label more
+ * than 127 bytes ahead is -ERANGE.
+ */
+u32 kbpf_x86_jcc_fwd(struct kbpf_x86 *e, enum kbpf_x86_cc cc);
+u32 kbpf_x86_jmp_fwd(struct kbpf_x86 *e);
+void kbpf_x86_bind(struct kbpf_x86 *e, u32 fixup);
+
+/*
  * call/jmp to an absolute address: E8 cd, E9 cd, relative to where this
  * instruction runs (->addr + ->len). -ERANGE when target is more than 2 GiB
  * away (module code reaches the kernel's, which is why the arena works).
@@ -287,6 +298,9 @@ void kbpf_x86_jmp_abs(struct kbpf_x86 *e, unsigned long target);
  */
 void kbpf_x86_call_reg(struct kbpf_x86 *e, int reg);
 void kbpf_x86_jmp_reg(struct kbpf_x86 *e, int reg);
+
+/* leave: C9, "mov rsp, rbp; pop rbp" in one byte. */
+void kbpf_x86_leave(struct kbpf_x86 *e);
 
 /* ret: C3. In the kernel, returns go through the return thunk instead. */
 void kbpf_x86_ret(struct kbpf_x86 *e);

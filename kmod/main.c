@@ -36,13 +36,6 @@ void kbpf_wait_for_frees(void)
 }
 KBPF_EXPORT_FOR_KUNIT(kbpf_wait_for_frees);
 
-/*
- * The interpreter, for the KUnit suites that run programs on it: jit/ is
- * shared core, which cannot export, so its exports are made here.
- */
-KBPF_EXPORT_FOR_KUNIT(kbpf_call_base);
-KBPF_EXPORT_FOR_KUNIT(kbpf_interp_run);
-
 bool kbpf_capable(void)
 {
 	return capable(CAP_BPF) || capable(CAP_SYS_ADMIN);

@@ -95,15 +95,20 @@ tier_host() {
 	record_from host "$build/host.log"
 }
 
-# Linux's lib/test_bpf.c tables on the interpreter, on the host (ASan+UBSan).
+# Linux's lib/test_bpf.c tables on the host (ASan+UBSan), on each runtime:
+# the interpreter, the JIT, the JIT with constant blinding; one line each.
 # The log has a SKIP line per skipped test; shown here, one line per reason.
 tier_test-bpf() {
-	local log=$build/test-bpf.log
+	local log=$build/test-bpf.log m
 	make -s -f tests/host/host.mk test-bpf-host >"$log" 2>&1
-	grep -vE '^(SKIP|ok) |^test_bpf-host-interp: ' "$log"
-	grep -E '^SKIP \[' "$log" | sed -E 's/^SKIP \[([^]]*)\].*/\1/' |
-		sort | uniq -c | sed -E 's/^ *([0-9]+) (.*)/SKIP \1 tests: \2/'
-	record_from test_bpf-host-interp "$log"
+	grep -vE '^(SKIP|ok) |^test_bpf-host-[a-z-]+: |^kbpf: JIT' "$log"
+	awk '/^SKIP \[/ { r = $0; sub(/^SKIP \[/, "", r); sub(/\].*/, "", r); n[r]++ }
+	     /^test_bpf-host-[a-z-]+: / { m = $1; sub(/:$/, "", m)
+		for (r in n) printf "%s: SKIP %d tests: %s\n", m, n[r], r
+		delete n }' "$log"
+	for m in interp jit jit-blind; do
+		record_from "test_bpf-host-$m" "$log"
+	done
 }
 
 # Build the initramfs for one guest: guest_initrd TIER MODULE_DIR

@@ -96,7 +96,8 @@ struct kbpf_code {
 	const struct bpf_insn *insnsi;	/* the xlated program */
 	u32 len;			/* instructions in insnsi */
 	u32 stack_depth;		/* main program's frame, <= KBPF_MAX_STACK */
-	bool jited;
+	bool jited;			/* bpf_func is a JIT image ... */
+	u32 jited_len;			/* ... of this many bytes */
 };
 
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel APIs kbpf's shared core (maps/, verifier/, jit/, helpers/) may
- * use. In the kernel this header is just the list of includes; the host
+ * use. In the kernel this header is the list of includes, plus the odd
+ * question about the running kernel the core asks (kbpf_ibt_enabled()); the host
  * build puts include/shim/ first on the include path, whose kbpf/kapi.h maps
  * the same names onto libc, pthreads and liburcu. Core code includes only
  * this header for kernel services, so it builds unchanged in both places.
@@ -21,6 +22,7 @@
 #include <linux/log2.h>
 #include <linux/math.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
 #include <linux/overflow.h>
@@ -36,5 +38,16 @@
 #include <linux/vmalloc.h>
 #include <uapi/linux/bpf.h>
 #include <uapi/linux/filter.h>
+#include <asm/cpufeature.h>
+
+/*
+ * Whether indirect branches must land on ENDBR64: the kernel enforces
+ * IBT. The host shim answers what a test asks for.
+ */
+static inline bool kbpf_ibt_enabled(void)
+{
+	return IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
+	       cpu_feature_enabled(X86_FEATURE_IBT);
+}
 
 #endif /* KBPF_KAPI_H */

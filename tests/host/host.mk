@@ -8,14 +8,16 @@
 #
 # New core files go in HOST_CORE_SRCS; new tests are any tests/host/*.c.
 #
-#   make -f tests/host/host.mk test-bpf-host [TEST_BPF_ARGS="-v -r 10 FILTER"]
+#   make -f tests/host/host.mk test-bpf-host [TEST_BPF_ARGS="-v -r 10 FILTER"] \
+#	[TEST_BPF_MODES="interp jit jit-blind"]
 #
-# runs Linux's lib/test_bpf.c tables on the interpreter (tests/host/test_bpf/,
-# the tables extracted into build/ by scripts/extract-test-bpf.py), and
+# runs Linux's lib/test_bpf.c tables (tests/host/test_bpf/, the tables
+# extracted into build/ by scripts/extract-test-bpf.py) on the interpreter,
+# the JIT, and the JIT with constant blinding, one summary line each, and
 #
 #   make -f tests/host/host.mk bench-interp
 #
-# times the interpreter built with -O2 and no sanitizers.
+# times the interpreter and the JIT built with -O2 and no sanitizers.
 
 # Standalone when this is the only makefile read so far.
 _host_standalone := $(filter $(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
@@ -25,7 +27,9 @@ _host_saved_goal := $(.DEFAULT_GOAL)
 include tools/run/run.mk
 
 HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
-		  jit/engine.c jit/interp.c jit/ld_abs.c
+		  jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_jit.c \
+		  jit/x86_jit_alu.c jit/x86_jit_mem.c jit/x86_jit_check.c \
+		  jit/runtime.c jit/exec_host.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 
 # The structural check and the checked interpreter: kbpf-run's sandbox.
@@ -66,7 +70,7 @@ $(HOST_BUILD)/%.o: %.c
 host-clean:
 	rm -rf $(HOST_BUILD)
 
-# ---- lib/test_bpf.c on the interpreter ----------------------------------
+# ---- lib/test_bpf.c on the runtimes --------------------------------------
 
 TEST_BPF_DIR := tests/host/test_bpf
 TEST_BPF_GEN := $(HOST_BUILD)/test_bpf/tests.c
@@ -77,8 +81,13 @@ TEST_BPF_BIN := $(HOST_BUILD)/test-bpf
 # export.h from the folder it shares with the KUnit suite.
 TEST_BPF_CFLAGS := $(HOST_TEST_CFLAGS) -I$(TEST_BPF_DIR) -Itests/test_bpf
 
+TEST_BPF_MODES ?= interp jit jit-blind
+
+# Every mode runs even when one fails; the target fails if any did.
 test-bpf-host: $(TEST_BPF_BIN)
-	$(TEST_BPF_BIN) $(TEST_BPF_ARGS)
+	@rc=0; for m in $(TEST_BPF_MODES); do \
+		$(TEST_BPF_BIN) -m $$m $(TEST_BPF_ARGS) || rc=1; \
+	done; exit $$rc
 
 $(TEST_BPF_GEN): scripts/extract-test-bpf.py
 	python3 scripts/extract-test-bpf.py -o $@
@@ -93,12 +102,14 @@ $(HOST_BUILD)/$(TEST_BPF_DIR)/runner.o: $(TEST_BPF_DIR)/runner.c
 $(TEST_BPF_BIN): $(TEST_BPF_OBJS) $(HOST_CORE_LIB)
 	$(HOST_TEST_CC) $(HOST_TEST_SANITIZE) -o $@ $^ $(HOST_TEST_LDLIBS)
 
-# ---- Interpreter speed (-O2, no sanitizers) -------------------------------
+# ---- Interpreter and JIT speed (-O2, no sanitizers) ------------------------
 
 BENCH_BUILD := $(HOST_BUILD)/bench
 BENCH_CFLAGS := -Iinclude/shim -Iinclude -I$(TEST_BPF_DIR) -Itests/test_bpf -std=gnu11 \
 		-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
-BENCH_CORE := jit/engine.c jit/interp.c jit/ld_abs.c
+BENCH_CORE := jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_emit.c \
+	      jit/x86_jit.c jit/x86_jit_alu.c jit/x86_jit_mem.c \
+	      jit/x86_jit_check.c jit/runtime.c jit/exec_host.c
 
 bench-interp: $(BENCH_BUILD)/interp-bench $(BENCH_BUILD)/test-bpf
 	$(BENCH_BUILD)/interp-bench

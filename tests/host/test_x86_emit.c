@@ -664,6 +664,8 @@ TEST(x86_branches)
 	}
 	kbpf_x86_ret(at(b));
 	want(b, "ret");
+	kbpf_x86_leave(at(b));
+	want(b, "leave");
 	kbpf_x86_int3(at(b));
 	want(b, "int3");
 	kbpf_x86_endbr64(at(b));
@@ -696,6 +698,49 @@ TEST(x86_branch_size_choice)
 	want(b, "jmp 0x%lx", 0x1000UL + b->mark + 2 + 128);
 	kbpf_x86_nop(at(b), 300);
 	BATCH_CHECK(b);
+}
+
+/* Forward labels: bound later, they land where the code was then. */
+TEST(x86_forward_labels)
+{
+	const unsigned long vma = 0x2000;
+	struct batch *b = batch_new(vma);
+	u32 fix, fix2, start, target;
+	struct kbpf_x86 m;
+	int cc;
+
+	for (cc = 0; cc < 16; cc++) {
+		start = b->e.len;
+		fix = kbpf_x86_jcc_fwd(at(b), cc);
+		want(b, "%s 0x%lx", cc_name[cc], vma + start + 2 + 5);
+		kbpf_x86_nop(at(b), 5);
+		want(b, "nopl 0x0(%%rax,%%rax,1)");
+		kbpf_x86_bind(&b->e, fix);
+	}
+	/* Two branches to one label, the farthest one 127 bytes away. */
+	start = b->e.len;
+	fix = kbpf_x86_jmp_fwd(at(b));
+	want(b, "jmp 0x%lx", vma + start + 2 + 127);
+	fix2 = kbpf_x86_jcc_fwd(at(b), KBPF_X86_JE);
+	want(b, "je 0x%lx", vma + start + 2 + 127);
+	kbpf_x86_nop(at(b), 9);
+	target = start + 2 + 127;
+	while (b->e.len + 9 <= target) {
+		kbpf_x86_nop(at(b), 9);
+		want(b, "nopw 0x0(%%rax,%%rax,1)");
+	}
+	kbpf_x86_nop(at(b), target - b->e.len);
+	kbpf_x86_bind(&b->e, fix);
+	kbpf_x86_bind(&b->e, fix2);
+	EXPECT_EQ(kbpf_x86_error(&b->e), 0);
+	BATCH_CHECK(b);
+
+	/* 128 bytes is too far for rel8; measuring reports it too. */
+	kbpf_x86_init(&m, NULL, 0, 0);
+	fix = kbpf_x86_jmp_fwd(&m);
+	kbpf_x86_nop(&m, 128);
+	kbpf_x86_bind(&m, fix);
+	EXPECT_EQ(kbpf_x86_error(&m), -ERANGE);
 }
 
 TEST(x86_nops)

@@ -200,6 +200,12 @@ static inline void kbpf_shim_die(const char *what, const char *file, int line,
 #define min_t(type, x, y)	__kbpf_cmp((type)(x), (type)(y), <)
 #define max_t(type, x, y)	__kbpf_cmp((type)(x), (type)(y), >)
 #define clamp(val, lo, hi)	min((typeof(val))max(val, lo), hi)
+#define swap(a, b)							\
+	do {								\
+		typeof(a) __swap_t = (a);				\
+		(a) = (b);						\
+		(b) = __swap_t;						\
+	} while (0)
 
 /* y must be a power of two, as in the kernel. */
 #define __round_mask(x, y)	((__typeof__(x))((y) - 1))
@@ -725,6 +731,7 @@ static inline bool schedule_work(struct work_struct *work)
 #define pr_err(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
+#define pr_info_ratelimited(fmt, ...)	pr_info(fmt, ##__VA_ARGS__)
 #ifdef DEBUG
 #define pr_debug(fmt, ...)	fprintf(stderr, pr_fmt(fmt), ##__VA_ARGS__)
 #else
@@ -928,6 +935,27 @@ static inline bool capable(int cap)
 static inline bool bpf_capable(void)
 {
 	return capable(CAP_BPF) || capable(CAP_SYS_ADMIN);
+}
+
+/* ---- Module parameters --------------------------------------------------- */
+
+/* The core's knobs are plain globals here; tests set them directly. */
+#define module_param_named(name, value, type, perm)
+#define MODULE_PARM_DESC(name, desc)
+
+/* ---- CPU features -------------------------------------------------------- */
+
+/*
+ * Whether JITed code must put ENDBR64 on its indirect branch targets. The
+ * host CPU need not enforce IBT (ENDBR64 is a NOP without it), so this is
+ * the test's choice: on by default, so the host runs the code the kernel
+ * would emit under IBT.
+ */
+__attribute__((__weak__)) bool kbpf_shim_ibt = true;
+
+static inline bool kbpf_ibt_enabled(void)
+{
+	return kbpf_shim_ibt;
 }
 
 /* ---- Random numbers ------------------------------------------------------ */

@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test-bpf: Linux's lib/test_bpf.c tables (extracted at build time by
- * scripts/extract-test-bpf.py) run on kbpf's interpreter the way
- * test_bpf.ko runs them on Linux's runtime: straight on the runtime, no
- * verifier (the programs are not verifier-clean by design), each subtest
- * `runs` times with R1 = a fake skb, NULL or a buffer, comparing the low
- * 32 bits of R0; then the tail-call tests through a prog array.
+ * scripts/extract-test-bpf.py) run on one of kbpf's runtimes the way
+ * test_bpf.ko runs them on Linux's: straight on the runtime, no verifier
+ * (the programs are not verifier-clean by design), each subtest `runs`
+ * times with R1 = a fake skb, NULL or a buffer, comparing the low 32 bits
+ * of R0; then the tail-call tests through a prog array.
  *
- * Usage: test-bpf [-v] [-r RUNS] [FILTER]
+ * Usage: test-bpf [-v] [-m MODE] [-r RUNS] [FILTER]
  *   -v       a line for every test, with ns per run
+ *   -m MODE  interp (default): the interpreter; jit: the JIT, through
+ *            kbpf_prog_select_runtime() as a privileged load; jit-blind:
+ *            the same with constant blinding (jit_harden=2)
  *   -r RUNS  at most RUNS runs per subtest (default: the table's)
  *   FILTER   only tests whose name contains FILTER
  * A FAIL line per failure, a SKIP line per skipped test with its reason
  * in brackets, then the summary the check driver reads:
- *   test_bpf-host-interp: N passed, N failed, N skipped
+ *   test_bpf-host-MODE: N passed, N failed, N skipped
+ * In the JIT modes a program the JIT does not take runs on the
+ * interpreter (as it would in the kernel): if it passes there, it is
+ * reported skipped, with the JIT's reason; if not, failed.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/engine.h>
@@ -22,12 +28,15 @@
 #include <unistd.h>
 
 #include "../../../jit/interp.h"
+#include "../../../jit/runtime.h"
 #include "table.h"
 
 #define SKIP_CLASSIC	"classic BPF: no cBPF translator"
 #define SKIP_FRAG	"fragmented skb: not emulated on the host"
 
 static bool verbose;
+static const char *mode = "interp";
+static bool use_jit;
 static int max_runs = INT_MAX;
 static const char *filter;
 static unsigned int passed, failed, skipped;
@@ -87,15 +96,35 @@ static struct sk_buff *host_skb_init(struct host_skb *hs, const u8 *data,
 	return &hs->skb;
 }
 
-/* The runtime under test for one program. */
-static void code_init(struct kbpf_code *code, const struct bpf_insn *insns,
-		      u32 len, u32 stack_depth)
+/*
+ * The runtime under test for one program: 0, or the JIT's error when it
+ * did not take the program (which then runs on the interpreter).
+ */
+static int code_init(struct kbpf_code *code, const struct bpf_insn *insns,
+		     u32 len, u32 stack_depth)
 {
 	memset(code, 0, sizeof(*code));
 	code->bpf_func = kbpf_interp_run;
 	code->insnsi = insns;
 	code->len = len;
 	code->stack_depth = stack_depth;
+	return use_jit ? kbpf_prog_select_runtime(code, true) : 0;
+}
+
+static void code_fini(struct kbpf_code *code)
+{
+	kbpf_prog_free_runtime(code);
+}
+
+/* The reason a program stayed on the interpreter, for the SKIP line. */
+static const char *not_jited(int err)
+{
+	static char why[64];
+
+	snprintf(why, sizeof(why), "not JITed (%s), passes on the interpreter",
+		 err == -E2BIG ? "too long" : err == -EINVAL ? "refused" :
+		 strerror(-err));
+	return why;
 }
 
 static u32 run_many(const struct kbpf_code *code, const void *ctx, int runs,
@@ -179,16 +208,22 @@ static void run_table(void)
 		} else if (c.skb_frag) {
 			skip("test_bpf", i, c.descr, SKIP_FRAG);
 		} else {
-			code_init(&code, c.insns, c.len, c.stack_depth);
+			int jit_err = code_init(&code, c.insns, c.len,
+						c.stack_depth);
+
 			if (run_subtests(&c, &code, why, sizeof(why))) {
 				failed++;
-				printf("FAIL test_bpf #%d %s: %s\n", i, c.descr, why);
+				printf("FAIL test_bpf #%d %s: %s%s\n", i, c.descr,
+				       why, jit_err ? "(on the interpreter)" : "");
+			} else if (jit_err) {
+				skip("test_bpf", i, c.descr, not_jited(jit_err));
 			} else {
 				passed++;
 				if (verbose)
 					printf("ok   test_bpf #%d %s: %s\n", i,
 					       c.descr, why);
 			}
+			code_fini(&code);
 		}
 		tb_put(i);
 	}
@@ -245,6 +280,7 @@ static void run_tail_calls(void)
 	struct kbpf_prog_array *array;
 	struct kbpf_code *codes;
 	struct bpf_insn **insns;
+	int jit_err = 0;
 
 	/* One slot per test, and a last one left NULL. */
 	array = kzalloc(sizeof(*array) + (n + 1) * sizeof(array->ptrs[0]),
@@ -272,9 +308,16 @@ static void run_tail_calls(void)
 			printf("FAIL tail calls: preparing #%d %s\n", i, c.descr);
 			goto out;
 		}
-		code_init(&codes[i], insns[i], c.len, c.stack_depth);
+		jit_err = code_init(&codes[i], insns[i], c.len, c.stack_depth) ?:
+			  jit_err;
 		array->ptrs[i] = &codes[i];
 	}
+	/* One runtime for the whole array, as Linux requires. */
+	if (jit_err)
+		for (i = 0; i < n; i++) {
+			code_fini(&codes[i]);
+			codes[i].bpf_func = kbpf_interp_run;
+		}
 
 	for (i = 0; i < n; i++) {
 		struct tb_tail_case c;
@@ -294,6 +337,8 @@ static void run_tail_calls(void)
 			failed++;
 			printf("FAIL test_tail_calls #%d %s: ret %d != %d\n", i,
 			       c.descr, (int)ret, c.result);
+		} else if (jit_err) {
+			skip("test_tail_calls", i, c.descr, not_jited(jit_err));
 		} else {
 			passed++;
 			if (verbose)
@@ -302,6 +347,8 @@ static void run_tail_calls(void)
 		}
 	}
 out:
+	for (i = 0; codes && i < n; i++)
+		code_fini(&codes[i]);
 	for (i = 0; insns && i < n; i++)
 		kfree(insns[i]);
 	kfree(insns);
@@ -315,16 +362,30 @@ int main(int argc, char **argv)
 	int opt;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "vr:")) != -1) {
+	while ((opt = getopt(argc, argv, "vm:r:")) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = true;
+			break;
+		case 'm':
+			mode = optarg;
+			if (!strcmp(mode, "jit")) {
+				use_jit = true;
+				kbpf_jit_harden = 0;
+			} else if (!strcmp(mode, "jit-blind")) {
+				use_jit = true;
+				kbpf_jit_harden = 2;
+			} else if (strcmp(mode, "interp")) {
+				fprintf(stderr, "unknown mode %s\n", mode);
+				return 2;
+			}
 			break;
 		case 'r':
 			max_runs = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-v] [-r RUNS] [FILTER]\n",
+			fprintf(stderr,
+				"usage: %s [-v] [-m interp|jit|jit-blind] [-r RUNS] [FILTER]\n",
 				argv[0]);
 			return 2;
 		}
@@ -338,7 +399,7 @@ int main(int argc, char **argv)
 	printf("test_bpf: %d table tests, %d tail-call tests, run in %.2f s\n",
 	       tb_count(), tb_tail_count(),
 	       (now_ns(CLOCK_MONOTONIC) - start) / 1e9);
-	printf("test_bpf-host-interp: %u passed, %u failed, %u skipped\n",
-	       passed, failed, skipped);
+	printf("test_bpf-host-%s: %u passed, %u failed, %u skipped\n",
+	       mode, passed, failed, skipped);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A program's runtime: the x86-64 JIT when enabled and it takes the
+ * program, else the interpreter, which runs every program. A fallback is
+ * never silent: it logs why (rate-limited, as a user can trigger it).
+ */
+#define pr_fmt(fmt) "kbpf: " fmt
+
+#include <kbpf/kapi.h>
+#include <kbpf/engine.h>
+
+#include "interp.h"
+#include "runtime.h"
+#include "x86_jit.h"
+
+int kbpf_jit_enable = 1;
+module_param_named(jit_enable, kbpf_jit_enable, int, 0644);
+MODULE_PARM_DESC(jit_enable, "JIT programs to x86-64 (0: interpreter only)");
+
+int kbpf_jit_harden = 1;
+module_param_named(jit_harden, kbpf_jit_harden, int, 0644);
+MODULE_PARM_DESC(jit_harden,
+		 "Blind JIT constants: 0 never, 1 for unprivileged loads, 2 always");
+
+int kbpf_prog_select_runtime(struct kbpf_code *code, bool privileged)
+{
+	int harden = READ_ONCE(kbpf_jit_harden);
+	bool blind = harden > 1 || (harden == 1 && !privileged);
+	int err;
+
+	code->bpf_func = kbpf_interp_run;
+	code->jited = false;
+	code->jited_len = 0;
+	if (!READ_ONCE(kbpf_jit_enable))
+		return 0;
+
+	err = kbpf_jit_compile(code, blind);
+	if (!err)
+		return 0;
+	switch (err) {
+	case -ENOSPC:
+		pr_info_ratelimited("JIT: no room left in the arena for %u instructions, using the interpreter\n",
+				    code->len);
+		break;
+	case -E2BIG:
+		pr_info_ratelimited("JIT: a %u-instruction program is too large for it, using the interpreter\n",
+				    code->len);
+		break;
+	default:
+		pr_info_ratelimited("JIT failed (%d) on a %u-instruction program, using the interpreter\n",
+				    err, code->len);
+	}
+	return err;
+}
+
+void kbpf_prog_free_runtime(struct kbpf_code *code)
+{
+	kbpf_jit_free(code);
+	code->bpf_func = NULL;
+}

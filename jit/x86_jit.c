@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86-64 JIT's driver: checks the program (x86_jit_check.c), then runs
+ * emission passes until the image stops shrinking, writes it once into
+ * executable memory (exec.h), and emits what concerns functions as a whole:
+ * the entry, prologues and epilogues, helper and bpf-to-bpf calls, tail
+ * calls and exits. The register map, image layout and pass scheme are
+ * described in x86_jit_priv.h.
+ *
+ * One image holds all of a program's functions, reached by direct calls,
+ * rather than one image per subprogram as in Linux: calls are rel32 within
+ * the image, need no second pass to learn callee addresses, and the
+ * program's memory is one allocation with one lifetime.
+ */
+#include <kbpf/kapi.h>
+#include <kbpf/engine.h>
+#include <kbpf/insn.h>
+
+#include "exec.h"
+#include "x86_jit.h"
+#include "x86_jit_priv.h"
+
+/* Passes before giving up on convergence; real programs need 3 to 6. */
+#define JIT_MAX_PASSES	64
+
+const u8 kbpf_jit_reg[MAX_BPF_REG] = {
+	[BPF_REG_0] = KBPF_X86_RAX,
+	[BPF_REG_1] = KBPF_X86_RDI,
+	[BPF_REG_2] = KBPF_X86_RSI,
+	[BPF_REG_3] = KBPF_X86_RDX,
+	[BPF_REG_4] = KBPF_X86_RCX,
+	[BPF_REG_5] = KBPF_X86_R8,
+	[BPF_REG_6] = KBPF_X86_RBX,
+	[BPF_REG_7] = KBPF_X86_R13,
+	[BPF_REG_8] = KBPF_X86_R14,
+	[BPF_REG_9] = KBPF_X86_R15,
+	[BPF_REG_10] = KBPF_X86_RBP,
+};
+
+/* R6-R9: what the entry saves for C, and a bpf-to-bpf call for the caller. */
+static const u8 bpf_callee_saved[] = {
+	KBPF_X86_RBX, KBPF_X86_R13, KBPF_X86_R14, KBPF_X86_R15,
+};
+
+void jit_set_label(struct jit_ctx *ctx, u32 label)
+{
+	u32 at = kbpf_x86_len(&ctx->e);
+
+	ctx->addrs[label] = at;
+	ctx->shift = ctx->sized ? (s64)at - ctx->old[label] : 0;
+}
+
+/*
+ * Branches to labels. Before the first complete pass every one is rel32
+ * (the longest); after it, rel8 where the old layout says it reaches.
+ * Layouts only shrink, so a branch never needs to grow back.
+ */
+void jit_jcc_label(struct jit_ctx *ctx, enum kbpf_x86_cc cc, u32 label)
+{
+	struct kbpf_x86 *e = &ctx->e;
+	s64 target = jit_label(ctx, label);
+	s64 rel8 = target - (kbpf_x86_len(e) + 2);
+
+	if (ctx->sized && rel8 == (s8)rel8)
+		kbpf_x86_jcc_rel8(e, cc, rel8);
+	else
+		kbpf_x86_jcc_rel32(e, cc, ctx->sized ?
+				   target - (kbpf_x86_len(e) + 6) : 0);
+}
+
+void jit_jmp_label(struct jit_ctx *ctx, u32 label)
+{
+	struct kbpf_x86 *e = &ctx->e;
+	s64 target = jit_label(ctx, label);
+	s64 rel8 = target - (kbpf_x86_len(e) + 2);
+
+	if (ctx->sized && rel8 == (s8)rel8)
+		kbpf_x86_jmp_rel8(e, rel8);
+	else
+		kbpf_x86_jmp_rel32(e, ctx->sized ?
+				   target - (kbpf_x86_len(e) + 5) : 0);
+}
+
+static void call_label(struct jit_ctx *ctx, u32 label)
+{
+	struct kbpf_x86 *e = &ctx->e;
+
+	kbpf_x86_call_abs(e, e->addr + (ctx->sized ? jit_label(ctx, label) :
+					kbpf_x86_len(e)));
+}
+
+/* ENDBR64 where an indirect branch lands under IBT, else the same room. */
+static void emit_landing_pad(struct kbpf_x86 *e, bool always_room)
+{
+	if (kbpf_ibt_enabled())
+		kbpf_x86_endbr64(e);
+	else if (always_room)
+		kbpf_x86_nop(e, 4);
+}
+
+/*
+ * The entry, called from C as bpf_func(ctx, code): saves what C expects
+ * kept (rbp, rbx, r12-r15), starts R0 and R2-R9 at zero like the
+ * interpreter and the tail call count at 0, and calls the main function
+ * with rsp aligned as for any call. Fixed size, so every image's main
+ * function starts at JIT_BODY_OFFSET and a tail call finds it.
+ */
+static int emit_entry(struct jit_ctx *ctx)
+{
+	static const u8 zeroed[] = {
+		KBPF_X86_RAX, KBPF_X86_RSI, KBPF_X86_RDX, KBPF_X86_RCX,
+		KBPF_X86_R8, KBPF_X86_RBX, KBPF_X86_R13, KBPF_X86_R14,
+		KBPF_X86_R15, JIT_TCC,
+	};
+	struct kbpf_x86 *e = &ctx->e;
+	u32 i;
+
+	emit_landing_pad(e, true);
+	kbpf_x86_push(e, KBPF_X86_RBP);
+	kbpf_x86_mov_rr(e, true, KBPF_X86_RBP, KBPF_X86_RSP);
+	kbpf_x86_push(e, KBPF_X86_RBX);
+	kbpf_x86_push(e, JIT_TCC);
+	kbpf_x86_push(e, KBPF_X86_R13);
+	kbpf_x86_push(e, KBPF_X86_R14);
+	kbpf_x86_push(e, KBPF_X86_R15);
+	kbpf_x86_push(e, KBPF_X86_RAX);		/* alignment */
+	for (i = 0; i < ARRAY_SIZE(zeroed); i++)
+		kbpf_x86_zero(e, zeroed[i]);
+	call_label(ctx, jit_func_entry(ctx, 0));
+	kbpf_x86_pop(e, KBPF_X86_RDX);		/* alignment */
+	kbpf_x86_pop(e, KBPF_X86_R15);
+	kbpf_x86_pop(e, KBPF_X86_R14);
+	kbpf_x86_pop(e, KBPF_X86_R13);
+	kbpf_x86_pop(e, JIT_TCC);
+	kbpf_x86_pop(e, KBPF_X86_RBX);
+	kbpf_x86_pop(e, KBPF_X86_RBP);
+	kbpf_exec_emit_return(e);
+	if (kbpf_x86_len(e) > JIT_BODY_OFFSET)
+		return -EFAULT;
+	while (kbpf_x86_len(e) < JIT_BODY_OFFSET)
+		kbpf_x86_int3(e);
+	return 0;
+}
+
+/*
+ * A function's prologue: a frame whose rbp is R10, with its declared
+ * stack below, rounded to keep rsp 16-byte aligned for calls. The main
+ * function is where tail calls land, indirectly: a landing pad.
+ */
+static void emit_prologue(struct jit_ctx *ctx, u32 f)
+{
+	struct kbpf_x86 *e = &ctx->e;
+	u32 stack = round_up(ctx->funcs[f].stack, 16);
+
+	jit_set_label(ctx, jit_func_entry(ctx, f));
+	if (!f)
+		emit_landing_pad(e, false);
+	kbpf_x86_push(e, KBPF_X86_RBP);
+	kbpf_x86_mov_rr(e, true, KBPF_X86_RBP, KBPF_X86_RSP);
+	if (stack)
+		kbpf_x86_alu_imm(e, KBPF_X86_SUB, true, KBPF_X86_RSP, stack);
+}
+
+static void emit_epilogue(struct jit_ctx *ctx, u32 f)
+{
+	jit_set_label(ctx, jit_func_epilogue(ctx, f));
+	kbpf_x86_leave(&ctx->e);
+	kbpf_exec_emit_return(&ctx->e);
+}
+
+/* bpf-to-bpf: R1-R5 are the arguments already; the caller keeps R6-R9. */
+static void emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
+{
+	struct kbpf_x86 *e = &ctx->e;
+	u32 f = jit_func_at(ctx, ctx->idx + 1 + insn->imm), i;
+
+	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
+		kbpf_x86_push(e, bpf_callee_saved[i]);
+	call_label(ctx, jit_func_entry(ctx, f));
+	for (i = ARRAY_SIZE(bpf_callee_saved); i-- > 0;)
+		kbpf_x86_pop(e, bpf_callee_saved[i]);
+}
+
+/*
+ * Tail call: R2 the prog array's map, R3 the index. In Linux's order: an
+ * index out of range, the count at its limit, or an empty slot go on with
+ * the next instruction (the count goes up even for an empty slot). A slot
+ * holding a program that is not JITed counts as empty: its bpf_func is no
+ * image to jump into. Otherwise this function's frame goes and the
+ * target's main function takes its place.
+ */
+static void emit_tail_call(struct jit_ctx *ctx)
+{
+	struct kbpf_x86 *e = &ctx->e;
+	const s32 map = offsetof(struct kbpf_prog_array, map);
+	int r2 = kbpf_jit_reg[BPF_REG_2], r3 = kbpf_jit_reg[BPF_REG_3];
+	u32 out[4], i;
+
+	kbpf_x86_mov_rr(e, false, JIT_TMP2, r3);
+	kbpf_x86_load(e, 4, JIT_AX, r2,
+		      offsetof(struct kbpf_prog_array, map.max_entries) - map);
+	kbpf_x86_alu_rr(e, KBPF_X86_CMP, false, JIT_TMP2, JIT_AX);
+	out[0] = kbpf_x86_jcc_fwd(e, KBPF_X86_JAE);
+	kbpf_x86_alu_imm(e, KBPF_X86_CMP, false, JIT_TCC,
+			 KBPF_MAX_TAIL_CALL_CNT);
+	out[1] = kbpf_x86_jcc_fwd(e, KBPF_X86_JAE);
+	kbpf_x86_alu_imm(e, KBPF_X86_ADD, false, JIT_TCC, 1);
+	kbpf_x86_shift_imm(e, KBPF_X86_SHL, true, JIT_TMP2, 3);
+	kbpf_x86_alu_rr(e, KBPF_X86_ADD, true, JIT_TMP2, r2);
+	kbpf_x86_load(e, 8, JIT_TMP, JIT_TMP2,
+		      offsetof(struct kbpf_prog_array, ptrs) - map);
+	kbpf_x86_test_rr(e, true, JIT_TMP, JIT_TMP);
+	out[2] = kbpf_x86_jcc_fwd(e, KBPF_X86_JE);
+	kbpf_x86_load(e, 1, JIT_AX, JIT_TMP, offsetof(struct kbpf_code, jited));
+	kbpf_x86_test_rr(e, false, JIT_AX, JIT_AX);
+	out[3] = kbpf_x86_jcc_fwd(e, KBPF_X86_JE);
+	kbpf_x86_load(e, 8, JIT_TMP, JIT_TMP,
+		      offsetof(struct kbpf_code, bpf_func));
+	kbpf_x86_alu_imm(e, KBPF_X86_ADD, true, JIT_TMP, JIT_BODY_OFFSET);
+	kbpf_x86_leave(e);
+	kbpf_exec_emit_indirect_jump(e, JIT_TMP);
+	for (i = 0; i < ARRAY_SIZE(out); i++)
+		kbpf_x86_bind(e, out[i]);
+}
+
+static int emit_jmp(struct jit_ctx *ctx, const struct bpf_insn *insn)
+{
+	struct kbpf_x86 *e = &ctx->e;
+	u32 next = ctx->idx + 1;
+
+	switch (insn->code) {
+	case BPF_JMP | BPF_JA:
+		if (insn->off)
+			jit_jmp_label(ctx, next + insn->off);
+		return 0;
+	case BPF_JMP32 | BPF_JA:
+		if (insn->imm)
+			jit_jmp_label(ctx, next + insn->imm);
+		return 0;
+	case BPF_JMP | BPF_EXIT:
+		/* The last one falls into the epilogue. */
+		if (next != ctx->funcs[ctx->func].end)
+			jit_jmp_label(ctx, jit_func_epilogue(ctx, ctx->func));
+		return 0;
+	case BPF_JMP | BPF_CALL:
+		if (insn->src_reg == BPF_PSEUDO_CALL)
+			emit_pseudo_call(ctx, insn);
+		else
+			kbpf_x86_call_abs(e, (unsigned long)
+					  kbpf_call_target(insn->imm));
+		return 0;
+	case BPF_JMP | BPF_TAIL_CALL:
+		emit_tail_call(ctx);
+		return 0;
+	default:
+		return jit_emit_jmp_cond(ctx, insn);
+	}
+}
+
+static int emit_insn(struct jit_ctx *ctx, const struct bpf_insn *insn)
+{
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		return jit_emit_alu(ctx, insn);
+	case BPF_JMP:
+	case BPF_JMP32:
+		return emit_jmp(ctx, insn);
+	case BPF_LD:
+		if (BPF_MODE(insn->code) == BPF_IMM)
+			return jit_emit_ld_imm64(ctx, insn);
+		return jit_emit_ld_pkt(ctx, insn);
+	default:
+		return jit_emit_mem(ctx, insn);
+	}
+}
+
+/* One pass over the whole program, into e (which may only measure). */
+static int emit_image(struct jit_ctx *ctx)
+{
+	u32 f, i;
+	int err;
+
+	ctx->shift = 0;
+	err = emit_entry(ctx);
+	if (err)
+		return err;
+	for (f = 0; f < ctx->nr_funcs; f++) {
+		ctx->func = f;
+		emit_prologue(ctx, f);
+		for (i = ctx->funcs[f].start; i < ctx->funcs[f].end; i++) {
+			const struct bpf_insn *insn = &ctx->insns[i];
+
+			ctx->idx = i;
+			jit_set_label(ctx, i);
+			err = emit_insn(ctx, insn);
+			if (err)
+				return err;
+			/* A 64-bit immediate's second half has no code. */
+			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
+				ctx->addrs[++i] = kbpf_x86_len(&ctx->e);
+		}
+		emit_epilogue(ctx, f);
+	}
+	return kbpf_x86_error(&ctx->e);
+}
+
+/*
+ * Measure until a pass lays every label where the pass before did; the
+ * last layout is then exact. Returns the image's length, or -errno.
+ */
+static long converge(struct jit_ctx *ctx)
+{
+	/* Measuring passes pretend to run next to the helpers' anchor. */
+	unsigned long near = (unsigned long)kbpf_call_base;
+	u32 pass, len = 0;
+	int err;
+
+	for (pass = 0; pass < JIT_MAX_PASSES; pass++) {
+		kbpf_x86_init(&ctx->e, NULL, 0, near);
+		err = emit_image(ctx);
+		if (err)
+			return err;
+		if (ctx->sized && kbpf_x86_len(&ctx->e) == len &&
+		    !memcmp(ctx->addrs, ctx->old,
+			    ctx->nr_labels * sizeof(*ctx->addrs)))
+			return len;
+		len = kbpf_x86_len(&ctx->e);
+		swap(ctx->addrs, ctx->old);
+		ctx->sized = true;
+		/* A pass over a million instructions takes a while. */
+		cond_resched();
+	}
+	return -E2BIG;
+}
+
+/* The final pass: into buf, for the address it will run at. */
+static int emit_final(struct jit_ctx *ctx, u8 *buf, u32 len, void *image)
+{
+	int err;
+
+	kbpf_x86_init(&ctx->e, buf, len, (unsigned long)image);
+	err = emit_image(ctx);
+	if (err)
+		return err;
+	/* Converged: the same layout again, or the JIT has a bug. */
+	if (WARN_ON_ONCE(kbpf_x86_len(&ctx->e) != len ||
+			 memcmp(ctx->addrs, ctx->old,
+				ctx->nr_labels * sizeof(*ctx->addrs))))
+		return -EFAULT;
+	return 0;
+}
+
+static int jit_translate(struct jit_ctx *ctx, struct kbpf_code *code)
+{
+	void *image;
+	long len;
+	u8 *buf;
+	int err;
+
+	err = jit_check_program(ctx, code->stack_depth);
+	if (err)
+		return err;
+	ctx->nr_labels = ctx->len + 2 * ctx->nr_funcs;
+	ctx->addrs = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
+	ctx->old = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
+	if (!ctx->addrs || !ctx->old)
+		return -ENOMEM;
+	len = converge(ctx);
+	if (len < 0)
+		return len;
+
+	buf = kvmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	image = kbpf_exec_alloc(len);
+	if (!image) {
+		err = -ENOSPC;
+		goto out;
+	}
+	err = emit_final(ctx, buf, len, image);
+	if (!err)
+		err = kbpf_exec_write(image, buf, len);
+	if (err) {
+		kbpf_exec_free(image);
+		goto out;
+	}
+	code->bpf_func = image;
+	code->jited = true;
+	code->jited_len = len;
+out:
+	kvfree(buf);
+	return err;
+}
+
+int kbpf_jit_compile(struct kbpf_code *code, bool blind)
+{
+	struct jit_ctx ctx = {
+		.insns = code->insnsi,
+		.len = code->len,
+		.blind = blind,
+	};
+	int err;
+
+	if (!code->len)
+		return -EINVAL;
+	if (code->len > KBPF_JIT_MAX_INSNS)
+		return -E2BIG;
+	if (blind)
+		ctx.seed = get_random_u32();
+	err = jit_translate(&ctx, code);
+	kvfree(ctx.addrs);
+	kvfree(ctx.old);
+	kvfree(ctx.funcs);
+	return err;
+}
+
+void kbpf_jit_free(struct kbpf_code *code)
+{
+	if (!code->jited)
+		return;
+	kbpf_exec_free(code->bpf_func);
+	code->bpf_func = NULL;
+	code->jited = false;
+	code->jited_len = 0;
+}
