@@ -17,7 +17,6 @@
 
 #include "kbpf.h"
 #include "../jit/arena.h"
-#include "../jit/interp.h"
 
 bool kbpf_unprivileged_bpf_enabled;
 module_param_named(unprivileged_bpf, kbpf_unprivileged_bpf_enabled, bool, 0644);
