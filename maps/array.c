@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BPF_MAP_TYPE_ARRAY: max_entries fixed-size values indexed by a u32 key,
- * preallocated and zeroed at creation; elements cannot be deleted.
+ * BPF_MAP_TYPE_ARRAY and BPF_MAP_TYPE_PERCPU_ARRAY: max_entries fixed-size
+ * values indexed by a u32 key, preallocated and zeroed at creation;
+ * elements cannot be deleted. A per-CPU array keeps one copy of every
+ * value per possible CPU: programs see their CPU's copy, the syscall side
+ * reads and writes all of them at once.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/map.h>
@@ -14,7 +17,11 @@
 struct kbpf_array {
 	struct kbpf_map map;
 	u32 elem_size;
-	char *values;
+	union {
+		char *values;
+		/* PERCPU_ARRAY: one per-CPU slot of elem_size bytes per index. */
+		void __percpu **pptrs;
+	};
 };
 
 static struct kbpf_array *to_array(struct kbpf_map *map)
@@ -24,43 +31,100 @@ static struct kbpf_array *to_array(struct kbpf_map *map)
 
 static int array_map_alloc_check(union bpf_attr *attr)
 {
+	bool percpu = attr->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+
 	if (attr->max_entries == 0 || attr->key_size != 4 ||
 	    attr->value_size == 0 ||
 	    attr->map_flags & ~ARRAY_CREATE_FLAG_MASK ||
-	    !kbpf_map_flags_access_ok(attr->map_flags))
+	    !kbpf_map_flags_access_ok(attr->map_flags) ||
+	    (percpu && kbpf_map_attr_numa_node(attr) != NUMA_NO_NODE))
+		return -EINVAL;
+	/* Only a plain array can be the template of a map-in-map. */
+	if (attr->map_type != BPF_MAP_TYPE_ARRAY &&
+	    attr->map_flags & BPF_F_INNER_MAP)
 		return -EINVAL;
 	/* round_up(value_size, 8) must not overflow. */
 	if (attr->value_size > INT_MAX)
 		return -E2BIG;
+	/* The per-CPU allocator hands out at most one unit per CPU. */
+	if (percpu && round_up(attr->value_size, 8) > PCPU_MIN_UNIT_SIZE)
+		return -E2BIG;
+	return 0;
+}
+
+static void array_free_percpu(struct kbpf_array *array)
+{
+	u32 i;
+
+	for (i = 0; i < array->map.max_entries; i++) {
+		free_percpu(array->pptrs[i]);
+		cond_resched();
+	}
+}
+
+/* One per-CPU allocation per index, zeroed by the allocator. */
+static int array_alloc_percpu(struct kbpf_array *array)
+{
+	u32 i;
+
+	for (i = 0; i < array->map.max_entries; i++) {
+		array->pptrs[i] = __alloc_percpu_gfp(array->elem_size, 8,
+						     GFP_USER | __GFP_NOWARN |
+						     __GFP_ACCOUNT);
+		if (!array->pptrs[i]) {
+			array_free_percpu(array);
+			return -ENOMEM;
+		}
+		cond_resched();
+	}
 	return 0;
 }
 
 static struct kbpf_map *array_map_alloc(union bpf_attr *attr)
 {
+	bool percpu = attr->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
 	u32 elem_size = round_up(attr->value_size, 8);
 	int numa_node = kbpf_map_attr_numa_node(attr);
 	struct kbpf_array *array;
+	void *area;
 
 	array = kzalloc_node(sizeof(*array), GFP_USER | __GFP_ACCOUNT,
 			     numa_node);
 	if (!array)
 		return ERR_PTR(-ENOMEM);
-	array->values = kbpf_map_area_alloc((u64)attr->max_entries * elem_size,
-					    numa_node);
-	if (!array->values) {
-		kfree(array);
-		return ERR_PTR(-ENOMEM);
-	}
-	array->elem_size = elem_size;
 	kbpf_map_init_from_attr(&array->map, attr);
+	array->elem_size = elem_size;
+	area = kbpf_map_area_alloc((u64)attr->max_entries *
+				   (percpu ? sizeof(void *) : elem_size),
+				   numa_node);
+	if (!area)
+		goto err_free;
+	if (!percpu) {
+		array->values = area;
+		return &array->map;
+	}
+	array->pptrs = area;
+	if (array_alloc_percpu(array)) {
+		kbpf_map_area_free(area);
+		goto err_free;
+	}
 	return &array->map;
+
+err_free:
+	kfree(array);
+	return ERR_PTR(-ENOMEM);
 }
 
 static void array_map_free(struct kbpf_map *map)
 {
 	struct kbpf_array *array = to_array(map);
 
-	kbpf_map_area_free(array->values);
+	if (map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY) {
+		array_free_percpu(array);
+		kbpf_map_area_free(array->pptrs);
+	} else {
+		kbpf_map_area_free(array->values);
+	}
 	kfree(array);
 }
 
@@ -74,12 +138,20 @@ static void *array_map_lookup_elem(struct kbpf_map *map, void *key)
 	return array->values + (u64)index * array->elem_size;
 }
 
-static long array_map_update_elem(struct kbpf_map *map, void *key,
-				  void *value, u64 flags)
+/* A program's view: its own CPU's copy. */
+static void *percpu_array_map_lookup_elem(struct kbpf_map *map, void *key)
 {
 	struct kbpf_array *array = to_array(map);
 	u32 index = *(u32 *)key;
 
+	if (unlikely(index >= map->max_entries))
+		return NULL;
+	return this_cpu_ptr(array->pptrs[index]);
+}
+
+/* Flags, then the index, then NOEXIST: the order of Linux's checks. */
+static long array_update_check(struct kbpf_map *map, u32 index, u64 flags)
+{
 	if (unlikely((flags & ~BPF_F_LOCK) > BPF_EXIST))
 		return -EINVAL;
 	if (unlikely(index >= map->max_entries))
@@ -87,8 +159,86 @@ static long array_map_update_elem(struct kbpf_map *map, void *key,
 	/* Every element always exists. */
 	if (unlikely(flags & BPF_NOEXIST))
 		return -EEXIST;
+	/* No kbpf map value carries a bpf_spin_lock (yet). */
+	if (unlikely(flags & BPF_F_LOCK))
+		return -EINVAL;
+	return 0;
+}
+
+static long array_map_update_elem(struct kbpf_map *map, void *key,
+				  void *value, u64 flags)
+{
+	struct kbpf_array *array = to_array(map);
+	u32 index = *(u32 *)key;
+	long err;
+
+	err = array_update_check(map, index, flags);
+	if (err)
+		return err;
 	memcpy(array->values + (u64)index * array->elem_size, value,
 	       map->value_size);
+	return 0;
+}
+
+/* A program's update writes value_size bytes of its own CPU's copy. */
+static long percpu_array_map_update_elem(struct kbpf_map *map, void *key,
+					 void *value, u64 flags)
+{
+	struct kbpf_array *array = to_array(map);
+	u32 index = *(u32 *)key;
+	long err;
+
+	err = array_update_check(map, index, flags);
+	if (err)
+		return err;
+	memcpy(this_cpu_ptr(array->pptrs[index]), value, map->value_size);
+	return 0;
+}
+
+/*
+ * The syscall side writes every CPU's copy from round_up(value_size, 8)
+ * bytes each. The padding is copied too: only the syscall side can read
+ * it back, and it reads what it wrote or the allocator's zeroes.
+ */
+static long percpu_array_map_update_value(struct kbpf_map *map, void *key,
+					  void *value, u64 flags)
+{
+	struct kbpf_array *array = to_array(map);
+	u32 index = *(u32 *)key;
+	u32 off = 0;
+	int cpu;
+
+	/* Unlike a program's update, BPF_F_LOCK is an unknown flag here. */
+	if (unlikely(flags > BPF_EXIST))
+		return -EINVAL;
+	if (unlikely(index >= map->max_entries))
+		return -E2BIG;
+	if (unlikely(flags == BPF_NOEXIST))
+		return -EEXIST;
+	for_each_possible_cpu(cpu) {
+		kbpf_map_long_memcpy(per_cpu_ptr(array->pptrs[index], cpu),
+				     value + off, array->elem_size);
+		off += array->elem_size;
+	}
+	return 0;
+}
+
+static int percpu_array_map_copy_value(struct kbpf_map *map, void *key,
+				       void *value)
+{
+	struct kbpf_array *array = to_array(map);
+	u32 index = *(u32 *)key;
+	u32 off = 0;
+	int cpu;
+
+	if (unlikely(index >= map->max_entries))
+		return -ENOENT;
+	for_each_possible_cpu(cpu) {
+		kbpf_map_long_memcpy(value + off,
+				     per_cpu_ptr(array->pptrs[index], cpu),
+				     array->elem_size);
+		off += array->elem_size;
+	}
 	return 0;
 }
 
@@ -121,4 +271,16 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_lookup_elem = array_map_lookup_elem,
 	.map_update_elem = array_map_update_elem,
 	.map_delete_elem = array_map_delete_elem,
+};
+
+const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
+	.map_alloc_check = array_map_alloc_check,
+	.map_alloc = array_map_alloc,
+	.map_free = array_map_free,
+	.map_get_next_key = array_map_get_next_key,
+	.map_lookup_elem = percpu_array_map_lookup_elem,
+	.map_update_elem = percpu_array_map_update_elem,
+	.map_delete_elem = array_map_delete_elem,
+	.map_copy_value = percpu_array_map_copy_value,
+	.map_update_value = percpu_array_map_update_value,
 };

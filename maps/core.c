@@ -8,7 +8,12 @@
 
 /* Indexed by enum bpf_map_type; NULL for types kbpf does not implement. */
 static const struct kbpf_map_ops *const kbpf_map_types[] = {
+	[BPF_MAP_TYPE_HASH] = &kbpf_htab_map_ops,
 	[BPF_MAP_TYPE_ARRAY] = &kbpf_array_map_ops,
+	[BPF_MAP_TYPE_PERCPU_HASH] = &kbpf_htab_percpu_map_ops,
+	[BPF_MAP_TYPE_PERCPU_ARRAY] = &kbpf_percpu_array_map_ops,
+	[BPF_MAP_TYPE_LRU_HASH] = &kbpf_htab_lru_map_ops,
+	[BPF_MAP_TYPE_LRU_PERCPU_HASH] = &kbpf_htab_lru_percpu_map_ops,
 };
 
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type)
@@ -29,14 +34,24 @@ void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr)
 	map->numa_node = kbpf_map_attr_numa_node(attr);
 }
 
+bool kbpf_map_is_percpu(u32 map_type)
+{
+	return map_type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       map_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
 u32 kbpf_map_value_size(const struct kbpf_map *map)
 {
+	/* value_size is at most PCPU_MIN_UNIT_SIZE here: no overflow. */
+	if (kbpf_map_is_percpu(map->map_type))
+		return round_up(map->value_size, 8) * num_possible_cpus();
 	return map->value_size;
 }
 
 u64 kbpf_map_memory_footprint(const struct kbpf_map *map)
 {
-	u64 elem = round_up((u64)map->key_size + map->value_size, 8);
+	u64 elem = round_up((u64)map->key_size + kbpf_map_value_size(map), 8);
 
 	return round_up((u64)map->max_entries * elem, PAGE_SIZE);
 }

@@ -19,6 +19,8 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr);
 int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr);
 int kbpf_cmd_map_get_next_key(union bpf_attr *attr, union bpf_attr __user *uattr);
+int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
+					union bpf_attr __user *uattr);
 int kbpf_cmd_map_freeze(union bpf_attr *attr, union bpf_attr __user *uattr);
 
 /* syscall/obj_id.c */

@@ -2,6 +2,9 @@
 /*
  * The map commands: MAP_CREATE, the element commands and MAP_FREEZE, with
  * bpf(2)'s checks in bpf(2)'s order so callers see the same errno.
+ *
+ * Values cross the boundary as kbpf_map_value_size() bytes: for per-CPU
+ * maps, round_up(value_size, 8) per possible CPU, in CPU order.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -64,17 +67,37 @@ static struct kbpf_map *map_get_checked(u32 ufd, fmode_t need)
 	return map;
 }
 
+/* Keys can be up to KMALLOC_MAX_SIZE: vmalloc'ed if need be, kvfree'd. */
 static void *copy_key(const struct kbpf_map *map, u64 ukey)
 {
 	if (!map->key_size)
 		return NULL;
-	return memdup_user(u64_to_user_ptr(ukey), map->key_size);
+	return vmemdup_user(u64_to_user_ptr(ukey), map->key_size);
+}
+
+/* The syscall's view of an element: all CPUs' values, no LRU reference. */
+static int map_copy_value(struct kbpf_map *map, void *key, void *value)
+{
+	void *ptr;
+	int err;
+
+	rcu_read_lock();
+	if (map->ops->map_copy_value) {
+		err = map->ops->map_copy_value(map, key, value);
+	} else {
+		ptr = map->ops->map_lookup_elem(map, key);
+		err = ptr ? 0 : -ENOENT;
+		if (ptr)
+			memcpy(value, ptr, map->value_size);
+	}
+	rcu_read_unlock();
+	return err;
 }
 
 int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
 	struct kbpf_map *map;
-	void *key, *value, *ptr;
+	void *key, *value;
 	u32 value_size;
 	int err;
 
@@ -98,22 +121,14 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	if (!value)
 		goto err_free_key;
 
-	rcu_read_lock();
-	ptr = map->ops->map_lookup_elem(map, key);
-	if (ptr)
-		memcpy(value, ptr, value_size);
-	rcu_read_unlock();
-	err = -ENOENT;
-	if (!ptr)
-		goto err_free_value;
-
-	err = 0;
-	if (copy_to_user(u64_to_user_ptr(attr->value), value, value_size))
+	err = map_copy_value(map, key, value);
+	if (!err && copy_to_user(u64_to_user_ptr(attr->value), value,
+				 value_size))
 		err = -EFAULT;
-err_free_value:
+
 	kvfree(value);
 err_free_key:
-	kfree(key);
+	kvfree(key);
 err_put:
 	kbpf_map_put(map);
 	return err;
@@ -143,12 +158,15 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 		goto err_free_key;
 
 	rcu_read_lock();
-	err = map->ops->map_update_elem(map, key, value, attr->flags);
+	if (map->ops->map_update_value)
+		err = map->ops->map_update_value(map, key, value, attr->flags);
+	else
+		err = map->ops->map_update_elem(map, key, value, attr->flags);
 	rcu_read_unlock();
 
 	kvfree(value);
 err_free_key:
-	kfree(key);
+	kvfree(key);
 err_put:
 	kbpf_map_put(map);
 	return err;
@@ -172,7 +190,7 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	err = map->ops->map_delete_elem(map, key);
 	rcu_read_unlock();
 
-	kfree(key);
+	kvfree(key);
 err_put:
 	kbpf_map_put(map);
 	return err;
@@ -208,7 +226,60 @@ int kbpf_cmd_map_get_next_key(union bpf_attr *attr, union bpf_attr __user *uattr
 
 	kvfree(next_key);
 err_free_key:
-	kfree(key);
+	kvfree(key);
+err_put:
+	kbpf_map_put(map);
+	return err;
+}
+
+/*
+ * Hash maps only, as in Linux 6.1 (queue and stack maps will pop here);
+ * other map types answer ENOTSUPP once the key and value buffers are set
+ * up. The fd must allow both reading and writing.
+ */
+int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
+					union bpf_attr __user *uattr)
+{
+	struct kbpf_map *map;
+	void *key, *value;
+	u32 value_size;
+	int err;
+
+	if (attr->flags & ~BPF_F_LOCK)
+		return -EINVAL;
+	map = map_get_checked(attr->map_fd, FMODE_CAN_READ | FMODE_CAN_WRITE);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	/* No map type kbpf has yet carries a bpf_spin_lock. */
+	err = -EINVAL;
+	if (attr->flags & BPF_F_LOCK)
+		goto err_put;
+
+	key = copy_key(map, attr->key);
+	err = PTR_ERR(key);
+	if (IS_ERR(key))
+		goto err_put;
+	value_size = kbpf_map_value_size(map);
+	err = -ENOMEM;
+	value = kvmalloc(value_size, GFP_USER | __GFP_NOWARN);
+	if (!value)
+		goto err_free_key;
+
+	err = -ENOTSUPP;
+	if (map->ops->map_lookup_and_delete_elem) {
+		rcu_read_lock();
+		err = map->ops->map_lookup_and_delete_elem(map, key, value,
+							   attr->flags);
+		rcu_read_unlock();
+	}
+	/* Like Linux: a fault here loses the element, it is gone already. */
+	if (!err && copy_to_user(u64_to_user_ptr(attr->value), value,
+				 value_size))
+		err = -EFAULT;
+
+	kvfree(value);
+err_free_key:
+	kvfree(key);
 err_put:
 	kbpf_map_put(map);
 	return err;

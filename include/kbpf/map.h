@@ -25,6 +25,21 @@ struct kbpf_map_ops {
 	long (*map_update_elem)(struct kbpf_map *map, void *key, void *value,
 				u64 flags);
 	long (*map_delete_elem)(struct kbpf_map *map, void *key);
+
+	/*
+	 * The syscall side of the element commands, under RCU. value holds
+	 * kbpf_map_value_size() bytes: one round_up(value_size, 8) slot per
+	 * possible CPU for per-CPU maps. A map type without map_copy_value
+	 * gets map_lookup_elem() plus a copy of value_size bytes; one without
+	 * map_update_value gets map_update_elem(). Unlike a program's lookup,
+	 * neither counts as a use of the element (no LRU reference).
+	 */
+	int (*map_copy_value)(struct kbpf_map *map, void *key, void *value);
+	long (*map_update_value)(struct kbpf_map *map, void *key, void *value,
+				 u64 flags);
+	/* Copy the value out and delete the element; -ENOENT when absent. */
+	int (*map_lookup_and_delete_elem)(struct kbpf_map *map, void *key,
+					  void *value, u64 flags);
 };
 
 struct kbpf_map {
@@ -49,6 +64,11 @@ struct kbpf_map {
 
 /* The map types kbpf implements, one ops table per type (maps/). */
 extern const struct kbpf_map_ops kbpf_array_map_ops;
+extern const struct kbpf_map_ops kbpf_percpu_array_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_percpu_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_lru_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops;
 
 /* Fill the common fields every map type takes from BPF_MAP_CREATE's attr. */
 void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);
@@ -59,6 +79,9 @@ const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type);
 /* Bytes userspace passes for one value (per-CPU types pass one per CPU). */
 u32 kbpf_map_value_size(const struct kbpf_map *map);
 
+/* True for the map types whose every element holds one value per CPU. */
+bool kbpf_map_is_percpu(u32 map_type);
+
 /* Linux's memlock figure for fdinfo: entries times rounded key+value. */
 u64 kbpf_map_memory_footprint(const struct kbpf_map *map);
 
@@ -67,6 +90,21 @@ static inline bool kbpf_map_flags_access_ok(u32 flags)
 {
 	return (flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)) !=
 	       (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG);
+}
+
+/*
+ * Copy a per-CPU value slot (size a multiple of 8, both sides 8-byte
+ * aligned) one u64 at a time, so a reader racing with the copy sees each
+ * word either old or new, never a mix of bytes.
+ */
+static inline void kbpf_map_long_memcpy(void *dst, const void *src, u32 size)
+{
+	const u64 *s = src;
+	u64 *d = dst;
+	u32 i;
+
+	for (i = 0; i < size / 8; i++)
+		WRITE_ONCE(d[i], READ_ONCE(s[i]));
 }
 
 /* NUMA node requested by attr, or NUMA_NO_NODE. */

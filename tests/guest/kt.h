@@ -371,6 +371,50 @@ static inline long kt_map_next_key(int fd, const void *key, void *next_key)
 	return kt_bpf(BPF_MAP_GET_NEXT_KEY, &attr);
 }
 
+static inline long kt_map_lookup_and_delete(int fd, const void *key,
+					    void *value, __u64 flags)
+{
+	union bpf_attr attr;
+
+	kt_attr_zero(&attr);
+	attr.map_fd = fd;
+	attr.key = kt_ptr(key);
+	attr.value = kt_ptr(value);
+	attr.flags = flags;
+	return kt_bpf(BPF_MAP_LOOKUP_AND_DELETE_ELEM, &attr);
+}
+
+/*
+ * Possible CPUs, as libbpf counts them (/sys/devices/system/cpu/possible,
+ * "0-3" or "0,2-3"): per-CPU values are this many round_up(size, 8) slots.
+ * 0 if the file cannot be read.
+ */
+static inline int kt_possible_cpus(void)
+{
+	char buf[256], *p = buf, *end;
+	long lo, hi;
+	int n = 0;
+	FILE *f;
+
+	f = fopen("/sys/devices/system/cpu/possible", "re");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	while (*p && *p != '\n') {
+		lo = strtol(p, &end, 10);
+		if (end == p)
+			return 0;
+		hi = lo;
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		n += hi - lo + 1;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
 static inline long kt_map_freeze(int fd)
 {
 	union bpf_attr attr;

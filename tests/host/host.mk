@@ -27,6 +27,7 @@ _host_saved_goal := $(.DEFAULT_GOAL)
 include tools/run/run.mk
 
 HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
+		  maps/hash.c maps/lru.c maps/lru_list.c maps/freelist.c \
 		  jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_jit.c \
 		  jit/x86_jit_alu.c jit/x86_jit_mem.c jit/x86_jit_check.c \
 		  jit/runtime.c jit/exec_host.c

@@ -67,7 +67,7 @@ TEST(array_type_ops)
 {
 	EXPECT_EQ(kbpf_map_type_ops(BPF_MAP_TYPE_ARRAY), &kbpf_array_map_ops);
 	EXPECT_NULL(kbpf_map_type_ops(BPF_MAP_TYPE_UNSPEC));
-	EXPECT_NULL(kbpf_map_type_ops(BPF_MAP_TYPE_HASH));
+	EXPECT_NULL(kbpf_map_type_ops(BPF_MAP_TYPE_STRUCT_OPS));
 	EXPECT_NULL(kbpf_map_type_ops(1000));
 	EXPECT_NULL(kbpf_map_type_ops(U32_MAX));
 }
