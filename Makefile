@@ -47,9 +47,10 @@ demo:
 test-host:
 	bash scripts/check.sh host
 
-# Linux's lib/test_bpf.c tables on the runtimes; one summary line per runtime.
+# Linux's lib/test_bpf.c tables on the runtimes, on the host and (when the
+# debug kernel is built) in the debug guest: one line per runtime and place.
 test-bpf:
-	bash scripts/check.sh test-bpf
+	bash scripts/test-bpf.sh
 
 test-guest:
 	bash scripts/check.sh guest

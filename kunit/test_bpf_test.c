@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kbpf_test_bpf: Linux's lib/test_bpf.c tables on kbpf's interpreter in a
- * running kernel, the way test_bpf.ko runs them on Linux's runtime:
+ * running kernel; kbpf_test_bpf_jit and kbpf_test_bpf_jit_blind: the same
+ * tests on kbpf's JIT, without and with constant blinding (each program
+ * JITed into the arena by kbpf_prog_select_runtime(), as a privileged load
+ * with jit_harden 0 or 2). All run the way test_bpf.ko runs them on Linux's
+ * runtime:
  * straight on the runtime, no verifier (the programs are not
  * verifier-clean by design), each subtest run as many times as the table
  * says (1000 by default) with R1 = an skb, NULL or a kmalloc()ed buffer,
@@ -13,12 +17,18 @@
  * The tables are compiled from the kernel source at build time: Kbuild
  * runs scripts/extract-test-bpf.py into the build directory (never
  * committed) and compiles its output with kunit/test_bpf_prelude.h. The
- * interpreter is kbpf.ko's (exported for KUnit only).
+ * runtimes are kbpf.ko's (exported for KUnit only).
+ *
+ * In the JIT suites a program the JIT declines is a failure, with the
+ * reason (the host's JIT takes every table program; and 6.1's KTAP has no
+ * SKIP for a parameter, which kunit.py would count as passed): it never
+ * passes on the interpreter instead.
  */
 #include <kunit/test.h>
 #include <linux/if_ether.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/skbuff.h>
@@ -28,6 +38,7 @@
 #include <kbpf/insn.h>
 
 #include "../jit/interp.h"
+#include "../jit/runtime.h"
 #include "../tests/test_bpf/table.h"
 
 /*
@@ -40,9 +51,25 @@ static int *tb_index;
 static u64 tb_total_ns, tb_slowest_ns;
 static int tb_slowest = -1;
 
+/*
+ * Under the debug kernel on TCG, JITing one of the table's generated
+ * programs of tens of thousands of instructions takes seconds: the
+ * blinded pass, which makes them larger still, skips those (with the
+ * reason) to keep the debug tier's run time in bounds.
+ */
+#define TB_BLIND_MAX_INSNS	4096
+
+/* The runtime of the suite running: the interpreter, or the JIT. */
+static struct {
+	bool jit;
+	int harden;		/* kbpf_jit_harden while the suite runs */
+	int saved_enable, saved_harden;
+} tb_rt;
+
 /* The prog array of the tail-call tests, made at suite init. */
 static struct {
 	int n;
+	int jit_err;		/* the JIT declined one: all on the interpreter */
 	struct kbpf_prog_array *array;
 	struct kbpf_code *codes;
 	struct bpf_insn **insns;
@@ -59,12 +86,28 @@ static void tb_desc(char *desc, int i, const char *descr)
 			*p = '_';
 }
 
+/*
+ * Whether the blinded pass leaves test i out: a program over
+ * TB_BLIND_MAX_INSNS (the test_bpf_blind_large case counts them).
+ */
+static bool tb_blind_skips(int i)
+{
+	struct tb_case c;
+	bool large;
+
+	if (!tb_rt.harden)
+		return false;
+	large = tb_get(i, &c) == 0 && c.len > TB_BLIND_MAX_INSNS;
+	tb_put(i);
+	return large;
+}
+
 /* The eBPF tests of the table: every one that is not classic BPF. */
 static const void *test_bpf_gen(const void *prev, char *desc)
 {
 	int i = prev ? *(const int *)prev + 1 : 0;
 
-	while (i < tb_count() && tb_classic(i))
+	while (i < tb_count() && (tb_classic(i) || tb_blind_skips(i)))
 		i++;
 	if (!tb_index || i >= tb_count())
 		return NULL;
@@ -124,6 +167,44 @@ static struct sk_buff *tb_skb(const u8 *data, int size)
 	return skb;
 }
 
+/*
+ * Give code the suite's runtime: 0, or the JIT's error when it declined
+ * the program (code then runs on the interpreter, which the caller must
+ * not let pass for the JIT).
+ */
+static int tb_code_init(struct kbpf_code *code, const struct bpf_insn *insns,
+			u32 len, u32 stack_depth)
+{
+	memset(code, 0, sizeof(*code));
+	code->bpf_func = kbpf_interp_run;
+	code->insnsi = insns;
+	code->len = len;
+	code->stack_depth = stack_depth;
+	return tb_rt.jit ? kbpf_prog_select_runtime(code, true) : 0;
+}
+
+/*
+ * Free a runtime no CPU runs any more. The arena wants an RCU grace
+ * period since the image was last reachable: expedited, as every JIT test
+ * waits for one.
+ */
+static void tb_code_fini(struct kbpf_code *code)
+{
+	if (!code->jited)
+		return;
+	synchronize_rcu_expedited();
+	kbpf_prog_free_runtime(code);
+}
+
+/* A program the JIT declined: a failure, with the reason. */
+static void tb_not_jited(struct kunit *test, int err)
+{
+	KUNIT_FAIL(test, "not JITed: %s (%d)",
+		   err == -ENOSPC ? "no room left in the arena" :
+		   err == -E2BIG ? "too large for the JIT" :
+		   "an instruction the JIT refuses", err);
+}
+
 /* test_bpf's run_one(): every subtest must give its result. */
 static void tb_run_subtests(struct kunit *test, const struct tb_case *c,
 			    const struct kbpf_code *code)
@@ -163,9 +244,9 @@ static void tb_run_subtests(struct kunit *test, const struct tb_case *c,
 static void test_bpf(struct kunit *test)
 {
 	int i = *(const int *)test->param_value;
-	struct kbpf_code code = { .bpf_func = kbpf_interp_run };
+	struct kbpf_code code;
 	struct tb_case c;
-	int err;
+	int err, jit_err = 0;
 
 	err = tb_get(i, &c);
 	if (err) {
@@ -174,12 +255,14 @@ static void test_bpf(struct kunit *test)
 		/* Only classic tests have fragments in 6.1's table. */
 		KUNIT_FAIL(test, "fragmented skbs are not supported here");
 	} else {
-		code.insnsi = c.insns;
-		code.len = c.len;
-		code.stack_depth = c.stack_depth;
-		tb_run_subtests(test, &c, &code);
+		jit_err = tb_code_init(&code, c.insns, c.len, c.stack_depth);
+		if (!jit_err)
+			tb_run_subtests(test, &c, &code);
+		tb_code_fini(&code);
 	}
 	tb_put(i);
+	if (jit_err)
+		tb_not_jited(test, jit_err);
 }
 
 static void test_bpf_classic(struct kunit *test)
@@ -189,6 +272,16 @@ static void test_bpf_classic(struct kunit *test)
 	for (i = 0; i < tb_count(); i++)
 		n += tb_classic(i);
 	kunit_skip(test, "%d classic BPF tests: kbpf has no cBPF translator", n);
+}
+
+static void test_bpf_blind_large(struct kunit *test)
+{
+	int i, n = 0;
+
+	for (i = 0; i < tb_count(); i++)
+		n += !tb_classic(i) && tb_blind_skips(i);
+	kunit_skip(test, "%d eBPF tests over %d instructions not run blinded (seconds each to JIT in the debug kernel on TCG; the host's jit-blind runs them)",
+		   n, TB_BLIND_MAX_INSNS);
 }
 
 /* The kernel functions the tail-call tests call, as kbpf helpers. */
@@ -239,6 +332,10 @@ static void tail_free(void)
 {
 	int i;
 
+	/* Nothing runs them now; the arena still wants a grace period. */
+	synchronize_rcu();
+	for (i = 0; tail.codes && i < tail.n; i++)
+		kbpf_prog_free_runtime(&tail.codes[i]);
 	for (i = 0; tail.insns && i < tail.n; i++)
 		kfree(tail.insns[i]);
 	kfree(tail.insns);
@@ -272,10 +369,8 @@ static int tail_prepare(void)
 		    tb_tail_relocate(tail.insns[i], c.len, i, n, tail.array,
 				     tb_tail_helper))
 			goto err;
-		tail.codes[i].bpf_func = kbpf_interp_run;
-		tail.codes[i].insnsi = tail.insns[i];
-		tail.codes[i].len = c.len;
-		tail.codes[i].stack_depth = c.stack_depth;
+		tail.jit_err = tb_code_init(&tail.codes[i], tail.insns[i], c.len,
+					    c.stack_depth) ?: tail.jit_err;
 		tail.array->ptrs[i] = &tail.codes[i];
 	}
 	return 0;
@@ -290,6 +385,11 @@ static void test_tail_call(struct kunit *test)
 	struct tb_tail_case c;
 	u32 ret;
 
+	/* One runtime for the whole array, as Linux requires. */
+	if (tail.jit_err) {
+		tb_not_jited(test, tail.jit_err);
+		return;
+	}
 	tb_tail_get(i, &c);
 	/* All runs, always: the expected counts assume them. */
 	ret = run_many(&tail.codes[i], c.need_state ? &state : NULL,
@@ -347,6 +447,13 @@ static int test_bpf_suite_init(struct kunit_suite *suite)
 {
 	int i, n = max(tb_count(), tb_tail_count());
 
+	if (tb_rt.jit) {
+		tb_rt.saved_enable = kbpf_jit_enable;
+		tb_rt.saved_harden = kbpf_jit_harden;
+		WRITE_ONCE(kbpf_jit_enable, 1);
+		WRITE_ONCE(kbpf_jit_harden, tb_rt.harden);
+	}
+
 	tb_index = kmalloc_array(n, sizeof(*tb_index), GFP_KERNEL);
 	if (!tb_index)
 		return -ENOMEM;
@@ -368,6 +475,31 @@ static void test_bpf_suite_exit(struct kunit_suite *suite)
 	tail_free();
 	kfree(tb_index);
 	tb_index = NULL;
+	if (tb_rt.jit) {
+		WRITE_ONCE(kbpf_jit_enable, tb_rt.saved_enable);
+		WRITE_ONCE(kbpf_jit_harden, tb_rt.saved_harden);
+	}
+	tb_rt.jit = false;
+}
+
+static int test_bpf_interp_init(struct kunit_suite *suite)
+{
+	tb_rt.jit = false;
+	return test_bpf_suite_init(suite);
+}
+
+static int test_bpf_jit_init(struct kunit_suite *suite)
+{
+	tb_rt.jit = true;
+	tb_rt.harden = 0;
+	return test_bpf_suite_init(suite);
+}
+
+static int test_bpf_jit_blind_init(struct kunit_suite *suite)
+{
+	tb_rt.jit = true;
+	tb_rt.harden = 2;
+	return test_bpf_suite_init(suite);
 }
 
 static struct kunit_case kbpf_test_bpf_cases[] = {
@@ -380,9 +512,41 @@ static struct kunit_case kbpf_test_bpf_cases[] = {
 
 static struct kunit_suite kbpf_test_bpf_suite = {
 	.name = "kbpf_test_bpf",
-	.suite_init = test_bpf_suite_init,
+	.suite_init = test_bpf_interp_init,
 	.suite_exit = test_bpf_suite_exit,
 	.test_cases = kbpf_test_bpf_cases,
 };
 
-kunit_test_suites(&kbpf_test_bpf_suite);
+/*
+ * The JIT suites: the eBPF and tail-call tests, the same way. One case
+ * array each: KUnit keeps per-suite state (the debugfs log) in the cases.
+ */
+static struct kunit_case kbpf_test_bpf_jit_cases[] = {
+	KUNIT_CASE_PARAM(test_bpf, test_bpf_gen),
+	KUNIT_CASE_PARAM(test_tail_call, test_tail_call_gen),
+	{}
+};
+
+static struct kunit_case kbpf_test_bpf_jit_blind_cases[] = {
+	KUNIT_CASE_PARAM(test_bpf, test_bpf_gen),
+	KUNIT_CASE(test_bpf_blind_large),
+	KUNIT_CASE_PARAM(test_tail_call, test_tail_call_gen),
+	{}
+};
+
+static struct kunit_suite kbpf_test_bpf_jit_suite = {
+	.name = "kbpf_test_bpf_jit",
+	.suite_init = test_bpf_jit_init,
+	.suite_exit = test_bpf_suite_exit,
+	.test_cases = kbpf_test_bpf_jit_cases,
+};
+
+static struct kunit_suite kbpf_test_bpf_jit_blind_suite = {
+	.name = "kbpf_test_bpf_jit_blind",
+	.suite_init = test_bpf_jit_blind_init,
+	.suite_exit = test_bpf_suite_exit,
+	.test_cases = kbpf_test_bpf_jit_blind_cases,
+};
+
+kunit_test_suites(&kbpf_test_bpf_suite, &kbpf_test_bpf_jit_suite,
+		  &kbpf_test_bpf_jit_blind_suite);

@@ -158,7 +158,7 @@ tier_debug() {
 	bash scripts/build-module.sh "$kdir" "$build/mod-debug" --kunit >/dev/null &&
 		initrd=$(guest_initrd debug "$build/mod-debug") ||
 		{ record guest-debug 0 1 0; return; }
-	run_guest debug debug "$initrd" 600
+	run_guest debug debug "$initrd" 900
 	bash scripts/kunit-parse.sh "$build/guest-debug.log" >"$build/kunit.log" 2>&1
 	tail -n 20 "$build/kunit.log"
 	record_from kunit "$build/kunit.log"

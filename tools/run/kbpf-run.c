@@ -2,19 +2,31 @@
 /*
  * kbpf-run: run raw eBPF bytecode on kbpf's engine, in userspace.
  *
- *	kbpf-run [--interp|--jit] [--verify] [--bench N] [--timeout SECS]
- *		 PROG.bin [MEM.bin]
+ *	kbpf-run [--interp|--jit [--no-sandbox]] [--verify] [--bench N]
+ *		 [--timeout SECS] PROG.bin [MEM.bin]
  *
  * PROG.bin is N instructions of 8 bytes each, little-endian, as in the
  * uapi (what `llvm-objcopy -O binary --only-section=.text` gives). R1
  * points to a private copy of MEM.bin (NULL without one), R2 holds its
  * length, R10 a 512-byte stack. No verifier runs (not yet: --verify says
  * so), so the program runs in the checked interpreter, which confines
- * every access to the memory and the live stack frames. Prints R0 as hex
- * and exits 0, or prints "error: ..." and exits with
- *	1  the program or a file was rejected (kbpf_insns_check(), I/O)
+ * every access to the memory and the live stack frames.
+ *
+ * With --jit it runs natively, JITed by kbpf's x86-64 JIT into executable
+ * memory, which checks nothing: so it first runs once in the checked
+ * interpreter, the sandbox, on a copy of the memory, and the JIT runs
+ * (and --bench times it) only when that run completed. Then the JIT runs
+ * on the original memory and must return what the interpreter did. A
+ * fault in JITed code (--no-sandbox skips the sandbox, and a bad access
+ * faults natively) is caught by a signal handler and reported. Not yet
+ * with --jit: bpf-to-bpf calls (see jit_load()).
+ *
+ * Prints R0 as hex and exits 0, or prints "error: ..." and exits with
+ *	1  the program or a file was rejected (kbpf_insns_check(), I/O, the
+ *	   JIT declined it)
  *	2  bad usage, or a feature this build does not have
- *	3  the run faulted (an access out of bounds, say) or timed out
+ *	3  the run faulted (an access out of bounds, say) or timed out, or
+ *	   the JIT and the interpreter disagree
  *
  * It is the shared core built for userspace (include/shim), like the host
  * tests but with -O2 and no sanitizers.
@@ -24,13 +36,16 @@
 #include <kbpf/insn.h>
 
 #include <getopt.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "../../jit/check.h"
 #include "../../jit/interp.h"
+#include "../../jit/runtime.h"
 
 enum {
 	EXIT_REJECTED = 1,
@@ -44,12 +59,19 @@ static char timeout_msg[64];
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kbpf-run [--interp|--jit] [--verify] [--bench N] [--timeout SECS]\n"
-		"                PROG.bin [MEM.bin]\n"
+		"usage: kbpf-run [--interp|--jit [--no-sandbox]] [--verify] [--bench N]\n"
+		"                [--timeout SECS] PROG.bin [MEM.bin]\n"
 		"Runs raw eBPF bytecode (8-byte little-endian instructions) with R1 = a\n"
 		"private copy of MEM.bin (NULL without it), R2 = its length, a 512-byte\n"
 		"stack; prints R0 in hex. --bench N then prints the mean time of N more\n"
-		"runs; --timeout stops it all after SECS seconds (default 10, 0: never).\n");
+		"runs; --timeout stops it all after SECS seconds (default 10, 0: never).\n"
+		"--interp (default) runs the checked interpreter, which stops any access\n"
+		"outside MEM and the stack. --jit runs the program JITed to x86-64 code,\n"
+		"which checks nothing: only after one run in the checked interpreter (the\n"
+		"sandbox) completed, and it must return the same R0 (--bench times the\n"
+		"JIT); a fault in JITed code is caught and reported. --no-sandbox skips\n"
+		"the sandbox run: a bad access then runs natively, unchecked. --jit does\n"
+		"not take bpf-to-bpf calls yet.\n");
 }
 
 __attribute__((__format__(__printf__, 2, 3)))
@@ -229,18 +251,107 @@ static u64 interp_run(const struct kbpf_code *code, void *mem,
 }
 
 /*
- * The JIT lands separately (jit/x86_jit.c). Wiring it up is this entry:
- * a load that JITs into executable memory, and a run that calls the
- * image with a fault handler, reporting a fault in *chk.
+ * The JIT zeroes R2-R9 on entry, as the runtimes do: R2 = the memory's
+ * length comes from an LD_IMM64 put in front of the program (jumps and
+ * calls are relative, so they are unaffected).
  */
+static u64 jit_mem_len;
+
 static int jit_load(struct kbpf_code *code)
 {
-	return fail(EXIT_USAGE, "JIT not available in this build");
+	struct bpf_insn *insns = calloc(code->len + 2, sizeof(*insns));
+	const struct bpf_insn set_r2[] = { BPF_LD_IMM64(BPF_REG_2, jit_mem_len) };
+	int err;
+
+	u32 i;
+
+	/*
+	 * prepare() gives every callee a full frame, not knowing what it
+	 * uses; the JIT bounds a call chain by the kernel interpreter's
+	 * stack (768 bytes), which two full frames exceed.
+	 */
+	for (i = 0; i < code->len; i++)
+		if (code->insnsi[i].code == (BPF_JMP | BPF_CALL) &&
+		    code->insnsi[i].src_reg == BPF_PSEUDO_CALL)
+			return fail(EXIT_REJECTED,
+				    "insn %u: bpf-to-bpf calls: not with --jit yet (each callee would get a full %d-byte frame, more than the JIT allows a call chain)",
+				    i, KBPF_MAX_STACK);
+	if (!insns)
+		return fail(EXIT_REJECTED, "out of memory");
+	memcpy(insns, set_r2, sizeof(set_r2));
+	memcpy(insns + 2, code->insnsi, code->len * sizeof(*insns));
+	code->insnsi = insns;
+	code->len += 2;
+	/* Blinding changes the code, not the result: keep it as written. */
+	kbpf_jit_enable = 1;
+	kbpf_jit_harden = 0;
+	err = kbpf_prog_select_runtime(code, true);
+	if (err || !code->jited)
+		return fail(EXIT_REJECTED, "the JIT declined the program (%s)",
+			    err == -E2BIG ? "too large" :
+			    err == -EINVAL ? "an instruction it refuses" :
+			    strerror(err < 0 ? -err : EINVAL));
+	return 0;
+}
+
+/* A fault in JITed code: the signal, where, and what it touched. */
+static sigjmp_buf jit_fault_jmp;
+static volatile sig_atomic_t jit_fault_sig;
+static volatile unsigned long jit_fault_pc, jit_fault_addr;
+
+static void on_jit_fault(int sig, siginfo_t *si, void *uc)
+{
+	jit_fault_sig = sig;
+	jit_fault_addr = (unsigned long)si->si_addr;
+	jit_fault_pc = ((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+	siglongjmp(jit_fault_jmp, 1);
+}
+
+/*
+ * Catch the faults JITed code can raise. On an alternate stack, as a
+ * runaway program may have used up its own.
+ */
+static void catch_jit_faults(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+	static u8 altstack[64 * 1024];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa = {
+		.sa_sigaction = on_jit_fault,
+		.sa_flags = SA_SIGINFO | SA_ONSTACK,
+	};
+	size_t i;
+
+	sigaltstack(&ss, NULL);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static int report_jit_fault(const struct kbpf_code *code)
+{
+	unsigned long image = (unsigned long)code->bpf_func;
+	char where[48];
+
+	if (jit_fault_pc >= image && jit_fault_pc - image < code->jited_len)
+		snprintf(where, sizeof(where), "image+0x%lx",
+			 jit_fault_pc - image);
+	else
+		snprintf(where, sizeof(where), "0x%lx (outside the image)",
+			 jit_fault_pc);
+	return fail(EXIT_FAULT, "fault in JITed code at %s: %s, address 0x%lx",
+		    where, strsignal(jit_fault_sig), jit_fault_addr);
+}
+
+static u64 jit_run(const struct kbpf_code *code, void *mem,
+		   struct kbpf_interp_check *chk)
+{
+	return kbpf_code_run(code, mem);
 }
 
 static const struct runtime runtimes[] = {
-	{ "interpreter", interp_load, interp_run },
-	{ "JIT", jit_load, NULL },
+	{ "checked interpreter", interp_load, interp_run },
+	{ "JIT", jit_load, jit_run },
 };
 
 static u64 now_ns(void)
@@ -259,6 +370,46 @@ static void on_alarm(int sig)
 	_exit(EXIT_FAULT);
 }
 
+/*
+ * Run code once on mem and print R0, then time --bench runs on the same
+ * memory, as BPF_PROG_TEST_RUN repeats a run. want: what the sandbox run
+ * returned, which a JIT run must return too (NULL: no sandbox run).
+ */
+static int run_and_bench(const struct runtime *rt,
+			 const struct kbpf_code *code, u8 *mem,
+			 struct kbpf_interp_check *chk, const u64 *want,
+			 unsigned long bench)
+{
+	unsigned long i;
+	u64 r0, start, ns;
+
+	if (rt->run == jit_run) {
+		catch_jit_faults();
+		if (sigsetjmp(jit_fault_jmp, 1))
+			return report_jit_fault(code);
+	}
+	r0 = rt->run(code, mem, chk);
+	if (chk->fault)
+		return report_fault(chk, mem);
+	if (want && r0 != *want)
+		return fail(EXIT_FAULT, "the JIT returned 0x%llx, the interpreter 0x%llx",
+			    (unsigned long long)r0, (unsigned long long)*want);
+	printf("0x%llx\n", (unsigned long long)r0);
+	if (!bench)
+		return 0;
+
+	start = now_ns();
+	for (i = 0; i < bench; i++) {
+		rt->run(code, mem, chk);
+		if (chk->fault)
+			return report_fault(chk, mem);
+	}
+	ns = now_ns() - start;
+	printf("bench: %.1f ns per run (mean of %lu runs, %s)\n",
+	       (double)ns / bench, bench, rt->name);
+	return 0;
+}
+
 static int parse_count(const char *what, const char *s, unsigned long *v)
 {
 	char *end;
@@ -275,6 +426,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "interp", no_argument, NULL, 'i' },
 		{ "jit", no_argument, NULL, 'j' },
+		{ "no-sandbox", no_argument, NULL, 'n' },
 		{ "verify", no_argument, NULL, 'v' },
 		{ "bench", required_argument, NULL, 'b' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -288,10 +440,10 @@ int main(int argc, char **argv)
 	struct bpf_insn *insns;
 	u8 *prog, *mem = NULL;
 	size_t prog_len, mem_len = 0;
-	bool verify = false;
+	bool verify = false, sandbox = true;
 	const char *why;
 	u32 bad, n;
-	u64 r0;
+	u64 r0 = 0;
 	int opt, err;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -301,6 +453,9 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			rt = &runtimes[1];
+			break;
+		case 'n':
+			sandbox = false;
 			break;
 		case 'v':
 			verify = true;
@@ -327,6 +482,8 @@ int main(int argc, char **argv)
 	}
 	if (verify)
 		return fail(EXIT_USAGE, "verifier not available yet");
+	if (!sandbox && rt->run != jit_run)
+		return fail(EXIT_USAGE, "--no-sandbox goes with --jit");
 
 	err = read_file(argv[optind], &prog, &prog_len);
 	if (err)
@@ -359,6 +516,7 @@ int main(int argc, char **argv)
 	code.insnsi = insns;
 	code.len = n;
 	code.stack_depth = KBPF_MAX_STACK;
+	jit_mem_len = mem_len;
 	err = rt->load(&code);
 	if (err)
 		return err;
@@ -370,25 +528,26 @@ int main(int argc, char **argv)
 		alarm(timeout);
 	}
 	chk.len = mem_len;
-	r0 = rt->run(&code, mem, &chk);
-	if (chk.fault)
-		return report_fault(&chk, mem);
-	printf("0x%llx\n", (unsigned long long)r0);
+	if (rt->run == jit_run && sandbox) {
+		/* The sandbox: the checked interpreter on a copy of MEM. */
+		struct kbpf_code checked = {
+			.insnsi = insns, .len = n, .stack_depth = KBPF_MAX_STACK,
+		};
+		u8 *copy = malloc(mem_len ? mem_len : 1);
 
-	if (bench) {
-		unsigned long i;
-		u64 start = now_ns(), ns;
-
-		/* On the same memory, as BPF_PROG_TEST_RUN repeats a run. */
-		for (i = 0; i < bench; i++) {
-			rt->run(&code, mem, &chk);
-			if (chk.fault)
-				return report_fault(&chk, mem);
-		}
-		ns = now_ns() - start;
-		printf("bench: %.1f ns per run (mean of %lu runs, checked %s)\n",
-		       (double)ns / bench, bench, rt->name);
+		if (!copy)
+			return fail(EXIT_REJECTED, "out of memory");
+		if (mem)
+			memcpy(copy, mem, mem_len);
+		r0 = interp_run(&checked, mem ? copy : NULL, &chk);
+		free(copy);
+		if (chk.fault)
+			return report_fault(&chk, mem);
 	}
+	err = run_and_bench(rt, &code, mem, &chk,
+			    rt->run == jit_run && sandbox ? &r0 : NULL, bench);
+	if (err)
+		return err;
 	fflush(stdout);
 	free(insns);
 	free(prog);

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# kbpf-run (tools/run/kbpf-run.c): the shared core built for userspace
+# kbpf-run (tools/run/kbpf-run.c): the shared core (checked interpreter,
+# interpreter, JIT) built for userspace
 # through include/shim, with -O2 and no sanitizers. Included by the
 # top-level Makefile (`make tools`) and by tests/host/host.mk, whose tests
 # run it.
@@ -11,7 +12,9 @@ _kbpf_run_saved_goal := $(.DEFAULT_GOAL)
 
 KBPF_RUN := build/tools/kbpf-run
 KBPF_RUN_SRCS := tools/run/kbpf-run.c jit/interp_checked.c jit/check.c \
-		 jit/engine.c jit/ld_abs.c
+		 jit/engine.c jit/ld_abs.c jit/interp.c jit/runtime.c \
+		 jit/x86_emit.c jit/x86_jit.c jit/x86_jit_alu.c jit/x86_jit_mem.c \
+		 jit/x86_jit_check.c jit/exec_host.c
 KBPF_RUN_CFLAGS := -Iinclude/shim -Iinclude -std=gnu11 -O2 -g -Wall -Wextra \
 		   -Werror -Wno-unused-parameter -D_GNU_SOURCE
 
