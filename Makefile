@@ -15,7 +15,7 @@ KBPFTOOL := build/tools/kbpftool
 KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 
 .PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
-	clean help
+	fuzz bench-engine clean help
 
 all: module tools
 
@@ -49,6 +49,15 @@ test-host:
 test-bpf:
 	bash scripts/check.sh test-bpf
 
+# Differential fuzzing of the interpreter and the JIT for FUZZ_SECONDS
+# (default 60; FUZZ_JOBS=N for N processes), see tests/fuzz/fuzz.mk.
+fuzz:
+	$(MAKE) -f tests/fuzz/fuzz.mk fuzz
+
+# Interpreter, JIT and the same programs in C (-O2): ns per run, ratios.
+bench-engine:
+	$(MAKE) -f tests/host/host.mk bench-engine
+
 test-guest:
 	bash scripts/check.sh guest
 
@@ -64,3 +73,5 @@ help:
 	@echo "make check      run every test tier (host, stock guest, debug guest + KUnit)"
 	@echo "make demo       boot the stock Debian kernel in QEMU and show kbpf working"
 	@echo "make test-host | test-bpf | test-guest | test-debug   one tier alone"
+	@echo "make fuzz FUZZ_SECONDS=N   differential fuzzing of interpreter and JIT"
+	@echo "make bench-engine          interpreter, JIT and native C, ns per run"
