@@ -17,7 +17,7 @@ KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 include tools/run/run.mk
 
 .PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
-	clean help
+	fuzz bench-engine clean help
 
 all: module tools
 
@@ -52,6 +52,15 @@ test-host:
 test-bpf:
 	bash scripts/test-bpf.sh
 
+# Differential fuzzing of the interpreter and the JIT for FUZZ_SECONDS
+# (default 60; FUZZ_JOBS=N for N processes), see tests/fuzz/fuzz.mk.
+fuzz:
+	$(MAKE) -f tests/fuzz/fuzz.mk fuzz
+
+# Interpreter, JIT and the same programs in C (-O2): ns per run, ratios.
+bench-engine:
+	$(MAKE) -f tests/host/host.mk bench-engine
+
 test-guest:
 	bash scripts/check.sh guest
 
@@ -68,3 +77,5 @@ help:
 	@echo "make check      run every test tier (host, stock guest, debug guest + KUnit)"
 	@echo "make demo       boot the stock Debian kernel in QEMU and show kbpf working"
 	@echo "make test-host | test-bpf | test-guest | test-debug   one tier alone"
+	@echo "make fuzz FUZZ_SECONDS=N   differential fuzzing of interpreter and JIT"
+	@echo "make bench-engine          interpreter, JIT and native C, ns per run"

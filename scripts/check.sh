@@ -2,7 +2,7 @@
 # kbpf's test driver: runs the test tiers (all by default, or those named),
 # prints one summary line per tier and, last, the total as
 # "N passed, N failed, N skipped". Exits non-zero when anything failed.
-# Usage: check.sh [build|style|readme|host|test-bpf|guest|debug]...
+# Usage: check.sh [build|style|readme|host|test-bpf|fuzz|guest|debug]...
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -111,6 +111,23 @@ tier_test-bpf() {
 	done
 }
 
+# Differential fuzzing (tests/fuzz/), a short pass from a fixed seed:
+# random valid programs on the interpreter, the JIT and the blinded JIT
+# must agree. One test: a mismatch, a program the JIT refuses, a crash or
+# a sanitizer report fails it, with the report shown.
+tier_fuzz() {
+	local log=$build/fuzz.log done
+	if make -s -f tests/fuzz/fuzz.mk fuzz-check >"$log" 2>&1; then
+		done=$(sed -nE 's/^Done ([0-9]+) runs in ([0-9]+) second.*/\1 executions in \2 s/p' "$log")
+		echo "fuzz: ${done:-? executions}, 0 mismatches (seed 1; reproducers would be in build/fuzz/artifacts)"
+		record fuzz 1 0 0
+	else
+		grep -E -A3 'MISMATCH|refused|ERROR: |runtime error|SUMMARY|deadly signal|timeout' "$log" | head -n 40
+		grep -E '^kbpf-fuzz: wrote|^artifact_prefix|Test unit written' "$log"
+		record fuzz 0 1 0
+	fi
+}
+
 # Build the initramfs for one guest: guest_initrd TIER MODULE_DIR
 guest_initrd() {
 	local tier=$1 mod=$2 adds=() b
@@ -165,13 +182,13 @@ tier_debug() {
 }
 
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host test-bpf guest debug)
+[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host test-bpf fuzz guest debug)
 
 bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
 for t in "${tiers[@]}"; do
 	case "$t" in
-	build|style|readme|host|test-bpf|guest|debug) ;;
-	*) kbpf_die "unknown tier $t (build style readme host test-bpf guest debug)" ;;
+	build|style|readme|host|test-bpf|fuzz|guest|debug) ;;
+	*) kbpf_die "unknown tier $t (build style readme host test-bpf fuzz guest debug)" ;;
 	esac
 	kbpf_log "tier $t"
 	"tier_$t"

@@ -12,6 +12,7 @@ pkgs=(
 	linux-source-6.1	# source of the debug kernel and of kunit.py
 	liburcu-dev
 	clang llvm		# BPF object files for the tests
+	libclang-rt-14-dev	# libFuzzer and clang's sanitizers (tests/fuzz)
 	libelf-dev
 	gcc make bc bison flex libssl-dev	# kernel build
 	cpio xz-utils		# initramfs, source tarball

@@ -17,7 +17,11 @@
 #
 #   make -f tests/host/host.mk bench-interp
 #
-# times the interpreter and the JIT built with -O2 and no sanitizers.
+# times the interpreter and the JIT built with -O2 and no sanitizers, and
+#
+#   make -f tests/host/host.mk bench-engine [BENCH_ENGINE_ARGS=BATCH_MS]
+#
+# compares both with the same programs written in C (-O2), in one table.
 
 # Standalone when this is the only makefile read so far.
 _host_standalone := $(filter $(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
@@ -52,7 +56,7 @@ HOST_TEST_OBJS := $(HOST_TEST_SRCS:%.c=$(HOST_BUILD)/%.o)
 HOST_CORE_LIB := $(HOST_BUILD)/libkbpf-core.a
 HOST_TEST_BIN := $(HOST_BUILD)/kbpf-host-test
 
-.PHONY: host-test host-clean test-bpf-host bench-interp
+.PHONY: host-test host-clean test-bpf-host bench-interp bench-engine
 
 host-test: $(HOST_TEST_BIN) $(KBPF_RUN)
 	$(HOST_TEST_BIN) $(HOST_TEST_FILTER)
@@ -119,6 +123,13 @@ bench-interp: $(BENCH_BUILD)/interp-bench $(BENCH_BUILD)/test-bpf
 $(BENCH_BUILD)/interp-bench: tests/host/bench/interp_bench.c $(BENCH_CORE)
 	@mkdir -p $(dir $@)
 	$(HOST_TEST_CC) $(BENCH_CFLAGS) -o $@ $^ $(HOST_TEST_LDLIBS)
+
+bench-engine: $(BENCH_BUILD)/engine-bench
+	$(BENCH_BUILD)/engine-bench $(BENCH_ENGINE_ARGS)
+
+$(BENCH_BUILD)/engine-bench: tests/host/bench/engine_bench.c $(BENCH_CORE)
+	@mkdir -p $(dir $@)
+	$(HOST_TEST_CC) $(BENCH_CFLAGS) -o $@ $^ $(HOST_TEST_LDLIBS) -lm
 
 $(BENCH_BUILD)/test-bpf: $(TEST_BPF_GEN) $(TEST_BPF_DIR)/runner.c $(BENCH_CORE)
 	@mkdir -p $(dir $@)
