@@ -75,7 +75,7 @@ static s64 look(struct kbpf_map *map, struct k4 key)
 
 	rcu_read_lock();
 	v = map->ops->map_lookup_elem(map, &key);
-	ret = v ? *v : -1;
+	ret = v ? (s64)*v : -1;
 	rcu_read_unlock();
 	return ret;
 }
