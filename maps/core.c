@@ -14,6 +14,9 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_PERCPU_ARRAY] = &kbpf_percpu_array_map_ops,
 	[BPF_MAP_TYPE_LRU_HASH] = &kbpf_htab_lru_map_ops,
 	[BPF_MAP_TYPE_LRU_PERCPU_HASH] = &kbpf_htab_lru_percpu_map_ops,
+	[BPF_MAP_TYPE_LPM_TRIE] = &kbpf_lpm_trie_map_ops,
+	[BPF_MAP_TYPE_QUEUE] = &kbpf_queue_map_ops,
+	[BPF_MAP_TYPE_STACK] = &kbpf_stack_map_ops,
 };
 
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type)

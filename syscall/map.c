@@ -67,12 +67,15 @@ static struct kbpf_map *map_get_checked(u32 ufd, fmode_t need)
 	return map;
 }
 
-/* Keys can be up to KMALLOC_MAX_SIZE: vmalloc'ed if need be, kvfree'd. */
+/*
+ * Keys can be up to KMALLOC_MAX_SIZE: vmalloc'ed if need be, kvfree'd.
+ * Keyless maps (queue, stack) take no key pointer at all.
+ */
 static void *copy_key(const struct kbpf_map *map, u64 ukey)
 {
-	if (!map->key_size)
-		return NULL;
-	return vmemdup_user(u64_to_user_ptr(ukey), map->key_size);
+	if (map->key_size)
+		return vmemdup_user(u64_to_user_ptr(ukey), map->key_size);
+	return ukey ? ERR_PTR(-EINVAL) : NULL;
 }
 
 /* The syscall's view of an element: all CPUs' values, no LRU reference. */

@@ -40,6 +40,15 @@ struct kbpf_map_ops {
 	/* Copy the value out and delete the element; -ENOENT when absent. */
 	int (*map_lookup_and_delete_elem)(struct kbpf_map *map, void *key,
 					  void *value, u64 flags);
+
+	/*
+	 * QUEUE and STACK (Linux's bpf_map_push/pop/peek_elem): value holds
+	 * value_size bytes. Push takes 0 or BPF_EXIST (make room by dropping
+	 * the oldest element); pop and peek fail with -ENOENT when empty.
+	 */
+	long (*map_push_elem)(struct kbpf_map *map, void *value, u64 flags);
+	long (*map_pop_elem)(struct kbpf_map *map, void *value);
+	long (*map_peek_elem)(struct kbpf_map *map, void *value);
 };
 
 struct kbpf_map {
@@ -69,6 +78,9 @@ extern const struct kbpf_map_ops kbpf_htab_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_percpu_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_lru_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops;
+extern const struct kbpf_map_ops kbpf_queue_map_ops;
+extern const struct kbpf_map_ops kbpf_stack_map_ops;
+extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
 
 /* Fill the common fields every map type takes from BPF_MAP_CREATE's attr. */
 void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);

@@ -36,6 +36,7 @@ HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
 		  jit/x86_jit_alu.c jit/x86_jit_mem.c jit/x86_jit_check.c \
 		  jit/runtime.c jit/exec_host.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
+HOST_CORE_SRCS += maps/queue_stack.c maps/lpm_trie.c
 
 # The structural check and the checked interpreter: kbpf-run's sandbox.
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c

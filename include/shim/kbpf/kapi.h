@@ -572,6 +572,8 @@ static inline void raw_spin_lock(raw_spinlock_t *l) { kbpf_shim_mutex_lock(&l->m
 static inline void raw_spin_unlock(raw_spinlock_t *l) { kbpf_shim_mutex_unlock(&l->m); }
 #define raw_spin_lock_irqsave(l, flags)	     do { (flags) = 0; raw_spin_lock(l); } while (0)
 #define raw_spin_unlock_irqrestore(l, flags) do { (void)(flags); raw_spin_unlock(l); } while (0)
+static inline bool raw_spin_trylock(raw_spinlock_t *l) { return !pthread_mutex_trylock(&l->m); }
+#define raw_spin_trylock_irqsave(l, flags)   ({ (flags) = 0; raw_spin_trylock(l); })
 
 struct mutex { pthread_mutex_t m; };
 
@@ -604,6 +606,24 @@ static inline void call_rcu(struct rcu_head *head, rcu_callback_t func)
 	urcu_memb_call_rcu(head, func);
 }
 
+static inline void kbpf_shim_kfree_rcu_cb(struct rcu_head *head)
+{
+	kfree(head);
+}
+
+/* The shim frees the rcu_head's address: it must start the object. */
+#define kfree_rcu(ptr, field)						\
+	do {								\
+		typeof(ptr) kfree_rcu_p_ = (ptr);			\
+		BUILD_BUG_ON(offsetof(typeof(*kfree_rcu_p_), field));	\
+		if (kfree_rcu_p_)					\
+			call_rcu(&kfree_rcu_p_->field,			\
+				 kbpf_shim_kfree_rcu_cb);		\
+	} while (0)
+
+/* No lockdep here: a lock is taken to be held where the code says so. */
+#define lockdep_is_held(l)		((void)(l), 1)
+
 /* As in the kernel without lockdep, the condition is type-checked only. */
 #define rcu_dereference_protected(p, c)	({ (void)(0 && (c)); (p); })
 #define rcu_access_pointer(p)		READ_ONCE(p)
@@ -632,6 +652,8 @@ static inline void preempt_enable(void) { barrier(); }
 #define local_irq_save(flags)		do { (flags) = 0; barrier(); } while (0)
 #define local_irq_restore(flags)	do { (void)(flags); barrier(); } while (0)
 static inline int cond_resched(void) { return 0; }
+/* Host threads are never in NMI context. */
+static inline int in_nmi(void) { return 0; }
 
 /*
  * A per-CPU pointer is a table of NR_CPUS separate allocations, so ASan

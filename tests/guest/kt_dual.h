@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Map tests that run twice: on kbpf (/dev/kbpf) and on the running
+ * kernel's own bpf(2). A case is a function of the backend; its result on
+ * kbpf is the test, its result on Linux proves the expectation is Linux's
+ * (reported as "<case>@linux", skipped when bpf(2) is not available).
+ */
+#ifndef KBPF_TESTS_GUEST_KT_DUAL_H
+#define KBPF_TESTS_GUEST_KT_DUAL_H
+
+#include <sys/syscall.h>
+
+#include <linux/kbpf.h>
+
+#include "kt.h"
+
+struct kt_be {
+	const char *suffix;
+	long (*bpf)(int cmd, union bpf_attr *attr, unsigned int size);
+};
+
+static long kt_linux_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+	return syscall(__NR_bpf, cmd, attr, size);
+}
+
+static const struct kt_be kt_be_kbpf = { "", kbpf_sys_bpf };
+static const struct kt_be kt_be_linux = { "@linux", kt_linux_bpf };
+
+static inline long be_call(const struct kt_be *be, int cmd, union bpf_attr *attr)
+{
+	return be->bpf(cmd, attr, sizeof(*attr));
+}
+
+static inline int be_map_create(const struct kt_be *be, __u32 type,
+				__u32 key_size, __u32 value_size,
+				__u32 max_entries, __u32 flags)
+{
+	union bpf_attr attr;
+
+	kt_attr_zero(&attr);
+	attr.map_type = type;
+	attr.key_size = key_size;
+	attr.value_size = value_size;
+	attr.max_entries = max_entries;
+	attr.map_flags = flags;
+	return be_call(be, BPF_MAP_CREATE, &attr);
+}
+
+/* An element command: LOOKUP, UPDATE, DELETE, LOOKUP_AND_DELETE. */
+static inline long be_elem(const struct kt_be *be, int cmd, int fd,
+			   const void *key, void *value, __u64 flags)
+{
+	union bpf_attr attr;
+
+	kt_attr_zero(&attr);
+	attr.map_fd = fd;
+	attr.key = kt_ptr(key);
+	attr.value = kt_ptr(value);
+	attr.flags = flags;
+	return be_call(be, cmd, &attr);
+}
+
+static inline long be_next_key(const struct kt_be *be, int fd,
+			       const void *key, void *next)
+{
+	union bpf_attr attr;
+
+	kt_attr_zero(&attr);
+	attr.map_fd = fd;
+	attr.key = kt_ptr(key);
+	attr.next_key = kt_ptr(next);
+	return be_call(be, BPF_MAP_GET_NEXT_KEY, &attr);
+}
+
+static inline long be_freeze(const struct kt_be *be, int fd)
+{
+	union bpf_attr attr;
+
+	kt_attr_zero(&attr);
+	attr.map_fd = fd;
+	return be_call(be, BPF_MAP_FREEZE, &attr);
+}
+
+/* Is the kernel's own bpf(2) there to compare with? */
+static inline bool kt_linux_bpf_usable(void)
+{
+	int fd = be_map_create(&kt_be_linux, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Run one case on kbpf, then on Linux when it can. */
+static inline void kt_dual(const char *name, bool (*fn)(const struct kt_be *be),
+			   bool linux_ok)
+{
+	char full[128];
+
+	kt_why[0] = '\0';
+	kt_verdict(name, fn(&kt_be_kbpf));
+	snprintf(full, sizeof(full), "%s@linux", name);
+	if (!linux_ok) {
+		kt_skip(full, "the kernel's bpf(2) is not usable here");
+		return;
+	}
+	kt_why[0] = '\0';
+	kt_verdict(full, fn(&kt_be_linux));
+}
+
+#endif /* KBPF_TESTS_GUEST_KT_DUAL_H */
