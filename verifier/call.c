@@ -66,11 +66,12 @@ int kbpf_prepare_func_exit(struct kbpf_verifier_env *env, int *insn_idx)
 		return -EINVAL;
 	}
 	caller->regs[BPF_REG_0] = *r0;
-	*insn_idx = callee->callsite + 1;
+	/* The main loop steps past the call instruction. */
+	*insn_idx = callee->callsite;
 	if (env->log.level & 1) {
 		verbose(env, "returning from callee:\n");
 		kbpf_print_state(env, callee);
-		verbose(env, "to caller at %d:\n", *insn_idx);
+		verbose(env, "to caller at %d:\n", *insn_idx + 1);
 		kbpf_print_state(env, caller);
 	}
 	kfree(callee);

@@ -487,6 +487,8 @@ int kbpf_verify(struct kbpf_verify_args *args)
 			env->insn_processed, KBPF_COMPLEXITY_LIMIT_INSNS,
 			env->max_states_per_insn, env->total_states,
 			env->peak_states, 0);
+	/* explored[] is sized by the program before the fix-ups grow it. */
+	kbpf_free_explored(env);
 	if (!ret)
 		ret = kbpf_fixup(env);
 	if (env->log.level && kbpf_log_full(&env->log))
