@@ -40,6 +40,9 @@ HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 # The structural check and the checked interpreter: kbpf-run's sandbox.
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 
+# Context access rules per program type (verifier/ctx_*.c).
+HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c
+
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)
 HOST_TEST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
