@@ -41,7 +41,8 @@ HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 
 # Context access rules per program type (verifier/ctx_*.c).
-HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c
+HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
+		  verifier/ctx_trace.c
 
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)
