@@ -230,7 +230,6 @@ static u32 skb_convert_ctx_access(enum kbpf_access_type type,
 	BUILD_BUG_ON(sizeof_field(struct sk_buff, vlan_proto) != 2);
 	BUILD_BUG_ON(sizeof_field(struct sk_buff, vlan_tci) != 2);
 	BUILD_BUG_ON(sizeof_field(struct sk_buff, queue_mapping) != 2);
-	BUILD_BUG_ON(sizeof_field(struct sk_buff, tc_index) != 2);
 	BUILD_BUG_ON(sizeof_field(struct net_device, ifindex) != 4);
 	BUILD_BUG_ON(sizeof_field(struct qdisc_skb_cb, tc_classid) != 2);
 	BUILD_BUG_ON(sizeof_field(struct qdisc_skb_cb, pkt_len) != 4);
@@ -270,7 +269,16 @@ static u32 skb_convert_ctx_access(enum kbpf_access_type type,
 		*insn++ = SKB_FIELD(type, si, mark, target_size);
 		break;
 	case offsetof(struct __sk_buff, tc_index):
+#ifdef CONFIG_NET_SCHED
 		*insn++ = SKB_FIELD(type, si, tc_index, target_size);
+#else
+		/* Like Linux without qdiscs: reads 0, writes are dropped. */
+		*target_size = 2;
+		if (type == KBPF_WRITE)
+			*insn++ = BPF_MOV64_REG(dst, dst);
+		else
+			*insn++ = BPF_MOV64_IMM(dst, 0);
+#endif
 		break;
 	case offsetof(struct __sk_buff, ifindex):
 		/*

@@ -804,6 +804,9 @@ struct sk_buff {
 	unsigned char *data;
 };
 
+/* The host skb has the fields of a kernel with qdiscs (tc_index). */
+#define CONFIG_NET_SCHED	1
+
 /* <linux/skbuff.h>'s bit positions, little-endian bitfields as in x86-64's kernel. */
 #define PKT_TYPE_MAX		7
 #define PKT_TYPE_OFFSET		offsetof(struct sk_buff, __pkt_type_offset)
