@@ -46,7 +46,14 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
+#include <linux/perf_event.h>
+#include <linux/ptrace.h>
+#include <linux/trace_events.h>
+#include <net/busy_poll.h>
+#include <net/sch_generic.h>
+#include <net/xdp.h>
 #include <uapi/linux/bpf.h>
+#include <uapi/linux/bpf_perf_event.h>
 #include <uapi/linux/filter.h>
 #include <asm/cpufeature.h>
 #include <asm/special_insns.h>

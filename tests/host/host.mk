@@ -53,6 +53,10 @@ HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
 		  helpers/prog_types.c helpers/task.c helpers/probe.c \
 		  helpers/bprintf.c helpers/trace_printk.c helpers/skb.c
 
+# Context access rules per program type (verifier/ctx_*.c).
+HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
+		  verifier/ctx_trace.c
+
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)
 HOST_TEST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
