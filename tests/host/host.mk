@@ -51,6 +51,11 @@ HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
 		  verifier/ctx_trace.c
 
+# Helpers and the per program type helper tables.
+HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
+		  helpers/prog_types.c helpers/task.c helpers/probe.c \
+		  helpers/bprintf.c helpers/trace_printk.c helpers/skb.c
+
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)
 HOST_TEST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
