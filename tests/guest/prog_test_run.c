@@ -232,7 +232,7 @@ static void t_xdp(void)
 		KT_LDX(BPF_W, 3, 1, offsetof(struct xdp_md, data_end)),
 		KT_MOV64_REG(4, 2),
 		KT_ALU64_IMM(BPF_ADD, 4, 1),
-		KT_INSN(BPF_JMP | BPF_JGT | BPF_X, 4, 3, 2, 0),
+		KT_INSN(BPF_JMP | BPF_JGT | BPF_X, 4, 3, 1, 0),
 		KT_ST(BPF_B, 2, 0, 0x5a),
 		KT_MOV64_IMM(0, XDP_PASS),
 		KT_EXIT(),
