@@ -198,7 +198,7 @@ static int test_run_raw_tp(const struct kbpf_prog *prog,
 		return -EINVAL;
 	/* Linux accepts any flag here; only BPF_F_TEST_RUN_ON_CPU means something. */
 
-	run.args = kzalloc(RAW_TP_MAX_ARGS * sizeof(u64), GFP_USER);
+	run.args = kcalloc(RAW_TP_MAX_ARGS, sizeof(u64), GFP_USER);
 	if (!run.args)
 		return -ENOMEM;
 	if (size && copy_from_user(run.args,
@@ -208,13 +208,12 @@ static int test_run_raw_tp(const struct kbpf_prog *prog,
 	}
 
 	/* Pinned here, so "this CPU" stays true while the program runs. */
-	if (get_cpu() == cpu || !on_cpu) {
+	if (get_cpu() == cpu || !on_cpu)
 		raw_tp_run_here(&run);
-	} else if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+	else if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 		err = -ENXIO;
-	} else {
+	else
 		err = smp_call_function_single(cpu, raw_tp_run_here, &run, 1);
-	}
 	put_cpu();
 
 	if (!err && put_user(run.retval, &uattr->test.retval))

@@ -99,58 +99,24 @@ int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
 	return 0;
 }
 
-/* Context loads and stores rewritten; returns the count written to buf, 0 to keep. */
+/*
+ * Context loads and stores rewritten (narrow loads included) by the
+ * program type's rules; returns the count written to buf, 0 to keep.
+ */
 static int convert_ctx(struct kbpf_verifier_env *env, u32 idx,
 		       struct bpf_insn *buf)
 {
-	struct bpf_insn insn = env->insns[idx];
-	const struct kbpf_ctx_ops *ops = env->ctx_ops;
-	u32 field = env->aux[idx].ctx_field_size, target_size = 0;
-	int size = bpf_size_to_bytes_kbpf(BPF_SIZE(insn.code));
-	enum kbpf_access_type t = BPF_CLASS(insn.code) == BPF_LDX ?
+	const struct bpf_insn *insn = &env->insns[idx];
+	enum kbpf_access_type t = BPF_CLASS(insn->code) == BPF_LDX ?
 				  KBPF_READ : KBPF_WRITE;
-	bool narrow = field && size < (int)field;
-	int off = insn.off;
-	u32 cnt;
-	u8 shift;
+	int cnt;
 
-	if (!ops || !ops->convert_ctx_access)
+	if (!env->ctx_ops)
 		return 0;
-	if (narrow) {
-		if (t == KBPF_WRITE) {
-			verbose(env, "bpf verifier narrow ctx access misconfigured\n");
-			return -EINVAL;
-		}
-		insn.off = off & ~(field - 1);
-		insn.code = BPF_LDX | BPF_MEM |
-			    (field == 8 ? BPF_DW : field == 4 ? BPF_W : BPF_H);
-	}
-	cnt = ops->convert_ctx_access(t, &insn, buf, &target_size);
-	if (!cnt && !narrow)
-		return 0;
-	if (cnt > KBPF_CTX_REWRITE_MAX - 2 || (field && !target_size)) {
+	cnt = kbpf_ctx_convert(env->ctx_ops, t, insn,
+			       env->aux[idx].ctx_field_size, buf);
+	if (cnt < 0)
 		verbose(env, "bpf verifier is misconfigured\n");
-		return -EINVAL;
-	}
-	if (!cnt) {
-		/* Same layout: load the whole field, then cut. */
-		buf[cnt++] = insn;
-		target_size = field;
-	}
-	if (narrow && size < (int)target_size) {
-		shift = (off & (field - 1)) * 8;
-		if (field <= 4) {
-			if (shift)
-				buf[cnt++] = BPF_ALU32_IMM(BPF_RSH, insn.dst_reg, shift);
-			buf[cnt++] = BPF_ALU32_IMM(BPF_AND, insn.dst_reg,
-						   (1U << size * 8) - 1);
-		} else {
-			if (shift)
-				buf[cnt++] = BPF_ALU64_IMM(BPF_RSH, insn.dst_reg, shift);
-			buf[cnt++] = BPF_ALU64_IMM(BPF_AND, insn.dst_reg,
-						   (1ULL << size * 8) - 1);
-		}
-	}
 	return cnt;
 }
 

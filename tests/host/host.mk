@@ -43,7 +43,7 @@ HOST_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
 		  verifier/disasm.c verifier/tnum.c verifier/bounds.c \
 		  verifier/alu.c verifier/jmp.c verifier/mem_access.c \
 		  verifier/stack.c verifier/helper_call.c verifier/call.c \
-		  verifier/states.c verifier/fixup.c verifier/weak.c
+		  verifier/states.c verifier/fixup.c
 
 # The structural check and the checked interpreter: kbpf-run's sandbox.
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c

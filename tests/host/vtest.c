@@ -132,8 +132,12 @@ static bool vt_is_valid_access(int off, int size, enum kbpf_access_type type,
 static u32 vt_convert(enum kbpf_access_type type, const struct bpf_insn *si,
 		      struct bpf_insn *buf, u32 *target_size)
 {
-	if (si->off != 0)
-		return 0;
+	/* Offsets other than len keep their layout: the same access again. */
+	if (si->off != 0) {
+		buf[0] = *si;
+		*target_size = BPF_SIZE(si->code) == BPF_DW ? 8 : BPF_SIZE(si->code) == BPF_W ? 4 : BPF_SIZE(si->code) == BPF_H ? 2 : 1;
+		return 1;
+	}
 	/* len lives at 40 in the "kernel" object. */
 	buf[0] = BPF_LDX_MEM(BPF_W, si->dst_reg, si->src_reg, 40);
 	*target_size = 4;

@@ -1253,7 +1253,6 @@ static inline struct cgroup *cgroup_ancestor(struct cgroup *cgrp,
 
 /* The host has no interrupts; a program always runs in task context. */
 static inline bool in_interrupt(void) { return false; }
-static inline bool in_nmi(void) { return false; }
 static inline bool kbpf_nmi_uaccess_okay(void) { return true; }
 
 /* Linux's: copies up to size - 1 bytes, NUL-terminates, -E2BIG if cut. */
