@@ -67,6 +67,7 @@ struct kbpf_map *kbpf_map_create(union bpf_attr *attr)
 		return map;
 	map->ops = ops;
 	refcount_set(&map->refcnt, 1);
+	atomic64_set(&map->writecnt, 0);
 	mutex_init(&map->freeze_mutex);
 
 	err = map_name_copy(map->name, attr->map_name, sizeof(attr->map_name));

@@ -271,6 +271,7 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_lookup_elem = array_map_lookup_elem,
 	.map_update_elem = array_map_update_elem,
 	.map_delete_elem = array_map_delete_elem,
+	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 };
 
 const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
@@ -283,4 +284,5 @@ const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.map_delete_elem = array_map_delete_elem,
 	.map_copy_value = percpu_array_map_copy_value,
 	.map_update_value = percpu_array_map_update_value,
+	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 };

@@ -40,7 +40,26 @@ struct kbpf_map_ops {
 	/* Copy the value out and delete the element; -ENOENT when absent. */
 	int (*map_lookup_and_delete_elem)(struct kbpf_map *map, void *key,
 					  void *value, u64 flags);
+
+	/* The batch commands the type takes (KBPF_BATCH_*), as in Linux. */
+	u32 map_batch_cmds;
+	/*
+	 * Bucket-wise batch lookups (hash maps, like Linux's htab batch):
+	 * copy the keys and syscall values of every element of bucket into
+	 * keys and values, and with do_delete take them out of the map.
+	 * scratch holds room pointers. Returns the number of elements in the
+	 * bucket, having copied nothing when that exceeds room; -ENOENT past
+	 * the last bucket. Without it, lookups walk map_get_next_key().
+	 */
+	int (*map_batch_bucket)(struct kbpf_map *map, u32 bucket, void *keys,
+				void *values, void **scratch, u32 room,
+				bool do_delete);
 };
+
+#define KBPF_BATCH_LOOKUP		BIT(0)
+#define KBPF_BATCH_LOOKUP_AND_DELETE	BIT(1)
+#define KBPF_BATCH_UPDATE		BIT(2)
+#define KBPF_BATCH_DELETE		BIT(3)
 
 struct kbpf_map {
 	const struct kbpf_map_ops *ops;
@@ -53,6 +72,11 @@ struct kbpf_map {
 	int numa_node;
 	u32 id;
 	bool frozen;
+	/*
+	 * Writable mmaps and syscall writes in flight: BPF_MAP_FREEZE is
+	 * refused (EBUSY) while it is not zero, as in Linux.
+	 */
+	atomic64_t writecnt;
 	char name[BPF_OBJ_NAME_LEN];
 	/* References from fds and programs; the last put frees the map. */
 	refcount_t refcnt;
