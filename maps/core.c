@@ -14,6 +14,7 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_PERCPU_ARRAY] = &kbpf_percpu_array_map_ops,
 	[BPF_MAP_TYPE_LRU_HASH] = &kbpf_htab_lru_map_ops,
 	[BPF_MAP_TYPE_LRU_PERCPU_HASH] = &kbpf_htab_lru_percpu_map_ops,
+	[BPF_MAP_TYPE_RINGBUF] = &kbpf_ringbuf_map_ops,
 };
 
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type)
@@ -71,4 +72,16 @@ void *kbpf_map_area_alloc(u64 size, int numa_node)
 void kbpf_map_area_free(void *area)
 {
 	kvfree(area);
+}
+
+void *kbpf_map_area_alloc_mmapable(u64 size)
+{
+	/*
+	 * Whole zeroed pages from vmalloc, which userspace can map one page
+	 * at a time; charged to the caller's memcg like any map area.
+	 */
+	if (size >= U32_MAX - PAGE_SIZE || size > INT_MAX)
+		return NULL;
+	return __vmalloc(PAGE_ALIGN(size), GFP_USER | __GFP_ZERO |
+			 __GFP_NOWARN | __GFP_ACCOUNT | __GFP_RETRY_MAYFAIL);
 }

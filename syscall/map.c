@@ -120,8 +120,13 @@ int kbpf_map_sys_copy_value(struct kbpf_map *map, void *key, void *value)
 		err = map->ops->map_copy_value(map, key, value);
 	} else {
 		ptr = map->ops->map_lookup_elem(map, key);
-		err = ptr ? 0 : -ENOENT;
-		if (ptr)
+		if (IS_ERR(ptr))
+			err = PTR_ERR(ptr);
+		else if (!ptr)
+			err = -ENOENT;
+		else
+			err = 0;
+		if (!err)
 			memcpy(value, ptr, map->value_size);
 	}
 	rcu_read_unlock();

@@ -16,6 +16,7 @@
 #include <linux/capability.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -27,6 +28,7 @@
 #include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/poll.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -36,6 +38,7 @@
 #include <linux/string.h>
 #include <linux/types.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 #include <uapi/linux/bpf.h>
 #include <uapi/linux/filter.h>
 #include <asm/cpufeature.h>

@@ -12,6 +12,8 @@
 #include <kbpf/kapi.h>
 
 struct kbpf_map;
+struct file;
+struct poll_table_struct;
 
 struct kbpf_map_ops {
 	/* Validate attr before anything is allocated; -errno to refuse. */
@@ -20,7 +22,10 @@ struct kbpf_map_ops {
 	/* Called once no program or fd can reach the map any more. */
 	void (*map_free)(struct kbpf_map *map);
 	int (*map_get_next_key)(struct kbpf_map *map, void *key, void *next_key);
-	/* Returns the value in place, NULL when absent. Runs under RCU. */
+	/*
+	 * Returns the value in place, NULL when absent, an ERR_PTR for map
+	 * types without elements. Runs under RCU.
+	 */
 	void *(*map_lookup_elem)(struct kbpf_map *map, void *key);
 	long (*map_update_elem)(struct kbpf_map *map, void *key, void *value,
 				u64 flags);
@@ -54,6 +59,19 @@ struct kbpf_map_ops {
 	int (*map_batch_bucket)(struct kbpf_map *map, u32 bucket, void *keys,
 				void *values, void **scratch, u32 room,
 				bool do_delete);
+
+	/*
+	 * mmap of the map fd: the vmalloc'ed or vmap'ed area userspace maps
+	 * pages of, and its size in bytes (page aligned), or an ERR_PTR when
+	 * the type refuses a mapping of pages from pgoff (writable or not).
+	 * kmod/ checks that the mapping fits in the area and maps it.
+	 * Types without it answer ENOTSUPP, as in Linux.
+	 */
+	void *(*map_mmap_area)(struct kbpf_map *map, u64 pgoff, u64 pages,
+			       bool writable, u64 *size);
+	/* poll/epoll on the map fd (ringbuf); EPOLLERR without it. */
+	__poll_t (*map_poll)(struct kbpf_map *map, struct file *file,
+			     struct poll_table_struct *pts);
 };
 
 #define KBPF_BATCH_LOOKUP		BIT(0)
@@ -93,6 +111,7 @@ extern const struct kbpf_map_ops kbpf_htab_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_percpu_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_lru_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops;
+extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
 
 /* Fill the common fields every map type takes from BPF_MAP_CREATE's attr. */
 void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);
@@ -143,6 +162,8 @@ static inline int kbpf_map_attr_numa_node(const union bpf_attr *attr)
  * quietly (no allocation warning splat) when userspace asks for too much.
  */
 void *kbpf_map_area_alloc(u64 size, int numa_node);
+/* The same, always vmalloc'ed whole pages, for areas userspace may mmap. */
+void *kbpf_map_area_alloc_mmapable(u64 size);
 void kbpf_map_area_free(void *area);
 
 #endif /* KBPF_MAP_H */

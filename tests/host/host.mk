@@ -37,6 +37,9 @@ HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
 		  jit/runtime.c jit/exec_host.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 
+# The ring buffer, with its host memory (a memfd mapped twice).
+HOST_CORE_SRCS += maps/ringbuf.c maps/ringbuf_area_host.c
+
 # The structural check and the checked interpreter: kbpf-run's sandbox.
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 
