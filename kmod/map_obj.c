@@ -7,6 +7,8 @@
 #include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
@@ -67,6 +69,7 @@ struct kbpf_map *kbpf_map_create(union bpf_attr *attr)
 		return map;
 	map->ops = ops;
 	refcount_set(&map->refcnt, 1);
+	atomic64_set(&map->writecnt, 0);
 	mutex_init(&map->freeze_mutex);
 
 	err = map_name_copy(map->name, attr->map_name, sizeof(attr->map_name));
@@ -213,8 +216,110 @@ static ssize_t map_dummy_write(struct file *file, const char __user *buf,
 	return -EINVAL;
 }
 
+/*
+ * A writable mapping keeps the map from being frozen (writecnt), for as
+ * long as any copy of it (fork, split) may still write.
+ */
+static void map_mmap_open(struct vm_area_struct *vma)
+{
+	struct kbpf_map *map = vma->vm_file->private_data;
+
+	if (vma->vm_flags & VM_MAYWRITE)
+		atomic64_inc(&map->writecnt);
+}
+
+static void map_mmap_close(struct vm_area_struct *vma)
+{
+	struct kbpf_map *map = vma->vm_file->private_data;
+
+	if (vma->vm_flags & VM_MAYWRITE)
+		atomic64_dec(&map->writecnt);
+}
+
+static const struct vm_operations_struct kbpf_map_vmops = {
+	.open = map_mmap_open,
+	.close = map_mmap_close,
+};
+
+/* Insert the area's pages one by one: vmalloc and vmap pages alike. */
+static int map_mmap_insert(struct vm_area_struct *vma, void *area)
+{
+	unsigned long addr;
+	void *kaddr = area + (vma->vm_pgoff << PAGE_SHIFT);
+	int err;
+
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		err = vm_insert_page(vma, addr, vmalloc_to_page(kaddr));
+		if (err)
+			return err;
+		kaddr += PAGE_SIZE;
+	}
+	return 0;
+}
+
+/* Linux's bpf_map_mmap(): shared mappings only, none writable once frozen. */
+static int map_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct kbpf_map *map = file->private_data;
+	u64 pages = vma_pages(vma), size = 0;
+	bool writable = vma->vm_flags & VM_WRITE;
+	void *area;
+	int err = 0;
+
+	if (!map->ops->map_mmap_area)
+		return -ENOTSUPP;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	mutex_lock(&map->freeze_mutex);
+	if (writable) {
+		if (READ_ONCE(map->frozen))
+			err = -EPERM;
+		/* Programs assume the values never change: no writable page. */
+		else if (map->map_flags & BPF_F_RDONLY_PROG)
+			err = -EACCES;
+		else
+			atomic64_inc(&map->writecnt);
+	}
+	mutex_unlock(&map->freeze_mutex);
+	if (err)
+		return err;
+
+	vma->vm_ops = &kbpf_map_vmops;
+	vma->vm_private_data = map;
+	vma->vm_flags &= ~VM_MAYEXEC;
+	/* A read-only mapping cannot be mprotect'ed writable later. */
+	if (!writable)
+		vma->vm_flags &= ~VM_MAYWRITE;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+
+	area = map->ops->map_mmap_area(map, vma->vm_pgoff, pages, writable,
+				       &size);
+	if (IS_ERR(area))
+		err = PTR_ERR(area);
+	else if (vma->vm_pgoff + pages < pages ||
+		 vma->vm_pgoff + pages > size >> PAGE_SHIFT)
+		err = -EINVAL;
+	else
+		err = map_mmap_insert(vma, area);
+	if (err && writable)
+		atomic64_dec(&map->writecnt);
+	return err;
+}
+
+static __poll_t map_poll(struct file *file, struct poll_table_struct *pts)
+{
+	struct kbpf_map *map = file->private_data;
+
+	if (map->ops->map_poll)
+		return map->ops->map_poll(map, file, pts);
+	return EPOLLERR;
+}
+
 static const struct file_operations kbpf_map_fops = {
 	.owner = THIS_MODULE,
+	.mmap = map_mmap,
+	.poll = map_poll,
 	.release = map_release,
 	.show_fdinfo = map_show_fdinfo,
 	.read = map_dummy_read,

@@ -9,10 +9,9 @@
 #include <kbpf/kapi.h>
 #include <kbpf/map.h>
 
-/* BPF_F_MMAPABLE is refused until array maps can be mmap'ed. */
 #define ARRAY_CREATE_FLAG_MASK (BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY | \
 				BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG | \
-				BPF_F_INNER_MAP)
+				BPF_F_INNER_MAP | BPF_F_MMAPABLE)
 
 struct kbpf_array {
 	struct kbpf_map map;
@@ -39,9 +38,9 @@ static int array_map_alloc_check(union bpf_attr *attr)
 	    !kbpf_map_flags_access_ok(attr->map_flags) ||
 	    (percpu && kbpf_map_attr_numa_node(attr) != NUMA_NO_NODE))
 		return -EINVAL;
-	/* Only a plain array can be the template of a map-in-map. */
+	/* Only a plain array can be mmap'ed or the template of a map-in-map. */
 	if (attr->map_type != BPF_MAP_TYPE_ARRAY &&
-	    attr->map_flags & BPF_F_INNER_MAP)
+	    attr->map_flags & (BPF_F_INNER_MAP | BPF_F_MMAPABLE))
 		return -EINVAL;
 	/* round_up(value_size, 8) must not overflow. */
 	if (attr->value_size > INT_MAX)
@@ -94,9 +93,13 @@ static struct kbpf_map *array_map_alloc(union bpf_attr *attr)
 		return ERR_PTR(-ENOMEM);
 	kbpf_map_init_from_attr(&array->map, attr);
 	array->elem_size = elem_size;
-	area = kbpf_map_area_alloc((u64)attr->max_entries *
-				   (percpu ? sizeof(void *) : elem_size),
-				   numa_node);
+	if (attr->map_flags & BPF_F_MMAPABLE)
+		area = kbpf_map_area_alloc_mmapable((u64)attr->max_entries *
+						    elem_size);
+	else
+		area = kbpf_map_area_alloc((u64)attr->max_entries *
+					   (percpu ? sizeof(void *) : elem_size),
+					   numa_node);
 	if (!area)
 		goto err_free;
 	if (!percpu) {
@@ -247,6 +250,21 @@ static long array_map_delete_elem(struct kbpf_map *map, void *key)
 	return -EINVAL;
 }
 
+/*
+ * BPF_F_MMAPABLE arrays: the values, elem_size apart from the first page
+ * on, as in Linux (whose first mapped page is the first value's too).
+ */
+static void *array_map_mmap_area(struct kbpf_map *map, u64 pgoff, u64 pages,
+				 bool writable, u64 *size)
+{
+	struct kbpf_array *array = to_array(map);
+
+	if (!(map->map_flags & BPF_F_MMAPABLE))
+		return ERR_PTR(-EINVAL);
+	*size = PAGE_ALIGN((u64)map->max_entries * array->elem_size);
+	return array->values;
+}
+
 static int array_map_get_next_key(struct kbpf_map *map, void *key,
 				  void *next_key)
 {
@@ -271,6 +289,8 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_lookup_elem = array_map_lookup_elem,
 	.map_update_elem = array_map_update_elem,
 	.map_delete_elem = array_map_delete_elem,
+	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
+	.map_mmap_area = array_map_mmap_area,
 };
 
 const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
@@ -283,4 +303,5 @@ const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.map_delete_elem = array_map_delete_elem,
 	.map_copy_value = percpu_array_map_copy_value,
 	.map_update_value = percpu_array_map_update_value,
+	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 };

@@ -17,6 +17,7 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_LPM_TRIE] = &kbpf_lpm_trie_map_ops,
 	[BPF_MAP_TYPE_QUEUE] = &kbpf_queue_map_ops,
 	[BPF_MAP_TYPE_STACK] = &kbpf_stack_map_ops,
+	[BPF_MAP_TYPE_RINGBUF] = &kbpf_ringbuf_map_ops,
 };
 
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type)
@@ -74,4 +75,16 @@ void *kbpf_map_area_alloc(u64 size, int numa_node)
 void kbpf_map_area_free(void *area)
 {
 	kvfree(area);
+}
+
+void *kbpf_map_area_alloc_mmapable(u64 size)
+{
+	/*
+	 * Whole zeroed pages from vmalloc, which userspace can map one page
+	 * at a time; charged to the caller's memcg like any map area.
+	 */
+	if (size >= U32_MAX - PAGE_SIZE || size > INT_MAX)
+		return NULL;
+	return __vmalloc(PAGE_ALIGN(size), GFP_USER | __GFP_ZERO |
+			 __GFP_NOWARN | __GFP_ACCOUNT | __GFP_RETRY_MAYFAIL);
 }

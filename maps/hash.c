@@ -597,6 +597,65 @@ static int htab_map_lookup_and_delete_elem(struct kbpf_map *map, void *key,
 	return ret;
 }
 
+/* l left the table: back to the LRU's free lists, the free list, or freed. */
+void kbpf_htab_elem_retire(struct kbpf_htab *htab, struct htab_elem *l)
+{
+	if (htab->lru)
+		kbpf_lru_push_free(&htab->lru_lists, &l->lru);
+	else
+		htab_retire(htab, l);
+}
+
+/*
+ * One bucket of a batch lookup: the whole chain or nothing, so a batch
+ * never splits a bucket and its token (the bucket index) stays valid
+ * however the map changes in between. Deleted elements are retired only
+ * once the lock is dropped: the LRU's free lists take locks of their own.
+ */
+int kbpf_htab_batch_bucket(struct kbpf_map *map, u32 bucket, void *keys,
+			   void *values, void **scratch, u32 room,
+			   bool do_delete)
+{
+	struct kbpf_htab *htab = to_htab(map);
+	u32 value_size = kbpf_map_value_size(map);
+	unsigned long irqflags;
+	struct htab_bucket *b;
+	struct htab_elem *l;
+	u32 n = 0, i;
+	int ret;
+
+	if (bucket >= htab->n_buckets)
+		return -ENOENT;
+	b = &htab->buckets[bucket];
+	/* Most buckets are empty: look before taking the lock. */
+	if (htab_is_nulls(rcu_dereference(b->first)))
+		return 0;
+	ret = kbpf_htab_lock_bucket(htab, b, bucket, &irqflags);
+	if (ret)
+		return ret;
+	for (l = htab_deref_locked(b->first); !htab_is_nulls(l);
+	     l = htab_deref_locked(l->next))
+		n++;
+	if (n > room || !n)
+		goto out;
+	i = 0;
+	for (l = htab_deref_locked(b->first); !htab_is_nulls(l);
+	     l = htab_deref_locked(l->next)) {
+		memcpy(keys + (u64)i * map->key_size, l->key, map->key_size);
+		kbpf_htab_copy_out(htab, l, values + (u64)i * value_size);
+		scratch[i++] = l;
+	}
+	if (do_delete)
+		for (i = 0; i < n; i++)
+			kbpf_htab_unlink(b, scratch[i]);
+out:
+	kbpf_htab_unlock_bucket(htab, b, bucket, irqflags);
+	if (do_delete && n <= room)
+		for (i = 0; i < n; i++)
+			kbpf_htab_elem_retire(htab, scratch[i]);
+	return n;
+}
+
 /* ---- Creation and destruction ------------------------------------------ */
 
 int kbpf_htab_alloc_check(union bpf_attr *attr)
@@ -832,6 +891,8 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.map_delete_elem = htab_map_delete_elem,
 	.map_copy_value = kbpf_htab_copy_value,
 	.map_lookup_and_delete_elem = htab_map_lookup_and_delete_elem,
+	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
+	.map_batch_bucket = kbpf_htab_batch_bucket,
 };
 
 const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
@@ -845,4 +906,6 @@ const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
 	.map_copy_value = kbpf_htab_copy_value,
 	.map_update_value = htab_percpu_map_update_value,
 	.map_lookup_and_delete_elem = htab_map_lookup_and_delete_elem,
+	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
+	.map_batch_bucket = kbpf_htab_batch_bucket,
 };

@@ -149,6 +149,16 @@ void kbpf_htab_free(struct kbpf_map *map);
 int kbpf_htab_get_next_key(struct kbpf_map *map, void *key, void *next_key);
 int kbpf_htab_copy_value(struct kbpf_map *map, void *key, void *value);
 
+/* Every hash map type takes all four batch commands. */
+#define KBPF_HTAB_BATCH_CMDS	(KBPF_BATCH_LOOKUP | KBPF_BATCH_LOOKUP_AND_DELETE | \
+				 KBPF_BATCH_UPDATE | KBPF_BATCH_DELETE)
+
+/* l has left the table, bucket lock dropped: recycle or free it. */
+void kbpf_htab_elem_retire(struct kbpf_htab *htab, struct htab_elem *l);
+int kbpf_htab_batch_bucket(struct kbpf_map *map, u32 bucket, void *keys,
+			   void *values, void **scratch, u32 room,
+			   bool do_delete);
+
 /* lru.c: take node's element out of the table for the LRU. */
 bool kbpf_htab_lru_evict(void *arg, struct kbpf_lru_node *node);
 

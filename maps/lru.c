@@ -228,6 +228,8 @@ const struct kbpf_map_ops kbpf_htab_lru_map_ops = {
 	.map_delete_elem = lru_map_delete_elem,
 	.map_copy_value = kbpf_htab_copy_value,
 	.map_lookup_and_delete_elem = lru_map_lookup_and_delete_elem,
+	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
+	.map_batch_bucket = kbpf_htab_batch_bucket,
 };
 
 const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops = {
@@ -241,4 +243,6 @@ const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops = {
 	.map_copy_value = kbpf_htab_copy_value,
 	.map_update_value = lru_percpu_map_update_value,
 	.map_lookup_and_delete_elem = lru_map_lookup_and_delete_elem,
+	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
+	.map_batch_bucket = kbpf_htab_batch_bucket,
 };

@@ -23,6 +23,13 @@ int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
 					union bpf_attr __user *uattr);
 int kbpf_cmd_map_freeze(union bpf_attr *attr, union bpf_attr __user *uattr);
 
+/* syscall/map_batch.c */
+int kbpf_cmd_map_lookup_batch(union bpf_attr *attr, union bpf_attr __user *uattr);
+int kbpf_cmd_map_lookup_and_delete_batch(union bpf_attr *attr,
+					 union bpf_attr __user *uattr);
+int kbpf_cmd_map_update_batch(union bpf_attr *attr, union bpf_attr __user *uattr);
+int kbpf_cmd_map_delete_batch(union bpf_attr *attr, union bpf_attr __user *uattr);
+
 /* syscall/obj_id.c */
 int kbpf_cmd_prog_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr);
 int kbpf_cmd_map_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr);

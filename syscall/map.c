@@ -16,6 +16,7 @@
 
 #include "../kmod/kbpf.h"
 #include "cmds.h"
+#include "map_sys.h"
 
 int kbpf_cmd_map_create(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
@@ -51,8 +52,27 @@ int kbpf_cmd_map_create(union bpf_attr *attr, union bpf_attr __user *uattr)
 	return fd;
 }
 
-/* The map behind attr->map_fd, if the fd grants all of the access in need. */
-static struct kbpf_map *map_get_checked(u32 ufd, fmode_t need)
+/* The syscall's update of an element (all CPUs' values). */
+int kbpf_map_sys_update(struct kbpf_map *map, void *key, void *value,
+			u64 flags)
+{
+	int err;
+
+	rcu_read_lock();
+	if (map->ops->map_update_value)
+		err = map->ops->map_update_value(map, key, value, flags);
+	else
+		err = map->ops->map_update_elem(map, key, value, flags);
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * The map behind attr->map_fd, if the fd grants all of the access in need.
+ * A writer counts as active (BPF_MAP_FREEZE answers EBUSY) from before it
+ * checks the frozen flag until kbpf_map_put_checked(), as in Linux.
+ */
+struct kbpf_map *kbpf_map_get_checked(u32 ufd, fmode_t need)
 {
 	struct kbpf_map *map;
 	fmode_t mode;
@@ -60,11 +80,25 @@ static struct kbpf_map *map_get_checked(u32 ufd, fmode_t need)
 	map = kbpf_map_get_from_fd(ufd, &mode);
 	if (IS_ERR(map))
 		return map;
+	if (need & FMODE_CAN_WRITE) {
+		atomic64_inc(&map->writecnt);
+		/* Pairs with the freezer's check of writecnt. */
+		smp_mb__after_atomic();
+		if (READ_ONCE(map->frozen))
+			mode &= ~FMODE_CAN_WRITE;
+	}
 	if ((mode & need) != need) {
-		kbpf_map_put(map);
+		kbpf_map_put_checked(map, need);
 		return ERR_PTR(-EPERM);
 	}
 	return map;
+}
+
+void kbpf_map_put_checked(struct kbpf_map *map, fmode_t need)
+{
+	if (need & FMODE_CAN_WRITE)
+		atomic64_dec(&map->writecnt);
+	kbpf_map_put(map);
 }
 
 /*
@@ -79,7 +113,7 @@ static void *copy_key(const struct kbpf_map *map, u64 ukey)
 }
 
 /* The syscall's view of an element: all CPUs' values, no LRU reference. */
-static int map_copy_value(struct kbpf_map *map, void *key, void *value)
+int kbpf_map_sys_copy_value(struct kbpf_map *map, void *key, void *value)
 {
 	void *ptr;
 	int err;
@@ -89,8 +123,13 @@ static int map_copy_value(struct kbpf_map *map, void *key, void *value)
 		err = map->ops->map_copy_value(map, key, value);
 	} else {
 		ptr = map->ops->map_lookup_elem(map, key);
-		err = ptr ? 0 : -ENOENT;
-		if (ptr)
+		if (IS_ERR(ptr))
+			err = PTR_ERR(ptr);
+		else if (!ptr)
+			err = -ENOENT;
+		else
+			err = 0;
+		if (!err)
 			memcpy(value, ptr, map->value_size);
 	}
 	rcu_read_unlock();
@@ -106,7 +145,7 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 
 	if (attr->flags & ~BPF_F_LOCK)
 		return -EINVAL;
-	map = map_get_checked(attr->map_fd, FMODE_CAN_READ);
+	map = kbpf_map_get_checked(attr->map_fd, FMODE_CAN_READ);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 	/* No map type kbpf has yet carries a bpf_spin_lock. */
@@ -124,7 +163,7 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	if (!value)
 		goto err_free_key;
 
-	err = map_copy_value(map, key, value);
+	err = kbpf_map_sys_copy_value(map, key, value);
 	if (!err && copy_to_user(u64_to_user_ptr(attr->value), value,
 				 value_size))
 		err = -EFAULT;
@@ -143,7 +182,7 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	void *key, *value;
 	int err;
 
-	map = map_get_checked(attr->map_fd, FMODE_CAN_WRITE);
+	map = kbpf_map_get_checked(attr->map_fd, FMODE_CAN_WRITE);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 	err = -EINVAL;
@@ -160,18 +199,13 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	if (IS_ERR(value))
 		goto err_free_key;
 
-	rcu_read_lock();
-	if (map->ops->map_update_value)
-		err = map->ops->map_update_value(map, key, value, attr->flags);
-	else
-		err = map->ops->map_update_elem(map, key, value, attr->flags);
-	rcu_read_unlock();
+	err = kbpf_map_sys_update(map, key, value, attr->flags);
 
 	kvfree(value);
 err_free_key:
 	kvfree(key);
 err_put:
-	kbpf_map_put(map);
+	kbpf_map_put_checked(map, FMODE_CAN_WRITE);
 	return err;
 }
 
@@ -181,7 +215,7 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	void *key;
 	int err;
 
-	map = map_get_checked(attr->map_fd, FMODE_CAN_WRITE);
+	map = kbpf_map_get_checked(attr->map_fd, FMODE_CAN_WRITE);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 	key = copy_key(map, attr->key);
@@ -195,7 +229,7 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 
 	kvfree(key);
 err_put:
-	kbpf_map_put(map);
+	kbpf_map_put_checked(map, FMODE_CAN_WRITE);
 	return err;
 }
 
@@ -205,7 +239,7 @@ int kbpf_cmd_map_get_next_key(union bpf_attr *attr, union bpf_attr __user *uattr
 	struct kbpf_map *map;
 	int err;
 
-	map = map_get_checked(attr->map_fd, FMODE_CAN_READ);
+	map = kbpf_map_get_checked(attr->map_fd, FMODE_CAN_READ);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 	/* A NULL key asks for the first key. */
@@ -250,7 +284,7 @@ int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
 
 	if (attr->flags & ~BPF_F_LOCK)
 		return -EINVAL;
-	map = map_get_checked(attr->map_fd, FMODE_CAN_READ | FMODE_CAN_WRITE);
+	map = kbpf_map_get_checked(attr->map_fd, FMODE_CAN_READ | FMODE_CAN_WRITE);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 	/* No map type kbpf has yet carries a bpf_spin_lock. */
@@ -284,7 +318,7 @@ int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
 err_free_key:
 	kvfree(key);
 err_put:
-	kbpf_map_put(map);
+	kbpf_map_put_checked(map, FMODE_CAN_READ | FMODE_CAN_WRITE);
 	return err;
 }
 
@@ -298,7 +332,10 @@ int kbpf_cmd_map_freeze(union bpf_attr *attr, union bpf_attr __user *uattr)
 		return PTR_ERR(map);
 
 	mutex_lock(&map->freeze_mutex);
-	if (READ_ONCE(map->frozen))
+	/* Writable mmaps and syscall writes in flight keep it writable. */
+	if (atomic64_read(&map->writecnt))
+		err = -EBUSY;
+	else if (READ_ONCE(map->frozen))
 		err = -EBUSY;
 	else if (!kbpf_capable())
 		err = -EPERM;

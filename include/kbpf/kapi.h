@@ -20,6 +20,7 @@
 #include <linux/cred.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
+#include <linux/irq_work.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -31,6 +32,7 @@
 #include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/poll.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -52,6 +54,7 @@
 #include <net/busy_poll.h>
 #include <net/sch_generic.h>
 #include <net/xdp.h>
+#include <linux/wait.h>
 #include <uapi/linux/bpf.h>
 #include <uapi/linux/bpf_perf_event.h>
 #include <uapi/linux/filter.h>

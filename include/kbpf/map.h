@@ -12,6 +12,8 @@
 #include <kbpf/kapi.h>
 
 struct kbpf_map;
+struct file;
+struct poll_table_struct;
 
 struct kbpf_map_ops {
 	/* Validate attr before anything is allocated; -errno to refuse. */
@@ -20,7 +22,10 @@ struct kbpf_map_ops {
 	/* Called once no program or fd can reach the map any more. */
 	void (*map_free)(struct kbpf_map *map);
 	int (*map_get_next_key)(struct kbpf_map *map, void *key, void *next_key);
-	/* Returns the value in place, NULL when absent. Runs under RCU. */
+	/*
+	 * Returns the value in place, NULL when absent, an ERR_PTR for map
+	 * types without elements. Runs under RCU.
+	 */
 	void *(*map_lookup_elem)(struct kbpf_map *map, void *key);
 	long (*map_update_elem)(struct kbpf_map *map, void *key, void *value,
 				u64 flags);
@@ -49,7 +54,38 @@ struct kbpf_map_ops {
 	long (*map_push_elem)(struct kbpf_map *map, void *value, u64 flags);
 	long (*map_pop_elem)(struct kbpf_map *map, void *value);
 	long (*map_peek_elem)(struct kbpf_map *map, void *value);
+	/* The batch commands the type takes (KBPF_BATCH_*), as in Linux. */
+	u32 map_batch_cmds;
+	/*
+	 * Bucket-wise batch lookups (hash maps, like Linux's htab batch):
+	 * copy the keys and syscall values of every element of bucket into
+	 * keys and values, and with do_delete take them out of the map.
+	 * scratch holds room pointers. Returns the number of elements in the
+	 * bucket, having copied nothing when that exceeds room; -ENOENT past
+	 * the last bucket. Without it, lookups walk map_get_next_key().
+	 */
+	int (*map_batch_bucket)(struct kbpf_map *map, u32 bucket, void *keys,
+				void *values, void **scratch, u32 room,
+				bool do_delete);
+
+	/*
+	 * mmap of the map fd: the vmalloc'ed or vmap'ed area userspace maps
+	 * pages of, and its size in bytes (page aligned), or an ERR_PTR when
+	 * the type refuses a mapping of pages from pgoff (writable or not).
+	 * kmod/ checks that the mapping fits in the area and maps it.
+	 * Types without it answer ENOTSUPP, as in Linux.
+	 */
+	void *(*map_mmap_area)(struct kbpf_map *map, u64 pgoff, u64 pages,
+			       bool writable, u64 *size);
+	/* poll/epoll on the map fd (ringbuf); EPOLLERR without it. */
+	__poll_t (*map_poll)(struct kbpf_map *map, struct file *file,
+			     struct poll_table_struct *pts);
 };
+
+#define KBPF_BATCH_LOOKUP		BIT(0)
+#define KBPF_BATCH_LOOKUP_AND_DELETE	BIT(1)
+#define KBPF_BATCH_UPDATE		BIT(2)
+#define KBPF_BATCH_DELETE		BIT(3)
 
 struct kbpf_map {
 	const struct kbpf_map_ops *ops;
@@ -62,6 +98,11 @@ struct kbpf_map {
 	int numa_node;
 	u32 id;
 	bool frozen;
+	/*
+	 * Writable mmaps and syscall writes in flight: BPF_MAP_FREEZE is
+	 * refused (EBUSY) while it is not zero, as in Linux.
+	 */
+	atomic64_t writecnt;
 	char name[BPF_OBJ_NAME_LEN];
 	/* References from fds and programs; the last put frees the map. */
 	refcount_t refcnt;
@@ -81,6 +122,7 @@ extern const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops;
 extern const struct kbpf_map_ops kbpf_queue_map_ops;
 extern const struct kbpf_map_ops kbpf_stack_map_ops;
 extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
+extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
 
 /* Fill the common fields every map type takes from BPF_MAP_CREATE's attr. */
 void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);
@@ -131,6 +173,8 @@ static inline int kbpf_map_attr_numa_node(const union bpf_attr *attr)
  * quietly (no allocation warning splat) when userspace asks for too much.
  */
 void *kbpf_map_area_alloc(u64 size, int numa_node);
+/* The same, always vmalloc'ed whole pages, for areas userspace may mmap. */
+void *kbpf_map_area_alloc_mmapable(u64 size);
 void kbpf_map_area_free(void *area);
 
 #endif /* KBPF_MAP_H */

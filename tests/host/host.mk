@@ -45,6 +45,9 @@ HOST_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
 		  verifier/stack.c verifier/helper_call.c verifier/call.c \
 		  verifier/states.c verifier/fixup.c
 
+# The ring buffer, with its host memory (a memfd mapped twice).
+HOST_CORE_SRCS += maps/ringbuf.c maps/ringbuf_area_host.c
+
 # The structural check and the checked interpreter: kbpf-run's sandbox.
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 

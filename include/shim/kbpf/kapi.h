@@ -100,6 +100,8 @@ typedef __s64 s64;
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)	(((x) + PAGE_SIZE - 1) & PAGE_MASK)
 
 /* ---- Errors -------------------------------------------------------------- */
 
@@ -510,6 +512,20 @@ static inline void *vzalloc(unsigned long size)
 	return calloc(1, size);
 }
 
+/* Page-aligned, as the kernel's vmalloc areas are (mmap-able maps rely on it). */
+static inline void *__vmalloc(unsigned long size, gfp_t flags)
+{
+	void *p;
+
+	if (unlikely(size > INT_MAX))
+		return NULL;
+	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	p = aligned_alloc(PAGE_SIZE, size ? size : PAGE_SIZE);
+	if (p && (flags & __GFP_ZERO))
+		memset(p, 0, size);
+	return p;
+}
+
 /* All one heap here: mixing kfree/kvfree/vfree up goes unnoticed. */
 static inline void kfree(const void *p)
 {
@@ -577,8 +593,11 @@ static inline void raw_spin_lock(raw_spinlock_t *l) { kbpf_shim_mutex_lock(&l->m
 static inline void raw_spin_unlock(raw_spinlock_t *l) { kbpf_shim_mutex_unlock(&l->m); }
 #define raw_spin_lock_irqsave(l, flags)	     do { (flags) = 0; raw_spin_lock(l); } while (0)
 #define raw_spin_unlock_irqrestore(l, flags) do { (void)(flags); raw_spin_unlock(l); } while (0)
-static inline bool raw_spin_trylock(raw_spinlock_t *l) { return !pthread_mutex_trylock(&l->m); }
-#define raw_spin_trylock_irqsave(l, flags)   ({ (flags) = 0; raw_spin_trylock(l); })
+static inline bool raw_spin_trylock(raw_spinlock_t *l)
+{
+	return pthread_mutex_trylock(&l->m) == 0;
+}
+#define raw_spin_trylock_irqsave(l, flags)	({ (flags) = 0; raw_spin_trylock(l); })
 
 struct mutex { pthread_mutex_t m; };
 
@@ -658,7 +677,7 @@ static inline void preempt_enable(void) { barrier(); }
 #define local_irq_restore(flags)	do { (void)(flags); barrier(); } while (0)
 static inline int cond_resched(void) { return 0; }
 /* Host threads are never in NMI context. */
-static inline int in_nmi(void) { return 0; }
+static inline bool in_nmi(void) { return false; }
 
 /*
  * A per-CPU pointer is a table of NR_CPUS separate allocations, so ASan
@@ -1385,6 +1404,58 @@ static inline void kbpf_shim_set_caps(u64 caps)
 static inline void kbpf_shim_thread_exit(void)
 {
 	urcu_memb_unregister_thread();
+}
+
+/* ---- Wait queues, poll, irq_work ------------------------------------------ */
+
+/*
+ * Nothing sleeps on a host wait queue: it counts its wake-ups, which is
+ * what tests of a producer's wake-up policy look at. poll_wait() only
+ * registers a waiter in the kernel, so it does nothing here.
+ */
+typedef struct { atomic_t wakeups; } wait_queue_head_t;
+
+static inline void init_waitqueue_head(wait_queue_head_t *wq)
+{
+	atomic_set(&wq->wakeups, 0);
+}
+
+static inline void wake_up_all(wait_queue_head_t *wq)
+{
+	atomic_inc(&wq->wakeups);
+}
+
+struct file;
+typedef struct poll_table_struct poll_table;
+
+static inline void poll_wait(struct file *file, wait_queue_head_t *wq,
+			     poll_table *pt)
+{
+}
+
+#define EPOLLIN		((__poll_t)0x00000001)
+#define EPOLLERR	((__poll_t)0x00000008)
+#define EPOLLRDNORM	((__poll_t)0x00000040)
+
+/* irq_work runs its function at once: the host has no interrupts to wait for. */
+struct irq_work {
+	void (*func)(struct irq_work *work);
+};
+
+static inline void init_irq_work(struct irq_work *work,
+				 void (*func)(struct irq_work *work))
+{
+	work->func = func;
+}
+
+static inline bool irq_work_queue(struct irq_work *work)
+{
+	work->func(work);
+	return true;
+}
+
+static inline void irq_work_sync(struct irq_work *work)
+{
 }
 
 /*
