@@ -46,7 +46,8 @@ $(VT_HOST_BUILD)/known.o: $(VT_KNOWN_GEN) $(VT_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOST_TEST_CC) $(VT_HOST_CFLAGS) -c -o $@ $<
 
-$(VT_HOST_BUILD)/%.o: $(VT_DIR)/%.c $(VT_HDRS) tests/verifier/verifier.mk
+$(VT_HOST_BUILD)/%.o: $(VT_DIR)/%.c $(VT_HDRS) tests/verifier/verifier.mk \
+			 tests/host/host.mk
 	@mkdir -p $(dir $@)
 	$(HOST_TEST_CC) $(VT_HOST_CFLAGS) -c -o $@ $<
 

@@ -155,7 +155,9 @@ static int vt_dummy_prog(const struct vt_place *pl, uint32_t prog_type,
 				    .imm = ret };
 	p[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
 	ld.insn_cnt = n;
-	return pl->prog_load(&ld);
+	n = pl->prog_load(&ld);
+	free(ld.xlated);
+	return n;
 }
 
 /* test_verifier.c's create_prog_array(): 42, a tail call then 41, 24. */
@@ -340,6 +342,7 @@ static const char *vt_type_missing(const struct vt_place *pl, uint32_t type,
 		err = seen[i].err;
 	} else {
 		err = pl->prog_load(&ld);
+		free(ld.xlated);
 		if (err >= 0) {
 			pl->prog_close(err);
 			err = 0;
