@@ -87,4 +87,19 @@ struct kbpf_prog;
 const struct kbpf_func_proto *kbpf_get_func_proto(u32 prog_type,
 						  u32 func_id);
 
+/*
+ * Linux's proto lookup asks bpf_capable() and perfmon_capable() of the
+ * loading task (unprivileged programs get fewer helpers).
+ * kbpf_get_func_proto() asks the current task, like Linux; the _caps form
+ * takes the answers as a mask, for a verifier that recorded them at load
+ * time and for tests.
+ */
+#define KBPF_CAP_BPF		(1u << 0)	/* bpf_capable() */
+#define KBPF_CAP_PERFMON	(1u << 1)	/* perfmon_capable() */
+
+const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
+						       u32 func_id, u32 caps);
+/* The KBPF_CAP_* mask of the current task. */
+u32 kbpf_current_caps(void);
+
 #endif /* KBPF_HELPERS_H */

@@ -16,6 +16,7 @@
 #include <linux/capability.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -34,6 +35,8 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/topology.h>
 #include <linux/types.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/bpf.h>

@@ -40,6 +40,9 @@ struct kbpf_map_ops {
 	/* Copy the value out and delete the element; -ENOENT when absent. */
 	int (*map_lookup_and_delete_elem)(struct kbpf_map *map, void *key,
 					  void *value, u64 flags);
+	long (*map_push_elem)(struct kbpf_map *map, void *value, u64 flags);
+	long (*map_pop_elem)(struct kbpf_map *map, void *value);
+	long (*map_peek_elem)(struct kbpf_map *map, void *value);
 };
 
 struct kbpf_map {

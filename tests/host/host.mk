@@ -40,6 +40,10 @@ HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 # The structural check and the checked interpreter: kbpf-run's sandbox.
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 
+# Helpers and the per program type helper tables.
+HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
+		  helpers/prog_types.c
+
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)
 HOST_TEST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -971,6 +971,53 @@ static inline u32 get_random_u32(void)
 	return r;
 }
 
+/* ---- Clocks --------------------------------------------------------------- */
+
+#include <time.h>
+
+/* Debian's CONFIG_HZ. */
+#define HZ		250
+
+static inline u64 kbpf_shim_clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	BUG_ON(clock_gettime(clock, &ts));
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+static inline u64 ktime_get_mono_fast_ns(void)
+{
+	return kbpf_shim_clock_ns(CLOCK_MONOTONIC);
+}
+
+static inline u64 ktime_get_boot_fast_ns(void)
+{
+	return kbpf_shim_clock_ns(CLOCK_BOOTTIME);
+}
+
+static inline u64 ktime_get_coarse_ns(void)
+{
+	return kbpf_shim_clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+
+/* Ticks of HZ since boot, as the kernel's jiffies_64 (minus its offset). */
+static inline u64 get_jiffies_64(void)
+{
+	return kbpf_shim_clock_ns(CLOCK_MONOTONIC) / (1000000000ULL / HZ);
+}
+
+/* ---- Topology, privileges ------------------------------------------------- */
+
+static inline int numa_node_id(void) { return 0; }
+
+static inline bool perfmon_capable(void)
+{
+	return capable(CAP_PERFMON) || capable(CAP_SYS_ADMIN);
+}
+
+#define raw_cpu_ptr(ptr)	this_cpu_ptr(ptr)
+
 /* ---- Host-only hooks for tests (not kernel API) -------------------------- */
 
 /* Let the calling thread "run" on cpu from now on. */

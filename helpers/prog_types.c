@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which helpers each program type may call: Linux 6.1's get_func_proto
+ * functions (bpf_base_func_proto, bpf_sk_base_func_proto, the tracing
+ * ones in kernel/trace/bpf_trace.c and the networking ones in
+ * net/core/filter.c), restricted to the helpers kbpf implements. A helper
+ * Linux offers but kbpf lacks is simply absent (the verifier then says
+ * "unknown func"), never a proto without a function behind it.
+ *
+ * Linux asks bpf_capable()/perfmon_capable() of the loading task while it
+ * looks up a proto; kbpf takes those two answers as a caps mask so the
+ * same tables serve the verifier (the loader's capabilities) and tests.
+ */
+#include <kbpf/kapi.h>
+
+#include "protos.h"
+
+/* bpf_base_func_proto(): every program type falls back to it. */
+static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
+{
+	switch (func_id) {
+	case BPF_FUNC_map_lookup_elem:
+		return &kbpf_map_lookup_elem_proto;
+	case BPF_FUNC_map_update_elem:
+		return &kbpf_map_update_elem_proto;
+	case BPF_FUNC_map_delete_elem:
+		return &kbpf_map_delete_elem_proto;
+	case BPF_FUNC_map_push_elem:
+		return &kbpf_map_push_elem_proto;
+	case BPF_FUNC_map_pop_elem:
+		return &kbpf_map_pop_elem_proto;
+	case BPF_FUNC_map_peek_elem:
+		return &kbpf_map_peek_elem_proto;
+	case BPF_FUNC_get_prandom_u32:
+		return &kbpf_get_prandom_u32_proto;
+	case BPF_FUNC_get_smp_processor_id:
+		return &kbpf_get_smp_processor_id_proto;
+	case BPF_FUNC_get_numa_node_id:
+		return &kbpf_get_numa_node_id_proto;
+	case BPF_FUNC_tail_call:
+		return &kbpf_tail_call_proto;
+	case BPF_FUNC_ktime_get_ns:
+		return &kbpf_ktime_get_ns_proto;
+	case BPF_FUNC_ktime_get_boot_ns:
+		return &kbpf_ktime_get_boot_ns_proto;
+	default:
+		break;
+	}
+
+	if (!(caps & KBPF_CAP_BPF))
+		return NULL;
+
+	switch (func_id) {
+	case BPF_FUNC_jiffies64:
+		return &kbpf_jiffies64_proto;
+	default:
+		break;
+	}
+
+	if (!(caps & KBPF_CAP_PERFMON))
+		return NULL;
+
+	switch (func_id) {
+	default:
+		return NULL;
+	}
+}
+
+/* bpf_sk_base_func_proto(): the networking types' fallback. */
+static const struct kbpf_func_proto *sk_base_func_proto(u32 func_id, u32 caps)
+{
+	switch (func_id) {
+	case BPF_FUNC_ktime_get_coarse_ns:
+		return &kbpf_ktime_get_coarse_ns_proto;
+	default:
+		return base_func_proto(func_id, caps);
+	}
+}
+
+/* sk_filter_func_proto(). */
+static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
+{
+	return sk_base_func_proto(func_id, caps);
+}
+
+/* tc_cls_act_func_proto(). */
+static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps)
+{
+	switch (func_id) {
+	case BPF_FUNC_get_smp_processor_id:
+		return &kbpf_get_smp_processor_id_proto;
+	default:
+		return sk_base_func_proto(func_id, caps);
+	}
+}
+
+/* xdp_func_proto(). */
+static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
+{
+	switch (func_id) {
+	case BPF_FUNC_get_smp_processor_id:
+		return &kbpf_get_smp_processor_id_proto;
+	default:
+		return sk_base_func_proto(func_id, caps);
+	}
+}
+
+/* cg_skb_func_proto(): sk_filter's plus the cgroup ones. */
+static const struct kbpf_func_proto *cg_skb_func_proto(u32 func_id, u32 caps)
+{
+	return sk_filter_func_proto(func_id, caps);
+}
+
+/* sk_skb_func_proto(). */
+static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
+{
+	return sk_base_func_proto(func_id, caps);
+}
+
+/* sk_msg_func_proto(). */
+static const struct kbpf_func_proto *sk_msg_func_proto(u32 func_id, u32 caps)
+{
+	return sk_base_func_proto(func_id, caps);
+}
+
+/*
+ * bpf_tracing_func_proto(): what kprobe, tracepoint, perf_event and raw
+ * tracepoint programs share. Loading them needs CAP_PERFMON already, so
+ * Linux gives these helpers without asking again.
+ */
+static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
+{
+	switch (func_id) {
+	case BPF_FUNC_map_lookup_elem:
+		return &kbpf_map_lookup_elem_proto;
+	case BPF_FUNC_map_update_elem:
+		return &kbpf_map_update_elem_proto;
+	case BPF_FUNC_map_delete_elem:
+		return &kbpf_map_delete_elem_proto;
+	case BPF_FUNC_map_push_elem:
+		return &kbpf_map_push_elem_proto;
+	case BPF_FUNC_map_pop_elem:
+		return &kbpf_map_pop_elem_proto;
+	case BPF_FUNC_map_peek_elem:
+		return &kbpf_map_peek_elem_proto;
+	case BPF_FUNC_ktime_get_ns:
+		return &kbpf_ktime_get_ns_proto;
+	case BPF_FUNC_ktime_get_boot_ns:
+		return &kbpf_ktime_get_boot_ns_proto;
+	case BPF_FUNC_tail_call:
+		return &kbpf_tail_call_proto;
+	case BPF_FUNC_get_smp_processor_id:
+		return &kbpf_get_smp_processor_id_proto;
+	case BPF_FUNC_get_numa_node_id:
+		return &kbpf_get_numa_node_id_proto;
+	case BPF_FUNC_get_prandom_u32:
+		return &kbpf_get_prandom_u32_proto;
+	case BPF_FUNC_jiffies64:
+		return &kbpf_jiffies64_proto;
+	default:
+		return base_func_proto(func_id, caps);
+	}
+}
+
+/* kprobe_prog_func_proto(). */
+static const struct kbpf_func_proto *kprobe_func_proto(u32 func_id, u32 caps)
+{
+	return tracing_func_proto(func_id, caps);
+}
+
+/* tp_prog_func_proto(), pe_prog_func_proto(), raw_tp_prog_func_proto(). */
+static const struct kbpf_func_proto *tp_func_proto(u32 func_id, u32 caps)
+{
+	return tracing_func_proto(func_id, caps);
+}
+
+const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
+						       u32 func_id, u32 caps)
+{
+	switch (prog_type) {
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+		return sk_filter_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+		return tc_cls_act_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_XDP:
+		return xdp_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_CGROUP_SKB:
+		return cg_skb_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_SK_SKB:
+		return sk_skb_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_SK_MSG:
+		return sk_msg_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_KPROBE:
+		return kprobe_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+		return tp_func_proto(func_id, caps);
+	default:
+		return NULL;
+	}
+}
+
+u32 kbpf_current_caps(void)
+{
+	u32 caps = 0;
+
+	if (bpf_capable())
+		caps |= KBPF_CAP_BPF;
+	if (perfmon_capable())
+		caps |= KBPF_CAP_PERFMON;
+	return caps;
+}
+
+const struct kbpf_func_proto *kbpf_get_func_proto(u32 prog_type, u32 func_id)
+{
+	return kbpf_get_func_proto_caps(prog_type, func_id, kbpf_current_caps());
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The helper protos helpers/ defines, one per implemented helper (and one
+ * per variant where Linux has several for one id), for the per program
+ * type tables in prog_types.c and for the tests. Only helpers that work
+ * are here: a proto the verifier can see is a helper a program can call.
+ */
+#ifndef KBPF_HELPERS_PROTOS_H
+#define KBPF_HELPERS_PROTOS_H
+
+#include <kbpf/helpers.h>
+
+/* Short names for the combined types Linux spells as one. */
+#define KBPF_ARG_PTR_TO_UNINIT_MEM	(KBPF_ARG_PTR_TO_MEM | KBPF_MEM_UNINIT)
+#define KBPF_ARG_PTR_TO_STACK_OR_NULL	(KBPF_ARG_PTR_TO_STACK | KBPF_PTR_MAYBE_NULL)
+
+/* map.c */
+extern const struct kbpf_func_proto kbpf_map_lookup_elem_proto;
+extern const struct kbpf_func_proto kbpf_map_update_elem_proto;
+extern const struct kbpf_func_proto kbpf_map_delete_elem_proto;
+extern const struct kbpf_func_proto kbpf_map_push_elem_proto;
+extern const struct kbpf_func_proto kbpf_map_pop_elem_proto;
+extern const struct kbpf_func_proto kbpf_map_peek_elem_proto;
+extern const struct kbpf_func_proto kbpf_tail_call_proto;
+
+/* time.c */
+extern const struct kbpf_func_proto kbpf_ktime_get_ns_proto;
+extern const struct kbpf_func_proto kbpf_ktime_get_boot_ns_proto;
+extern const struct kbpf_func_proto kbpf_ktime_get_coarse_ns_proto;
+extern const struct kbpf_func_proto kbpf_jiffies64_proto;
+
+/* cpu.c */
+extern const struct kbpf_func_proto kbpf_get_prandom_u32_proto;
+extern const struct kbpf_func_proto kbpf_get_smp_processor_id_proto;
+extern const struct kbpf_func_proto kbpf_get_numa_node_id_proto;
+
+#endif /* KBPF_HELPERS_PROTOS_H */
