@@ -74,10 +74,13 @@ struct kbpf_ctx_ops {
 				struct kbpf_insn_access_aux *info);
 	/*
 	 * Rewrite the context access si (LDX/STX/ST on the ctx register) into
-	 * insn_buf; returns the number of instructions written (at most
-	 * KBPF_CTX_REWRITE_MAX), 0 when the access needs no rewrite (the
-	 * uapi and kernel layouts agree). *target_size is the size of the
-	 * kernel field read, for narrow-load fix-ups.
+	 * insn_buf; returns the number of instructions written (less than
+	 * KBPF_CTX_REWRITE_MAX). *target_size is the size of the kernel
+	 * field read, for narrow-load fix-ups. NULL when the uapi context
+	 * is the kernel object itself (pt_regs, raw tracepoint args): no
+	 * access is rewritten. Otherwise every access is_valid_access
+	 * allows has a rewrite, and 0 means a bug. The verifier calls it
+	 * through kbpf_ctx_convert(), which does the narrow loads.
 	 */
 	u32 (*convert_ctx_access)(enum kbpf_access_type type,
 				  const struct bpf_insn *si,
@@ -86,7 +89,41 @@ struct kbpf_ctx_ops {
 
 #define KBPF_CTX_REWRITE_MAX	16
 
+/*
+ * Linux's struct bpf_skb_data_end, same layout: where skb-based programs
+ * find data_meta and data_end, in skb->cb after the qdisc's part. Whoever
+ * runs such a program on an skb fills them first, as Linux's
+ * bpf_compute_data_pointers() does: kbpf_skb_compute_data_pointers().
+ */
+struct kbpf_skb_data_end {
+	struct qdisc_skb_cb qdisc_cb;
+	void *data_meta;
+	void *data_end;
+};
+
+static inline void kbpf_skb_compute_data_pointers(struct sk_buff *skb)
+{
+	struct kbpf_skb_data_end *cb = (struct kbpf_skb_data_end *)skb->cb;
+
+	BUILD_BUG_ON(sizeof(*cb) > sizeof_field(struct sk_buff, cb));
+	cb->data_meta = skb->data - skb_metadata_len(skb);
+	cb->data_end = skb->data + skb_headlen(skb);
+}
+
 /* The context rules of prog_type, or NULL when kbpf cannot load that type. */
 const struct kbpf_ctx_ops *kbpf_ctx_ops(u32 prog_type);
+
+/*
+ * Linux's convert_ctx_accesses() for one context access that
+ * is_valid_access allowed with *info's ctx_field_size: a narrow load is
+ * widened to the whole field, rewritten by ops->convert_ctx_access, then
+ * shifted and masked down to the bytes asked for. Writes insn_buf (at
+ * least KBPF_CTX_REWRITE_MAX instructions) and returns their number, 0
+ * when si stays as it is, or -EINVAL when the rewrite is misconfigured
+ * (Linux's "bpf verifier is misconfigured").
+ */
+int kbpf_ctx_convert(const struct kbpf_ctx_ops *ops,
+		     enum kbpf_access_type type, const struct bpf_insn *si,
+		     u32 ctx_field_size, struct bpf_insn *insn_buf);
 
 #endif /* KBPF_CTX_ACCESS_H */

@@ -39,7 +39,13 @@
 #include <linux/topology.h>
 #include <linux/types.h>
 #include <linux/vmalloc.h>
+#include <linux/perf_event.h>
+#include <linux/ptrace.h>
+#include <net/busy_poll.h>
+#include <net/sch_generic.h>
+#include <net/xdp.h>
 #include <uapi/linux/bpf.h>
+#include <uapi/linux/bpf_perf_event.h>
 #include <uapi/linux/filter.h>
 #include <asm/cpufeature.h>
 

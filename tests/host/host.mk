@@ -44,6 +44,9 @@ HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
 		  helpers/prog_types.c
 
+# Context access rules per program type (verifier/ctx_*.c).
+HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c
+
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)
 HOST_TEST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -25,9 +25,11 @@ endif
 
 VT_HOST_BUILD := $(HOST_BUILD)/test_verifier
 VT_HOST_BIN := $(VT_HOST_BUILD)/test-verifier
-# The verifier joins the host core when verifier/ sources are listed in
-# HOST_CORE_SRCS; until then the runner says so and skips every case.
-VT_HOST_DEFS := $(if $(filter verifier/%,$(HOST_CORE_SRCS)),,-DKBPF_VT_NO_VERIFIER)
+# The verifier joins the host core when a source in HOST_CORE_SRCS defines
+# kbpf_verify(); until then the runner says so and skips every case.
+VT_HOST_DEFS := $(if $(shell grep -ls '^int kbpf_verify' \
+			$(filter verifier/%,$(HOST_CORE_SRCS)) /dev/null),,\
+		     -DKBPF_VT_NO_VERIFIER)
 VT_HOST_CFLAGS := $(HOST_TEST_CFLAGS) -I$(VT_DIR) $(VT_HOST_DEFS)
 VT_HOST_OBJS := $(VT_HOST_BUILD)/tests.o $(VT_HOST_BUILD)/known.o \
 		$(VT_HOST_BUILD)/vt_run.o $(VT_HOST_BUILD)/fill.o \

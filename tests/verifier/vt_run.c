@@ -319,6 +319,42 @@ static void vt_count_skip(const char *reason)
 	vt_skips[i].n++;
 }
 
+/* enum bpf_prog_type's names, for skip reasons. */
+static const char *const vt_prog_type_names[] = {
+	"unspec",
+	"socket_filter",
+	"kprobe",
+	"sched_cls",
+	"sched_act",
+	"tracepoint",
+	"xdp",
+	"perf_event",
+	"cgroup_skb",
+	"cgroup_sock",
+	"lwt_in",
+	"lwt_out",
+	"lwt_xmit",
+	"sock_ops",
+	"sk_skb",
+	"cgroup_device",
+	"sk_msg",
+	"raw_tracepoint",
+	"cgroup_sock_addr",
+	"lwt_seg6local",
+	"lirc_mode2",
+	"sk_reuseport",
+	"flow_dissector",
+	"cgroup_sysctl",
+	"raw_tracepoint_writable",
+	"cgroup_sockopt",
+	"tracing",
+	"struct_ops",
+	"ext",
+	"lsm",
+	"sk_lookup",
+	"syscall",
+};
+
 static const char *vt_type_missing(const struct vt_place *pl, uint32_t type,
 				   uint32_t attach)
 {
@@ -352,8 +388,15 @@ static const char *vt_type_missing(const struct vt_place *pl, uint32_t type,
 	}
 	if (!err)
 		return NULL;
-	snprintf(why, sizeof(why), "prog type %u unsupported (errno %d)",
-		 type, -err);
+	/* Nothing loads at all: the place says why, once for every type. */
+	if (err == -ENOSYS)
+		return pl->no_load_reason;
+	if (type < ARRAY_LEN(vt_prog_type_names))
+		snprintf(why, sizeof(why), "prog type %s unsupported (errno %d)",
+			 vt_prog_type_names[type], -err);
+	else
+		snprintf(why, sizeof(why), "prog type %u unsupported (errno %d)",
+			 type, -err);
 	return why;
 }
 
@@ -432,11 +475,7 @@ static void vt_do_case(const struct vt_place *pl, struct kbpf_vt_test *t,
 		ld.insn_cnt = vt_prog_len(prog);
 	}
 
-	/* Nothing loads at all: say why once, not per program type. */
-	why = vt_type_missing(pl, BPF_PROG_TYPE_SOCKET_FILTER, 0) ?
-	      pl->no_load_reason : NULL;
-	if (!why)
-		why = vt_type_missing(pl, prog_type, t->expected_attach_type);
+	why = vt_type_missing(pl, prog_type, t->expected_attach_type);
 	if (why) {
 		vt_skip(c, "%s", why);
 		goto out;

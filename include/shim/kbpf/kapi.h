@@ -756,21 +756,101 @@ static inline void *memchr_inv(const void *s, int c, size_t n)
 
 /* ---- Socket buffers ------------------------------------------------------ */
 
+#define sizeof_field(TYPE, MEMBER)	sizeof((((TYPE *)0)->MEMBER))
+#define offsetofend(TYPE, MEMBER)	\
+	(offsetof(TYPE, MEMBER) + sizeof_field(TYPE, MEMBER))
+
+/* The net_device fields context rewrites load (__sk_buff->ifindex, ...). */
+struct net_device {
+	int ifindex;
+};
+
+struct sock;
+
 /*
  * The sk_buff fields and accessors the shared core reads (legacy packet
- * loads), with the kernel's meaning: headers are offsets from head, and a
- * mac_header of ~0 means unset. A host skb is always linear (data_len 0):
- * skb_header_pointer() never copies, so it never uses its buffer.
+ * loads, context rewrites), with the kernel's meaning and types: headers
+ * are offsets from head, and a mac_header of ~0 means unset. The layout
+ * is not the kernel's; code only ever uses offsetof() and sizeof_field().
+ * A host skb is always linear (data_len 0): skb_header_pointer() never
+ * copies, so it never uses its buffer.
  */
 struct sk_buff {
-	unsigned char *head;
-	unsigned char *data;
+	struct net_device *dev;
+	struct sock *sk;
+	s64 tstamp;
+	char cb[48] __aligned(8);
 	unsigned int len;
 	unsigned int data_len;
-	u32 tail;
+	u16 queue_mapping;
+	u8 __pkt_type_offset[0];
+	u8 pkt_type:3;
+	u8 __pkt_vlan_present_offset[0];
+	u8 vlan_present:1;
+	u16 tc_index;
+	u32 priority;
+	int skb_iif;
+	u32 hash;
+	__be16 vlan_proto;
+	u16 vlan_tci;
+	unsigned int napi_id;
+	u32 mark;
+	__be16 protocol;
 	u16 mac_header;
 	u16 network_header;
+	u32 tail;
+	unsigned int end;
+	unsigned char *head;
+	unsigned char *data;
 };
+
+/* <linux/skbuff.h>'s bit positions, little-endian bitfields as in x86-64's kernel. */
+#define PKT_TYPE_MAX		7
+#define PKT_TYPE_OFFSET		offsetof(struct sk_buff, __pkt_type_offset)
+#define PKT_VLAN_PRESENT_BIT	0
+#define PKT_VLAN_PRESENT_OFFSET	offsetof(struct sk_buff, __pkt_vlan_present_offset)
+/* <net/sock.h>: a queue_mapping write of this or more is ignored. */
+#define NO_QUEUE_MAPPING	USHRT_MAX
+/* <net/busy_poll.h>: napi ids below this are sender CPUs, read as 0. */
+#define MIN_NAPI_ID		((unsigned int)(NR_CPUS + 1))
+
+/* <net/sch_generic.h>: what the traffic-control layer keeps in skb->cb. */
+struct qdisc_skb_cb {
+	struct {
+		unsigned int pkt_len;
+		u16 slave_dev_queue_mapping;
+		u16 tc_classid;
+	};
+	unsigned char data[20];
+};
+
+/* <net/xdp.h>: the XDP context and the queue it came in on / goes out of. */
+struct xdp_rxq_info {
+	struct net_device *dev;
+	u32 queue_index;
+	u32 reg_state;
+};
+
+struct xdp_txq_info {
+	struct net_device *dev;
+};
+
+struct xdp_buff {
+	void *data;
+	void *data_end;
+	void *data_meta;
+	void *data_hard_start;
+	struct xdp_rxq_info *rxq;
+	struct xdp_txq_info *txq;
+	u32 frame_sz;
+	u32 flags;
+};
+
+/* Host skbs carry no XDP metadata in front of data. */
+static inline u8 skb_metadata_len(const struct sk_buff *skb)
+{
+	return 0;
+}
 
 static inline unsigned int skb_headlen(const struct sk_buff *skb)
 {

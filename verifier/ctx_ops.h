@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The context rules of each program family (ctx_skb.c, ctx_xdp.c,
+ * ctx_trace.c), gathered by kbpf_ctx_ops() in ctx_access.c, and what the
+ * families share.
+ */
+#ifndef KBPF_VERIFIER_CTX_OPS_H
+#define KBPF_VERIFIER_CTX_OPS_H
+
+#include <kbpf/ctx_access.h>
+#include <kbpf/insn.h>
+
+extern const struct kbpf_ctx_ops kbpf_ctx_sk_filter_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_cg_skb_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_tc_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_xdp_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_kprobe_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_tracepoint_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_raw_tp_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_perf_event_ops;
+
+/*
+ * The first and last byte of a field, for case ranges covering every byte
+ * of it, as Linux's bpf_ctx_range() does:
+ * case KBPF_CTX_FIRST(T, a) ... KBPF_CTX_LAST(T, a).
+ */
+#define KBPF_CTX_FIRST(TYPE, MEMBER)	offsetof(TYPE, MEMBER)
+#define KBPF_CTX_LAST(TYPE, MEMBER)	(offsetofend(TYPE, MEMBER) - 1)
+
+/* BPF_B/H/W/DW for a load or store of the whole of TYPE.MEMBER. */
+#define KBPF_FIELD_SIZE(TYPE, MEMBER)					\
+	kbpf_bpf_size(sizeof_field(TYPE, MEMBER))
+
+static inline u8 kbpf_bpf_size(size_t bytes)
+{
+	switch (bytes) {
+	case 1:
+		return BPF_B;
+	case 2:
+		return BPF_H;
+	case 4:
+		return BPF_W;
+	default:
+		return BPF_DW;
+	}
+}
+
+/* Bytes a load or store of the BPF_B/H/W/DW in code moves. */
+static inline u32 kbpf_ldst_bytes(u8 code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B:
+		return 1;
+	case BPF_H:
+		return 2;
+	case BPF_W:
+		return 4;
+	default:
+		return 8;
+	}
+}
+
+/*
+ * Linux's bpf_ctx_narrow_access_ok(): a read of part of a field of
+ * size_default bytes, a power of two no wider than the field.
+ */
+static inline bool kbpf_ctx_narrow_ok(int size, int size_default)
+{
+	return size <= size_default && (size & (size - 1)) == 0;
+}
+
+#endif /* KBPF_VERIFIER_CTX_OPS_H */

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * struct __sk_buff, the context of socket filter, cgroup_skb and tc
+ * (sched_cls, sched_act) programs, on the struct sk_buff they run on:
+ * Linux 6.1's bpf_skb_is_valid_access() and its per-type wrappers, and
+ * bpf_convert_ctx_access().
+ *
+ * kbpf refuses, for every type, the fields whose rewrite needs what kbpf
+ * does not have yet:
+ * - family ... local_port and sk: the socket behind skb->sk (a bpf_sock
+ *   pointer type in the verifier, a socket every runner provides);
+ * - tstamp, tstamp_type, gso_segs, gso_size, hwtstamp: Linux rewrites
+ *   them with the hidden scratch register BPF_REG_AX, which kbpf's
+ *   engine does not have.
+ * A program using them fails to load, as on a kernel without the field.
+ */
+#include <kbpf/kapi.h>
+#include <kbpf/ctx_access.h>
+
+#include "ctx_ops.h"
+
+/* case FIRST(a) ... LAST(a): every byte of __sk_buff field a. */
+#define FIRST(MEMBER)	KBPF_CTX_FIRST(struct __sk_buff, MEMBER)
+#define LAST(MEMBER)	KBPF_CTX_LAST(struct __sk_buff, MEMBER)
+
+/* Fields kbpf cannot rewrite yet (see above). */
+static bool skb_field_unsupported(int off)
+{
+	switch (off) {
+	case FIRST(family) ... LAST(local_port):
+	case FIRST(sk) ... LAST(sk):
+	case FIRST(tstamp) ... LAST(tstamp):
+	case FIRST(tstamp_type) ... LAST(tstamp_type):
+	case FIRST(gso_segs) ... LAST(gso_segs):
+	case FIRST(gso_size) ... LAST(gso_size):
+	case FIRST(hwtstamp) ... LAST(hwtstamp):
+		return true;
+	}
+	return false;
+}
+
+/* What every __sk_buff type checks after its own rules: bpf_skb_is_valid_access(). */
+static bool skb_is_valid_access(int off, int size, enum kbpf_access_type type,
+				struct kbpf_insn_access_aux *info)
+{
+	const int size_default = sizeof(u32);
+
+	if (off < 0 || off >= (int)sizeof(struct __sk_buff))
+		return false;
+	if (off % size != 0)
+		return false;
+	if (skb_field_unsupported(off))
+		return false;
+
+	switch (off) {
+	case FIRST(cb[0]) ... LAST(cb[4]):
+		/* Any aligned size, but not past the last cb word. */
+		if (off + size > (int)offsetofend(struct __sk_buff, cb[4]))
+			return false;
+		break;
+	case FIRST(data) ... LAST(data):
+	case FIRST(data_meta) ... LAST(data_meta):
+	case FIRST(data_end) ... LAST(data_end):
+		if (size != size_default)
+			return false;
+		break;
+	case FIRST(flow_keys) ... LAST(flow_keys):
+		return false;
+	case offsetofend(struct __sk_buff, tstamp_type) ...
+	     offsetof(struct __sk_buff, hwtstamp) - 1:
+		/* The padding before hwtstamp. */
+		return false;
+	default:
+		/* Writes whole words only; reads may take part of one. */
+		if (type == KBPF_WRITE)
+			return size == size_default;
+		info->ctx_field_size = size_default;
+		if (!kbpf_ctx_narrow_ok(size, size_default))
+			return false;
+	}
+	return true;
+}
+
+static bool sk_filter_is_valid_access(int off, int size,
+				      enum kbpf_access_type type,
+				      u32 expected_attach_type,
+				      struct kbpf_insn_access_aux *info)
+{
+	switch (off) {
+	case FIRST(tc_classid) ... LAST(tc_classid):
+	case FIRST(data) ... LAST(data):
+	case FIRST(data_meta) ... LAST(data_meta):
+	case FIRST(data_end) ... LAST(data_end):
+	case FIRST(family) ... LAST(local_port):
+	case FIRST(tstamp) ... LAST(tstamp):
+	case FIRST(wire_len) ... LAST(wire_len):
+	case FIRST(hwtstamp) ... LAST(hwtstamp):
+		return false;
+	}
+	if (type == KBPF_WRITE) {
+		switch (off) {
+		case FIRST(cb[0]) ... LAST(cb[4]):
+			break;
+		default:
+			return false;
+		}
+	}
+	return skb_is_valid_access(off, size, type, info);
+}
+
+static bool cg_skb_is_valid_access(int off, int size,
+				   enum kbpf_access_type type,
+				   u32 expected_attach_type,
+				   struct kbpf_insn_access_aux *info)
+{
+	switch (off) {
+	case FIRST(tc_classid) ... LAST(tc_classid):
+	case FIRST(data_meta) ... LAST(data_meta):
+	case FIRST(wire_len) ... LAST(wire_len):
+		return false;
+	case FIRST(data) ... LAST(data):
+	case FIRST(data_end) ... LAST(data_end):
+		/* Direct packet access is for bpf_capable() loaders only. */
+		if (!bpf_capable())
+			return false;
+		break;
+	}
+	if (type == KBPF_WRITE) {
+		switch (off) {
+		case FIRST(mark) ... LAST(mark):
+		case FIRST(priority) ... LAST(priority):
+		case FIRST(cb[0]) ... LAST(cb[4]):
+			break;
+		case FIRST(tstamp) ... LAST(tstamp):
+			if (!bpf_capable())
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	switch (off) {
+	case FIRST(data) ... LAST(data):
+		info->reg_type = KBPF_PTR_TO_PACKET;
+		break;
+	case FIRST(data_end) ... LAST(data_end):
+		info->reg_type = KBPF_PTR_TO_PACKET_END;
+		break;
+	}
+	return skb_is_valid_access(off, size, type, info);
+}
+
+static bool tc_is_valid_access(int off, int size, enum kbpf_access_type type,
+			       u32 expected_attach_type,
+			       struct kbpf_insn_access_aux *info)
+{
+	if (type == KBPF_WRITE) {
+		switch (off) {
+		case FIRST(mark) ... LAST(mark):
+		case FIRST(tc_index) ... LAST(tc_index):
+		case FIRST(priority) ... LAST(priority):
+		case FIRST(tc_classid) ... LAST(tc_classid):
+		case FIRST(cb[0]) ... LAST(cb[4]):
+		case FIRST(tstamp) ... LAST(tstamp):
+		case FIRST(queue_mapping) ... LAST(queue_mapping):
+			break;
+		default:
+			return false;
+		}
+	}
+	switch (off) {
+	case FIRST(data) ... LAST(data):
+		info->reg_type = KBPF_PTR_TO_PACKET;
+		break;
+	case FIRST(data_meta) ... LAST(data_meta):
+		info->reg_type = KBPF_PTR_TO_PACKET_META;
+		break;
+	case FIRST(data_end) ... LAST(data_end):
+		info->reg_type = KBPF_PTR_TO_PACKET_END;
+		break;
+	case FIRST(family) ... LAST(local_port):
+		return false;
+	}
+	return skb_is_valid_access(off, size, type, info);
+}
+
+/* Offsets in struct sk_buff of what Linux keeps in skb->cb. */
+#define QDISC_CB_OFF(MEMBER)						\
+	(offsetof(struct sk_buff, cb) + offsetof(struct qdisc_skb_cb, MEMBER))
+#define DATA_END_CB_OFF(MEMBER)						\
+	(offsetof(struct sk_buff, cb) + offsetof(struct kbpf_skb_data_end, MEMBER))
+
+/* dst = src->MEMBER, all of it; sets *target_size like Linux's bpf_target_off(). */
+#define LOAD_FIELD(TYPE, MEMBER, DST, SRC, TARGET_SIZE)			\
+	({								\
+		*(TARGET_SIZE) = sizeof_field(TYPE, MEMBER);		\
+		BPF_LDX_MEM(KBPF_FIELD_SIZE(TYPE, MEMBER), DST, SRC,	\
+			    offsetof(TYPE, MEMBER));			\
+	})
+#define STORE_FIELD(TYPE, MEMBER, DST, SRC, TARGET_SIZE)		\
+	({								\
+		*(TARGET_SIZE) = sizeof_field(TYPE, MEMBER);		\
+		BPF_STX_MEM(KBPF_FIELD_SIZE(TYPE, MEMBER), DST, SRC,	\
+			    offsetof(TYPE, MEMBER));			\
+	})
+/* Load or store of a whole sk_buff field, as the access type says. */
+#define SKB_FIELD(TYPE_, SI, MEMBER, TARGET_SIZE)			\
+	((TYPE_) == KBPF_WRITE ?					\
+	 STORE_FIELD(struct sk_buff, MEMBER, (SI)->dst_reg, (SI)->src_reg, \
+		     TARGET_SIZE) :					\
+	 LOAD_FIELD(struct sk_buff, MEMBER, (SI)->dst_reg, (SI)->src_reg, \
+		    TARGET_SIZE))
+
+static u32 skb_convert_ctx_access(enum kbpf_access_type type,
+				  const struct bpf_insn *si,
+				  struct bpf_insn *insn_buf, u32 *target_size)
+{
+	struct bpf_insn *insn = insn_buf;
+	u8 dst = si->dst_reg, src = si->src_reg;
+	int off;
+
+	/* The uapi sizes of these fields; the kernel's may be narrower. */
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, len) != 4);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, mark) != 4);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, priority) != 4);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, hash) != 4);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, skb_iif) != 4);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, napi_id) != 4);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, protocol) != 2);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, vlan_proto) != 2);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, vlan_tci) != 2);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, queue_mapping) != 2);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, tc_index) != 2);
+	BUILD_BUG_ON(sizeof_field(struct net_device, ifindex) != 4);
+	BUILD_BUG_ON(sizeof_field(struct qdisc_skb_cb, tc_classid) != 2);
+	BUILD_BUG_ON(sizeof_field(struct qdisc_skb_cb, pkt_len) != 4);
+	BUILD_BUG_ON(sizeof_field(struct qdisc_skb_cb, data) < 20);
+	/* cb[] accesses keep their alignment once moved into skb->cb. */
+	BUILD_BUG_ON(QDISC_CB_OFF(data) % sizeof(u64));
+	/* Little-endian bitfields: pkt_type is the low bits of its byte. */
+	BUILD_BUG_ON(PKT_TYPE_MAX != 7);
+
+	switch (si->off) {
+	case offsetof(struct __sk_buff, len):
+		*insn++ = LOAD_FIELD(struct sk_buff, len, dst, src, target_size);
+		break;
+	case offsetof(struct __sk_buff, protocol):
+		*insn++ = LOAD_FIELD(struct sk_buff, protocol, dst, src,
+				     target_size);
+		break;
+	case offsetof(struct __sk_buff, vlan_proto):
+		*insn++ = LOAD_FIELD(struct sk_buff, vlan_proto, dst, src,
+				     target_size);
+		break;
+	case offsetof(struct __sk_buff, vlan_tci):
+		*insn++ = LOAD_FIELD(struct sk_buff, vlan_tci, dst, src,
+				     target_size);
+		break;
+	case offsetof(struct __sk_buff, ingress_ifindex):
+		*insn++ = LOAD_FIELD(struct sk_buff, skb_iif, dst, src,
+				     target_size);
+		break;
+	case offsetof(struct __sk_buff, hash):
+		*insn++ = LOAD_FIELD(struct sk_buff, hash, dst, src, target_size);
+		break;
+	case offsetof(struct __sk_buff, priority):
+		*insn++ = SKB_FIELD(type, si, priority, target_size);
+		break;
+	case offsetof(struct __sk_buff, mark):
+		*insn++ = SKB_FIELD(type, si, mark, target_size);
+		break;
+	case offsetof(struct __sk_buff, tc_index):
+		*insn++ = SKB_FIELD(type, si, tc_index, target_size);
+		break;
+	case offsetof(struct __sk_buff, ifindex):
+		/*
+		 * Linux trusts tc's skb->dev; kbpf checks it for every type,
+		 * so a runner's skb without a device reads 0.
+		 */
+		*insn++ = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, dev), dst,
+				      src, offsetof(struct sk_buff, dev));
+		*insn++ = BPF_JMP_IMM(BPF_JEQ, dst, 0, 1);
+		*insn++ = LOAD_FIELD(struct net_device, ifindex, dst, dst,
+				     target_size);
+		break;
+	case offsetof(struct __sk_buff, pkt_type):
+		*target_size = 1;
+		*insn++ = BPF_LDX_MEM(BPF_B, dst, src, PKT_TYPE_OFFSET);
+		*insn++ = BPF_ALU32_IMM(BPF_AND, dst, PKT_TYPE_MAX);
+		break;
+	case offsetof(struct __sk_buff, vlan_present):
+		*target_size = 1;
+		*insn++ = BPF_LDX_MEM(BPF_B, dst, src, PKT_VLAN_PRESENT_OFFSET);
+		if (PKT_VLAN_PRESENT_BIT)
+			*insn++ = BPF_ALU32_IMM(BPF_RSH, dst,
+						PKT_VLAN_PRESENT_BIT);
+		if (PKT_VLAN_PRESENT_BIT < 7)
+			*insn++ = BPF_ALU32_IMM(BPF_AND, dst, 1);
+		break;
+	case offsetof(struct __sk_buff, queue_mapping):
+		if (type == KBPF_WRITE) {
+			/* Out-of-range queues leave the mapping alone. */
+			*insn++ = BPF_JMP_IMM(BPF_JGE, src, NO_QUEUE_MAPPING, 1);
+			*insn++ = STORE_FIELD(struct sk_buff, queue_mapping, dst,
+					      src, target_size);
+		} else {
+			*insn++ = LOAD_FIELD(struct sk_buff, queue_mapping, dst,
+					     src, target_size);
+		}
+		break;
+	case offsetof(struct __sk_buff, napi_id):
+		/* Below MIN_NAPI_ID the union holds a sender CPU, not an id. */
+		*insn++ = LOAD_FIELD(struct sk_buff, napi_id, dst, src,
+				     target_size);
+		*insn++ = BPF_JMP_IMM(BPF_JGE, dst, MIN_NAPI_ID, 1);
+		*insn++ = BPF_MOV64_IMM(dst, 0);
+		break;
+	case FIRST(cb[0]) ... LAST(cb[4]):
+		off = si->off - offsetof(struct __sk_buff, cb[0]) +
+		      QDISC_CB_OFF(data);
+		if (type == KBPF_WRITE)
+			*insn++ = BPF_STX_MEM(BPF_SIZE(si->code), dst, src, off);
+		else
+			*insn++ = BPF_LDX_MEM(BPF_SIZE(si->code), dst, src, off);
+		break;
+	case offsetof(struct __sk_buff, tc_classid):
+		*target_size = 2;
+		off = QDISC_CB_OFF(tc_classid);
+		if (type == KBPF_WRITE)
+			*insn++ = BPF_STX_MEM(BPF_H, dst, src, off);
+		else
+			*insn++ = BPF_LDX_MEM(BPF_H, dst, src, off);
+		break;
+	case offsetof(struct __sk_buff, wire_len):
+		*target_size = 4;
+		*insn++ = BPF_LDX_MEM(BPF_W, dst, src, QDISC_CB_OFF(pkt_len));
+		break;
+	case offsetof(struct __sk_buff, data):
+		*insn++ = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, data),
+				      dst, src, offsetof(struct sk_buff, data));
+		break;
+	case offsetof(struct __sk_buff, data_meta):
+		*insn++ = BPF_LDX_MEM(BPF_DW, dst, src,
+				      DATA_END_CB_OFF(data_meta));
+		break;
+	case offsetof(struct __sk_buff, data_end):
+		*insn++ = BPF_LDX_MEM(BPF_DW, dst, src,
+				      DATA_END_CB_OFF(data_end));
+		break;
+	}
+	return insn - insn_buf;
+}
+
+const struct kbpf_ctx_ops kbpf_ctx_sk_filter_ops = {
+	.ctx_size = sizeof(struct __sk_buff),
+	.is_valid_access = sk_filter_is_valid_access,
+	.convert_ctx_access = skb_convert_ctx_access,
+};
+
+const struct kbpf_ctx_ops kbpf_ctx_cg_skb_ops = {
+	.ctx_size = sizeof(struct __sk_buff),
+	.is_valid_access = cg_skb_is_valid_access,
+	.convert_ctx_access = skb_convert_ctx_access,
+};
+
+/* sched_cls and sched_act. */
+const struct kbpf_ctx_ops kbpf_ctx_tc_ops = {
+	.ctx_size = sizeof(struct __sk_buff),
+	.is_valid_access = tc_is_valid_access,
+	.convert_ctx_access = skb_convert_ctx_access,
+};
