@@ -188,6 +188,7 @@ static const struct vt_place host_place = {
 	.set_unpriv = host_set_unpriv,
 	.no_load_reason = "verifier missing (no kbpf_verify in the host core yet)",
 	.errors = &host_ref_errors,
+	.fork_each_case = true,
 };
 
 int main(int argc, char **argv)

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "vt_test.h"
 #include "vt_run.h"
@@ -289,6 +292,7 @@ struct vt_case {
 	enum vt_outcome outcome;
 	char why[512];		/* skip reason or first mismatch */
 	bool false_accept;
+	bool crashed;		/* the place died on this case: never listable */
 	/* Which checks applied, and which held. */
 	bool verdict_ok, errstr_checked, errstr_ok;
 	bool insns_checked, insns_ok, xlated_checked, xlated_ok;
@@ -692,10 +696,14 @@ static void vt_account(const struct vt_place *pl, const struct vt_options *opt,
 	n->false_accepts += c->false_accept;
 
 	known = vt_known_find(pl->name, tcase, t->descr);
-	if (c->outcome == VT_MISMATCH && opt->list_mismatches && !c->false_accept)
+	if (c->outcome == VT_MISMATCH && opt->list_mismatches &&
+	    !c->false_accept && !c->crashed)
 		printf("MISMATCH\t%s\t%s\t%s\t%s\n", pl->name, tcase, t->descr,
 		       c->why);
-	if (c->false_accept) {
+	if (c->crashed) {
+		n->failed++;
+		printf("%s%s %s: %s\n", fail, tcase, t->descr, c->why);
+	} else if (c->false_accept) {
 		n->failed++;
 		printf("%s%s %s: %s%s\n", fail, tcase, t->descr, c->why,
 		       known ? " (false accepts can never be listed as known)" : "");
@@ -745,35 +753,142 @@ static void vt_print_summary(const struct vt_place *pl, const struct vt_counts *
 	       pl->name, n->passed, n->failed, n->skipped + n->known_gap);
 }
 
+/* The cases of a run, in order: test index and privileged or not. */
+struct vt_slot {
+	unsigned int idx;
+	bool unpriv;
+};
+
+static void vt_run_slot(const struct vt_place *pl, const struct vt_slot *sl,
+			struct kbpf_vt_test *t, struct vt_case *c)
+{
+	/* Fixups and fill helpers write into the test: a fresh copy each time. */
+	*t = kbpf_vt_tests[sl->idx];
+	vt_do_case(pl, t, sl->unpriv, c);
+	free(t->fill_insns);
+	t->fill_insns = NULL;
+}
+
+/*
+ * Run slots [from, nslots) in a worker process, each case's result into
+ * shared memory and *progress set before each case starts, so that a
+ * verifier crash (a sanitizer report, a signal) fails that case alone:
+ * the parent marks it and starts a new worker after it. The worker leaves
+ * with exit() so LeakSanitizer checks everything it ran; exit status 3
+ * says the place counted errors of its own (e.g. map references).
+ * Returns the slot the worker died on, or nslots when it finished.
+ */
+static unsigned int vt_worker(const struct vt_place *pl,
+			      const struct vt_slot *slots, unsigned int from,
+			      unsigned int nslots, struct kbpf_vt_test *t,
+			      struct vt_case *res, volatile unsigned int *progress,
+			      int *leak_status)
+{
+	int status, before = pl->errors ? *pl->errors : 0;
+	unsigned int k;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		for (k = from; k < nslots; k++)
+			vt_run_slot(pl, &slots[k], t, &res[k]);
+		return nslots;
+	}
+	if (pid == 0) {
+		for (k = from; k < nslots; k++) {
+			*progress = k;
+			vt_run_slot(pl, &slots[k], t, &res[k]);
+		}
+		*progress = nslots;
+		fflush(stdout);
+		exit(pl->errors && *pl->errors != before ? 3 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3 && pl->errors)
+		(*pl->errors)++;
+	if (*progress >= nslots) {
+		/* Finished: any other status is LeakSanitizer's report. */
+		if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 &&
+					   WEXITSTATUS(status) != 3))
+			*leak_status = WIFEXITED(status) ? WEXITSTATUS(status) :
+				       128 + WTERMSIG(status);
+		return nslots;
+	}
+	k = *progress;
+	memset(&res[k], 0, sizeof(res[k]));
+	res[k].outcome = VT_MISMATCH;
+	res[k].crashed = true;
+	if (WIFSIGNALED(status))
+		snprintf(res[k].why, sizeof(res[k].why),
+			 "CRASH: the verifier died with signal %d", WTERMSIG(status));
+	else
+		snprintf(res[k].why, sizeof(res[k].why),
+			 "CRASH: exit status %d (a sanitizer report above)",
+			 WEXITSTATUS(status));
+	return k;
+}
+
 int vt_run_all(const struct vt_place *pl, const struct vt_options *opt)
 {
 	struct vt_counts n = { 0 };
+	unsigned int i, k, to, nslots = 0, *progress;
 	struct kbpf_vt_test *t;
-	unsigned int i, to;
-	struct vt_case c;
-	int pass;
+	struct vt_slot *slots;
+	struct vt_case *res;
+	size_t res_size;
+	int pass, leak = 0;
+	/* In verbose mode every log is printed as it comes: no workers. */
+	bool workers = pl->fork_each_case && !opt->verbose;
 
-	vt_log = malloc(VT_LOG_SIZE);
-	t = malloc(sizeof(*t));
-	if (!vt_log || !t) {
-		printf("test_verifier-%s: 0 passed, 1 failed, 0 skipped\n",
-		       pl->name);
-		return 1;
-	}
 	to = opt->to >= 0 && (unsigned int)opt->to < kbpf_vt_test_cnt ?
 	     (unsigned int)opt->to : kbpf_vt_test_cnt;
-	for (i = opt->from > 0 ? opt->from : 0; i < to; i++) {
+	slots = calloc(2 * kbpf_vt_test_cnt, sizeof(*slots));
+	for (i = opt->from > 0 ? opt->from : 0; slots && i < to; i++) {
 		if (opt->filter && !strstr(kbpf_vt_tests[i].descr, opt->filter))
 			continue;
 		/* Unprivileged first, as test_verifier runs them. */
 		for (pass = vt_as_unpriv(&kbpf_vt_tests[i]) ? 0 : 1; pass < 2;
-		     pass++) {
-			/* Fixups and fill helpers write into the test: a fresh copy each time. */
-			*t = kbpf_vt_tests[i];
-			vt_do_case(pl, t, pass == 0, &c);
-			free(t->fill_insns);
-			vt_account(pl, opt, &n, i, t, pass == 0, &c);
+		     pass++)
+			slots[nslots++] = (struct vt_slot){ i, pass == 0 };
+	}
+
+	/* Shared with the workers: the log, the results, the progress. */
+	res_size = (nslots + 1) * sizeof(*res) + sizeof(*progress);
+	vt_log = mmap(NULL, VT_LOG_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	res = mmap(NULL, res_size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	t = malloc(sizeof(*t));
+	if (!slots || vt_log == MAP_FAILED || res == MAP_FAILED || !t) {
+		printf("test_verifier-%s: 0 passed, 1 failed, 0 skipped\n",
+		       pl->name);
+		return 1;
+	}
+	progress = (unsigned int *)(res + nslots + 1);
+
+	for (k = 0; k < nslots; k++) {
+		if (workers) {
+			/* Up to the next crash, then account up to it. */
+			unsigned int end = vt_worker(pl, slots, k, nslots, t,
+						     res, progress, &leak);
+
+			for (; k <= end && k < nslots; k++)
+				vt_account(pl, opt, &n, slots[k].idx,
+					   &kbpf_vt_tests[slots[k].idx],
+					   slots[k].unpriv, &res[k]);
+			k--;
+			continue;
 		}
+		vt_run_slot(pl, &slots[k], t, &res[k]);
+		vt_account(pl, opt, &n, slots[k].idx, &kbpf_vt_tests[slots[k].idx],
+			   slots[k].unpriv, &res[k]);
+	}
+	if (leak) {
+		n.failed++;
+		printf("FAIL test_verifier %s: the run leaked (LeakSanitizer exit status %d, report above)\n",
+		       pl->name, leak);
 	}
 	if (pl->errors && *pl->errors) {
 		n.failed += *pl->errors;
@@ -782,7 +897,9 @@ int vt_run_all(const struct vt_place *pl, const struct vt_options *opt)
 	}
 	vt_print_summary(pl, &n);
 	free(t);
-	free(vt_log);
+	free(slots);
+	munmap(vt_log, VT_LOG_SIZE);
+	munmap(res, res_size);
 	return n.failed;
 }
 

@@ -66,6 +66,8 @@ struct vt_place {
 	/* Switch between test_verifier's privileged and unprivileged caps. */
 	void (*set_unpriv)(bool unpriv);
 	const char *no_load_reason;
+	/* Run each case in a child: a crash fails the case, not the run. */
+	bool fork_each_case;
 	/* Also print tests/guest/run.sh's KBPF-TEST lines. */
 	bool ktest_lines;
 	/* Failures of the place's own checks (e.g. map references), counted in. */
