@@ -21,6 +21,14 @@ const struct kbpf_ctx_ops *kbpf_ctx_ops(u32 prog_type)
 		return &kbpf_ctx_tc_ops;
 	case BPF_PROG_TYPE_XDP:
 		return &kbpf_ctx_xdp_ops;
+	case BPF_PROG_TYPE_KPROBE:
+		return &kbpf_ctx_kprobe_ops;
+	case BPF_PROG_TYPE_TRACEPOINT:
+		return &kbpf_ctx_tracepoint_ops;
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return &kbpf_ctx_raw_tp_ops;
+	case BPF_PROG_TYPE_PERF_EVENT:
+		return &kbpf_ctx_perf_event_ops;
 	default:
 		return NULL;
 	}

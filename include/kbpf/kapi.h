@@ -41,6 +41,7 @@
 #include <linux/vmalloc.h>
 #include <linux/perf_event.h>
 #include <linux/ptrace.h>
+#include <linux/trace_events.h>
 #include <net/busy_poll.h>
 #include <net/sch_generic.h>
 #include <net/xdp.h>

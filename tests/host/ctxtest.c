@@ -18,11 +18,13 @@ static bool mode_allows(enum ctx_mode mode, const struct ctx_field *f,
 		return false;
 	switch (mode) {
 	case CTX_NARROW:
-		return size <= 4;
+		return size <= f->size;
 	case CTX_EXACT:
 		return off == f->off && size == f->size;
 	case CTX_ANY:
 		return off + size <= f->off + f->size;
+	case CTX_WORDS:
+		return size == 8 && off + size <= f->off + f->size;
 	default:
 		return false;
 	}
@@ -73,7 +75,7 @@ void ctx_check_table(const struct kbpf_ctx_ops *ops, u32 attach_type,
 				EXPECT_EQ(info.reg_type,
 					  f->reg_type ?: KBPF_SCALAR_VALUE);
 				EXPECT_EQ(info.ctx_field_size,
-					  mode == CTX_NARROW ? 4 : 0);
+					  mode == CTX_NARROW ? f->size : 0);
 			}
 		}
 	}

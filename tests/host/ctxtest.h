@@ -15,9 +15,10 @@
 /* How a field may be accessed. */
 enum ctx_mode {
 	CTX_NO = 0,	/* refused, by Linux too */
-	CTX_NARROW,	/* a 4-byte field: 1, 2 or 4 bytes, aligned */
+	CTX_NARROW,	/* 1, 2, 4 (8) bytes, aligned, of a 4 (8) byte field */
 	CTX_EXACT,	/* exactly the whole field */
 	CTX_ANY,	/* 1 to 8 bytes, aligned, anywhere in the field (cb[]) */
+	CTX_WORDS,	/* 8 bytes, aligned, anywhere in the field (pt_regs) */
 	CTX_TODO,	/* Linux allows some access; kbpf refuses for now */
 };
 

@@ -45,7 +45,8 @@ HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
 		  helpers/prog_types.c
 
 # Context access rules per program type (verifier/ctx_*.c).
-HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c
+HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
+		  verifier/ctx_trace.c
 
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)

@@ -885,6 +885,31 @@ static inline void *skb_header_pointer(const struct sk_buff *skb, int offset,
 	return NULL;
 }
 
+/* ---- Tracing contexts ---------------------------------------------------- */
+
+/*
+ * struct pt_regs is the uapi one (<asm/ptrace.h>, through
+ * <linux/bpf_perf_event.h>), the same 168 bytes as the kernel's on x86-64.
+ */
+#include <linux/bpf_perf_event.h>
+
+/* <linux/trace_events.h>: the largest tracepoint record a program reads. */
+#define PERF_MAX_TRACE_SIZE	8192
+
+/* <linux/perf_event.h>: what a perf_event program's context points to. */
+struct perf_sample_data {
+	u64 addr;
+	u64 period;
+};
+
+struct perf_event;
+
+struct bpf_perf_event_data_kern {
+	bpf_user_pt_regs_t *regs;
+	struct perf_sample_data *data;
+	struct perf_event *event;
+};
+
 /* ---- Lists --------------------------------------------------------------- */
 
 /*
