@@ -15,6 +15,12 @@
 
 #include "protos.h"
 
+/* A kernel in lockdown's confidentiality mode hides its memory from programs. */
+static bool read_kernel_allowed(void)
+{
+	return security_locked_down(LOCKDOWN_BPF_READ_KERNEL) >= 0;
+}
+
 /* bpf_base_func_proto(): every program type falls back to it. */
 static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 {
@@ -61,6 +67,21 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return NULL;
 
 	switch (func_id) {
+	case BPF_FUNC_trace_printk:
+		return &kbpf_trace_printk_proto;
+	case BPF_FUNC_snprintf:
+		return &kbpf_snprintf_proto;
+	case BPF_FUNC_get_current_task:
+		return &kbpf_get_current_task_proto;
+	case BPF_FUNC_probe_read_user:
+		return &kbpf_probe_read_user_proto;
+	case BPF_FUNC_probe_read_kernel:
+		return read_kernel_allowed() ? &kbpf_probe_read_kernel_proto : NULL;
+	case BPF_FUNC_probe_read_user_str:
+		return &kbpf_probe_read_user_str_proto;
+	case BPF_FUNC_probe_read_kernel_str:
+		return read_kernel_allowed() ?
+		       &kbpf_probe_read_kernel_str_proto : NULL;
 	default:
 		return NULL;
 	}
@@ -120,7 +141,18 @@ static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 /* sk_msg_func_proto(). */
 static const struct kbpf_func_proto *sk_msg_func_proto(u32 func_id, u32 caps)
 {
-	return sk_base_func_proto(func_id, caps);
+	switch (func_id) {
+	case BPF_FUNC_get_current_uid_gid:
+		return &kbpf_get_current_uid_gid_proto;
+	case BPF_FUNC_get_current_pid_tgid:
+		return &kbpf_get_current_pid_tgid_proto;
+	case BPF_FUNC_get_current_cgroup_id:
+		return &kbpf_get_current_cgroup_id_proto;
+	case BPF_FUNC_get_current_ancestor_cgroup_id:
+		return &kbpf_get_current_ancestor_cgroup_id_proto;
+	default:
+		return sk_base_func_proto(func_id, caps);
+	}
 }
 
 /*
@@ -157,6 +189,34 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
 		return &kbpf_get_prandom_u32_proto;
 	case BPF_FUNC_jiffies64:
 		return &kbpf_jiffies64_proto;
+	case BPF_FUNC_get_current_pid_tgid:
+		return &kbpf_get_current_pid_tgid_proto;
+	case BPF_FUNC_get_current_task:
+		return &kbpf_get_current_task_proto;
+	case BPF_FUNC_trace_printk:
+		return &kbpf_trace_printk_proto;
+	case BPF_FUNC_snprintf:
+		return &kbpf_snprintf_proto;
+	case BPF_FUNC_get_current_uid_gid:
+		return &kbpf_get_current_uid_gid_proto;
+	case BPF_FUNC_get_current_comm:
+		return &kbpf_get_current_comm_proto;
+	case BPF_FUNC_get_current_cgroup_id:
+		return &kbpf_get_current_cgroup_id_proto;
+	case BPF_FUNC_get_current_ancestor_cgroup_id:
+		return &kbpf_get_current_ancestor_cgroup_id_proto;
+	case BPF_FUNC_probe_write_user:
+		return security_locked_down(LOCKDOWN_BPF_WRITE_USER) < 0 ?
+		       NULL : &kbpf_probe_write_user_proto;
+	case BPF_FUNC_probe_read_user:
+		return &kbpf_probe_read_user_proto;
+	case BPF_FUNC_probe_read_kernel:
+		return read_kernel_allowed() ? &kbpf_probe_read_kernel_proto : NULL;
+	case BPF_FUNC_probe_read_user_str:
+		return &kbpf_probe_read_user_str_proto;
+	case BPF_FUNC_probe_read_kernel_str:
+		return read_kernel_allowed() ?
+		       &kbpf_probe_read_kernel_str_proto : NULL;
 	default:
 		return base_func_proto(func_id, caps);
 	}

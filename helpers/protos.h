@@ -34,4 +34,23 @@ extern const struct kbpf_func_proto kbpf_get_prandom_u32_proto;
 extern const struct kbpf_func_proto kbpf_get_smp_processor_id_proto;
 extern const struct kbpf_func_proto kbpf_get_numa_node_id_proto;
 
+/* task.c */
+extern const struct kbpf_func_proto kbpf_get_current_pid_tgid_proto;
+extern const struct kbpf_func_proto kbpf_get_current_uid_gid_proto;
+extern const struct kbpf_func_proto kbpf_get_current_comm_proto;
+extern const struct kbpf_func_proto kbpf_get_current_task_proto;
+extern const struct kbpf_func_proto kbpf_get_current_cgroup_id_proto;
+extern const struct kbpf_func_proto kbpf_get_current_ancestor_cgroup_id_proto;
+
+/* probe.c */
+extern const struct kbpf_func_proto kbpf_probe_read_kernel_proto;
+extern const struct kbpf_func_proto kbpf_probe_read_kernel_str_proto;
+extern const struct kbpf_func_proto kbpf_probe_read_user_proto;
+extern const struct kbpf_func_proto kbpf_probe_read_user_str_proto;
+extern const struct kbpf_func_proto kbpf_probe_write_user_proto;
+
+/* trace_printk.c */
+extern const struct kbpf_func_proto kbpf_trace_printk_proto;
+extern const struct kbpf_func_proto kbpf_snprintf_proto;
+
 #endif /* KBPF_HELPERS_PROTOS_H */

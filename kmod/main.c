@@ -17,6 +17,7 @@
 
 #include "kbpf.h"
 #include "../jit/arena.h"
+#include "trace_pipe.h"
 
 bool kbpf_unprivileged_bpf_enabled;
 module_param_named(unprivileged_bpf, kbpf_unprivileged_bpf_enabled, bool, 0644);
@@ -77,12 +78,17 @@ static int __init kbpf_init(void)
 	err = kbpf_arena_init();
 	if (err)
 		goto err_free_wq;
-	err = misc_register(&kbpf_dev);
+	err = kbpf_trace_pipe_file_init();
 	if (err)
 		goto err_arena;
+	err = misc_register(&kbpf_dev);
+	if (err)
+		goto err_trace_pipe;
 	pr_info("ready on /dev/%s\n", KBPF_DEVICE_NAME);
 	return 0;
 
+err_trace_pipe:
+	kbpf_trace_pipe_file_exit();
 err_arena:
 	kbpf_arena_exit();
 err_free_wq:
@@ -100,6 +106,7 @@ static void __exit kbpf_exit(void)
 	 */
 	rcu_barrier();
 	destroy_workqueue(kbpf_free_wq);
+	kbpf_trace_pipe_file_exit();
 	kbpf_arena_exit();
 	WARN_ON(atomic_read(&kbpf_live_objects));
 	kbpf_ids_destroy(&kbpf_map_ids);

@@ -102,4 +102,21 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 /* The KBPF_CAP_* mask of the current task. */
 u32 kbpf_current_caps(void);
 
+/*
+ * bpf_trace_printk()'s output: a ring of the last messages, read as
+ * trace_pipe-like lines ("<comm>-<pid> [<cpu>] <s>.<us>: bpf_trace_printk:
+ * <msg>"). kbpf_trace_pipe_init() at module load (before any program can
+ * run), _exit() at unload. _read() consumes whole lines that fit in size
+ * (with a NUL after them) and returns their length, 0 when none is
+ * pending; notify, when set, is called after each message (from any
+ * context, NMI included, so it may only queue work).
+ */
+int kbpf_trace_pipe_init(void);
+void kbpf_trace_pipe_exit(void);
+size_t kbpf_trace_pipe_read(char *buf, size_t size);
+bool kbpf_trace_pipe_pending(void);
+/* Messages overwritten before being read, or dropped in NMI. */
+u64 kbpf_trace_pipe_lost(void);
+void kbpf_trace_pipe_set_notify(void (*notify)(void));
+
 #endif /* KBPF_HELPERS_H */

@@ -14,7 +14,10 @@
 #include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/capability.h>
+#include <linux/cgroup.h>
 #include <linux/compiler.h>
+#include <linux/ctype.h>
+#include <linux/cred.h>
 #include <linux/errno.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -31,6 +34,8 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/security.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -38,6 +43,8 @@
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
 #include <linux/perf_event.h>
 #include <linux/ptrace.h>
@@ -49,6 +56,7 @@
 #include <uapi/linux/bpf_perf_event.h>
 #include <uapi/linux/filter.h>
 #include <asm/cpufeature.h>
+#include <asm/special_insns.h>
 
 /*
  * Whether indirect branches must land on ENDBR64: the kernel enforces
@@ -58,6 +66,33 @@ static inline bool kbpf_ibt_enabled(void)
 {
 	return IS_ENABLED(CONFIG_X86_KERNEL_IBT) &&
 	       cpu_feature_enabled(X86_FEATURE_IBT);
+}
+
+/*
+ * A pointer conversion of printk ("%p", "%pK", "%px", "%ps", "%pS",
+ * "%pB"), as the kernel prints it (hashed pointers, symbols), cut to the
+ * buffer; returns the length written.
+ */
+#define KBPF_SYMBOL_LEN		128
+
+static inline int kbpf_format_pointer(char *buf, size_t size, const char *conv,
+				      u64 value)
+{
+	int n = snprintf(buf, size, conv, (void *)(unsigned long)value);
+
+	return min_t(int, n, (int)size - 1);
+}
+
+/*
+ * Linux's nmi_uaccess_okay() (not exported): the page tables loaded on
+ * this CPU are current's, so a user access reaches current's memory and
+ * not a temporary mm's (text poking) or a half-switched one.
+ */
+static inline bool kbpf_nmi_uaccess_okay(void)
+{
+	struct mm_struct *mm = current->mm;
+
+	return mm && (__read_cr3() & CR3_ADDR_MASK) == __pa(mm->pgd);
 }
 
 #endif /* KBPF_KAPI_H */

@@ -42,7 +42,8 @@ HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 
 # Helpers and the per program type helper tables.
 HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
-		  helpers/prog_types.c
+		  helpers/prog_types.c helpers/task.c helpers/probe.c \
+		  helpers/bprintf.c helpers/trace_printk.c
 
 # Context access rules per program type (verifier/ctx_*.c).
 HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \

@@ -56,10 +56,6 @@ static const char *const kbpf_missing =
 	" ringbuf_reserve ringbuf_submit ringbuf_discard ringbuf_query"
 	" get_local_storage get_socket_cookie get_func_ip get_stackid"
 	" get_stack"
-	" get_current_pid_tgid get_current_uid_gid get_current_comm"
-	" get_current_task get_current_cgroup_id get_current_ancestor_cgroup_id"
-	" probe_read_kernel probe_read_kernel_str probe_read_user"
-	" probe_read_user_str probe_write_user trace_printk snprintf"
 	" skb_load_bytes skb_store_bytes csum_diff get_socket_uid"
 	" get_cgroup_classid skb_cgroup_id ";
 
@@ -308,4 +304,26 @@ TEST(helper_prandom_u32_is_32_random_bits)
 	EXPECT_EQ(seen_or, ~0u);
 	EXPECT_EQ(seen_and, 0);
 	EXPECT_TRUE(same < 3);
+}
+
+/* Lockdown hides probe_write_user, then kernel reads, as in Linux. */
+TEST(helper_protos_lockdown)
+{
+	const u32 all = KBPF_CAP_BPF | KBPF_CAP_PERFMON;
+	const u32 k = BPF_PROG_TYPE_KPROBE, s = BPF_PROG_TYPE_SOCKET_FILTER;
+
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_write_user, all));
+	kbpf_shim_lockdown = LOCKDOWN_BPF_WRITE_USER;
+	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_write_user, all));
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_kernel, all));
+	kbpf_shim_lockdown = LOCKDOWN_BPF_READ_KERNEL;
+	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_kernel, all));
+	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_kernel_str, all));
+	EXPECT_NULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel, all));
+	EXPECT_NULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel_str, all));
+	/* User memory stays readable. */
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_user, all));
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_user_str, all));
+	kbpf_shim_lockdown = LOCKDOWN_NONE;
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel, all));
 }

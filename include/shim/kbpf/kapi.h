@@ -565,6 +565,8 @@ static inline void spin_unlock(spinlock_t *l) { kbpf_shim_mutex_unlock(&l->m); }
 static inline void spin_lock_bh(spinlock_t *l) { spin_lock(l); }
 static inline void spin_unlock_bh(spinlock_t *l) { spin_unlock(l); }
 #define spin_lock_irqsave(l, flags)	   do { (flags) = 0; spin_lock(l); } while (0)
+#define spin_trylock_irqsave(l, flags)					\
+	({ (flags) = 0; pthread_mutex_trylock(&(l)->m) == 0; })
 #define spin_unlock_irqrestore(l, flags)  do { (void)(flags); spin_unlock(l); } while (0)
 
 static inline void raw_spin_lock_init(raw_spinlock_t *l) { kbpf_shim_mutex_init(&l->m); }
@@ -1122,6 +1124,210 @@ static inline bool perfmon_capable(void)
 }
 
 #define raw_cpu_ptr(ptr)	this_cpu_ptr(ptr)
+
+/* ---- Tasks, credentials, cgroups ------------------------------------------- */
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define TASK_COMM_LEN		16
+#define PF_EXITING		0x00000004
+#define PF_KTHREAD		0x00200000
+#define KBPF_SHIM_CGROUP_LEVELS	8
+
+/* The fields of the kernel's structs the core reads, with their meaning. */
+struct cgroup {
+	int level;		/* depth below the root (0) */
+	u64 id;			/* cgroup_id(): the kernfs node id */
+	struct cgroup *ancestors[KBPF_SHIM_CGROUP_LEVELS];	/* [level] = self */
+};
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+};
+
+typedef struct { uid_t val; } kuid_t;
+typedef struct { gid_t val; } kgid_t;
+struct user_namespace { int level; };
+__attribute__((__weak__)) struct user_namespace init_user_ns;
+
+struct task_struct {
+	pid_t pid;		/* thread id */
+	pid_t tgid;		/* process id */
+	unsigned int flags;
+	char comm[TASK_COMM_LEN];
+	struct css_set *cgroups;
+	kuid_t uid;
+	kgid_t gid;
+	void *mm;		/* non-NULL: a user task */
+};
+
+/*
+ * Each thread is a task: ids, name and credentials of the real thread,
+ * set up on first use; tests may change the fields (comm, cgroups, uid,
+ * gid, flags) through current.
+ */
+__attribute__((__weak__)) __thread struct task_struct kbpf_shim_task;
+__attribute__((__weak__)) __thread struct css_set kbpf_shim_css_set;
+__attribute__((__weak__)) __thread struct cgroup kbpf_shim_root_cgroup;
+
+static inline struct task_struct *kbpf_shim_current(void)
+{
+	struct task_struct *t = &kbpf_shim_task;
+
+	if (unlikely(!t->pid)) {
+		t->pid = gettid();
+		t->tgid = getpid();
+		t->uid.val = getuid();
+		t->gid.val = getgid();
+		BUG_ON(prctl(PR_GET_NAME, t->comm));
+		t->mm = t;
+		kbpf_shim_root_cgroup.id = 1;
+		kbpf_shim_root_cgroup.ancestors[0] = &kbpf_shim_root_cgroup;
+		kbpf_shim_css_set.dfl_cgrp = &kbpf_shim_root_cgroup;
+		t->cgroups = &kbpf_shim_css_set;
+	}
+	return t;
+}
+
+#define current			kbpf_shim_current()
+
+#define current_uid_gid(_uid, _gid)					\
+	do {								\
+		*(_uid) = current->uid;					\
+		*(_gid) = current->gid;					\
+	} while (0)
+
+static inline uid_t from_kuid(struct user_namespace *ns, kuid_t uid)
+{
+	return uid.val;
+}
+
+static inline gid_t from_kgid(struct user_namespace *ns, kgid_t gid)
+{
+	return gid.val;
+}
+
+static inline u64 cgroup_id(const struct cgroup *cgrp)
+{
+	return cgrp->id;
+}
+
+static inline struct cgroup *cgroup_ancestor(struct cgroup *cgrp,
+					     int ancestor_level)
+{
+	if (ancestor_level < 0 || ancestor_level > cgrp->level)
+		return NULL;
+	return cgrp->ancestors[ancestor_level];
+}
+
+#define rcu_dereference_raw(p)	READ_ONCE(p)
+
+/* The host has no interrupts; a program always runs in task context. */
+static inline bool in_interrupt(void) { return false; }
+static inline bool in_nmi(void) { return false; }
+static inline bool kbpf_nmi_uaccess_okay(void) { return true; }
+
+/* Linux's: copies up to size - 1 bytes, NUL-terminates, -E2BIG if cut. */
+static inline ssize_t strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len;
+
+	if (!size)
+		return -E2BIG;
+	len = strnlen(src, size);
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = 0;
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return len;
+}
+
+/* Kernel lockdown (security_locked_down()): off unless a test sets it. */
+enum lockdown_reason {
+	LOCKDOWN_NONE,
+	LOCKDOWN_BPF_WRITE_USER,
+	LOCKDOWN_BPF_READ_KERNEL,
+};
+__attribute__((__weak__)) enum lockdown_reason kbpf_shim_lockdown;
+
+/* Locked down for what: every reason up to the level set, as Linux's. */
+static inline int security_locked_down(enum lockdown_reason what)
+{
+	return what <= kbpf_shim_lockdown ? -EPERM : 0;
+}
+
+/* ---- Formatting ---------------------------------------------------------- */
+
+#include <ctype.h>
+
+/* Top of user space on x86-64 (4-level paging). */
+#define TASK_SIZE		((1UL << 47) - PAGE_SIZE)
+
+/*
+ * A pointer conversion of printk ("%p", "%pK", "%px", "%ps", "%pS",
+ * "%pB"). The host has no pointer hashing or symbols: the address in hex,
+ * 16 digits for the plain forms, 0x-prefixed for the symbol forms (what
+ * the kernel prints for an address without a symbol).
+ */
+#define KBPF_SYMBOL_LEN		128
+
+static inline int kbpf_format_pointer(char *buf, size_t size, const char *conv,
+				      u64 value)
+{
+	int n;
+
+	if (conv[2] == 's' || conv[2] == 'S' || conv[2] == 'B')
+		n = snprintf(buf, size, "0x%llx", (unsigned long long)value);
+	else
+		n = snprintf(buf, size, "%016llx", (unsigned long long)value);
+	return min_t(int, n, (int)size - 1);
+}
+
+/* ---- Accesses that may fault --------------------------------------------- */
+
+/*
+ * The _nofault copies read or write through the kernel (process_vm_readv
+ * and process_vm_writev on the process itself), which answers EFAULT for
+ * an unmapped or protected address instead of delivering SIGSEGV: the
+ * same contract as the kernel's, which fix up the fault and return
+ * -EFAULT. There is no kernel/user split, so no -ERANGE.
+ */
+#include <sys/uio.h>
+
+static inline long kbpf_shim_vm_copy(void *dst, const void *src, size_t size,
+				     bool write_remote)
+{
+	struct iovec local = { write_remote ? (void *)src : dst, size };
+	struct iovec remote = { write_remote ? dst : (void *)src, size };
+	ssize_t n;
+
+	if (!size)
+		return 0;
+	n = write_remote ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0)
+			 : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	return n == (ssize_t)size ? 0 : -EFAULT;
+}
+
+static inline long copy_from_kernel_nofault(void *dst, const void *src,
+					    size_t size)
+{
+	return kbpf_shim_vm_copy(dst, src, size, false);
+}
+
+static inline long copy_from_user_nofault(void *dst, const void __user *src,
+					  size_t size)
+{
+	return kbpf_shim_vm_copy(dst, src, size, false);
+}
+
+static inline long copy_to_user_nofault(void __user *dst, const void *src,
+					size_t size)
+{
+	return kbpf_shim_vm_copy(dst, src, size, true);
+}
 
 /* ---- Host-only hooks for tests (not kernel API) -------------------------- */
 
