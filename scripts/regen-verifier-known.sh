@@ -33,8 +33,8 @@ grep -q "^test_verifier-$place: " "$tmp" ||
 
 {
 	grep '^#' "$list" || true
-	grep -v '^#' "$list" | awk -F'\t' -v p="$place" 'NF == 4 && $1 != p'
-	grep "^MISMATCH	$place	" "$tmp" | cut -f2-
+	grep -v '^#' "$list" | awk -F'\t' -v p="$place" 'NF == 4 && $1 != p' || true
+	grep "^MISMATCH	$place	" "$tmp" | cut -f2- || true
 } | awk -F'\t' '/^#/ { print; next } { split($2, c, "/"); print c[1] "\t" $0 }' |
 	sort -s -t"$(printf '\t')" -k1,1 -n | sed -E '/^#/!s/^[0-9]+\t//' >"$tmp.new"
 # Comments first (sort keeps them on top: their key sorts as 0).
