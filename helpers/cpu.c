@@ -37,14 +37,46 @@ const struct kbpf_func_proto kbpf_get_numa_node_id_proto = {
 };
 
 /*
- * Linux keeps a per-CPU prandom state for programs; get_random_u32() is
- * exported, lock-free per CPU and callable from any context, and gives
- * the same contract (32 uniformly distributed bits) without a state of
- * kbpf's own to seed.
+ * Programs draw from a per-CPU pseudo-random state (splitmix64), not from
+ * get_random_u32(): that one takes locks on reseeding and so may not run
+ * in NMI, where kprobe and perf event programs do. Like Linux's per-CPU
+ * prandom state, it is seeded from the real generator at load and is not
+ * meant for cryptography. An NMI that interrupts a draw on its CPU may
+ * repeat a number; nothing worse.
  */
+static u64 __percpu *kbpf_prandom_state;
+
 static u64 kbpf_get_prandom_u32(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
-	return get_random_u32();
+	u64 *state, z;
+
+	if (unlikely(!kbpf_prandom_state))
+		return get_random_u32();
+	state = raw_cpu_ptr(kbpf_prandom_state);
+	z = READ_ONCE(*state) + 0x9e3779b97f4a7c15ULL;
+	WRITE_ONCE(*state, z);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (u32)((z ^ (z >> 31)) >> 32);
+}
+
+int kbpf_helpers_init(void)
+{
+	int cpu;
+
+	kbpf_prandom_state = alloc_percpu(u64);
+	if (!kbpf_prandom_state)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		*per_cpu_ptr(kbpf_prandom_state, cpu) =
+			(u64)get_random_u32() << 32 | get_random_u32();
+	return 0;
+}
+
+void kbpf_helpers_exit(void)
+{
+	free_percpu(kbpf_prandom_state);
+	kbpf_prandom_state = NULL;
 }
 
 const struct kbpf_func_proto kbpf_get_prandom_u32_proto = {

@@ -101,13 +101,22 @@ static const struct kbpf_func_proto *sk_base_func_proto(u32 func_id, u32 caps)
 /* sk_filter_func_proto(). */
 static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 {
-	return sk_base_func_proto(func_id, caps);
+	switch (func_id) {
+	case BPF_FUNC_skb_load_bytes:
+		return &kbpf_skb_load_bytes_proto;
+	default:
+		return sk_base_func_proto(func_id, caps);
+	}
 }
 
 /* tc_cls_act_func_proto(). */
 static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_load_bytes:
+		return &kbpf_skb_load_bytes_proto;
+	case BPF_FUNC_csum_diff:
+		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:
 		return &kbpf_get_smp_processor_id_proto;
 	default:
@@ -119,6 +128,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_csum_diff:
+		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:
 		return &kbpf_get_smp_processor_id_proto;
 	default:
@@ -135,7 +146,12 @@ static const struct kbpf_func_proto *cg_skb_func_proto(u32 func_id, u32 caps)
 /* sk_skb_func_proto(). */
 static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 {
-	return sk_base_func_proto(func_id, caps);
+	switch (func_id) {
+	case BPF_FUNC_skb_load_bytes:
+		return &kbpf_skb_load_bytes_proto;
+	default:
+		return sk_base_func_proto(func_id, caps);
+	}
 }
 
 /* sk_msg_func_proto(). */

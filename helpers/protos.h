@@ -53,4 +53,8 @@ extern const struct kbpf_func_proto kbpf_probe_write_user_proto;
 extern const struct kbpf_func_proto kbpf_trace_printk_proto;
 extern const struct kbpf_func_proto kbpf_snprintf_proto;
 
+/* skb.c */
+extern const struct kbpf_func_proto kbpf_skb_load_bytes_proto;
+extern const struct kbpf_func_proto kbpf_csum_diff_proto;
+
 #endif /* KBPF_HELPERS_PROTOS_H */

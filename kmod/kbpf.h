@@ -55,6 +55,9 @@ void kbpf_prog_put(struct kbpf_prog *prog);
 struct kbpf_prog *kbpf_prog_get_from_fd(int ufd);
 struct kbpf_prog *kbpf_prog_get_by_id(u32 id);
 
+/* An AUDIT_BPF record "prog-id=N op=LOAD" (load) or "op=UNLOAD" (kmod/audit.c). */
+void kbpf_audit_prog(const struct kbpf_prog *prog, bool load);
+
 /* The bpf(2) entry point (syscall/dispatch.c). */
 long kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size);
 

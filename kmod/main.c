@@ -15,6 +15,8 @@
 
 #include <linux/kbpf.h>
 
+#include <kbpf/helpers.h>
+
 #include "kbpf.h"
 #include "../jit/arena.h"
 #include "trace_pipe.h"
@@ -78,9 +80,12 @@ static int __init kbpf_init(void)
 	err = kbpf_arena_init();
 	if (err)
 		goto err_free_wq;
-	err = kbpf_trace_pipe_file_init();
+	err = kbpf_helpers_init();
 	if (err)
 		goto err_arena;
+	err = kbpf_trace_pipe_file_init();
+	if (err)
+		goto err_helpers;
 	err = misc_register(&kbpf_dev);
 	if (err)
 		goto err_trace_pipe;
@@ -89,6 +94,8 @@ static int __init kbpf_init(void)
 
 err_trace_pipe:
 	kbpf_trace_pipe_file_exit();
+err_helpers:
+	kbpf_helpers_exit();
 err_arena:
 	kbpf_arena_exit();
 err_free_wq:
@@ -107,6 +114,7 @@ static void __exit kbpf_exit(void)
 	rcu_barrier();
 	destroy_workqueue(kbpf_free_wq);
 	kbpf_trace_pipe_file_exit();
+	kbpf_helpers_exit();
 	kbpf_arena_exit();
 	WARN_ON(atomic_read(&kbpf_live_objects));
 	kbpf_ids_destroy(&kbpf_map_ids);

@@ -12,6 +12,7 @@
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 
+#include "../jit/runtime.h"
 #include "kbpf.h"
 
 struct kbpf_ids kbpf_prog_ids = KBPF_IDS_INIT(kbpf_prog_ids);
@@ -32,6 +33,8 @@ struct kbpf_prog *kbpf_prog_alloc(u32 insn_cnt)
 		return ERR_PTR(-ENOMEM);
 	}
 	prog->len = insn_cnt;
+	prog->code.insnsi = prog->insns;
+	prog->code.len = insn_cnt;
 	refcount_set(&prog->refcnt, 1);
 	prog->load_time = ktime_get_boottime_ns();
 	prog->uid = from_kuid_munged(&init_user_ns, current_uid());
@@ -57,6 +60,8 @@ static void prog_free_work(struct work_struct *work)
 	struct kbpf_prog *prog = container_of(work, struct kbpf_prog, work);
 	u32 i;
 
+	/* An RCU grace period has passed: no CPU is still in the image. */
+	kbpf_prog_free_runtime(&prog->code);
 	for (i = 0; i < prog->used_map_cnt; i++)
 		kbpf_map_put(prog->used_maps[i]);
 	kfree(prog->used_maps);
@@ -85,8 +90,10 @@ void kbpf_prog_put(struct kbpf_prog *prog)
 {
 	if (!refcount_dec_and_test(&prog->refcnt))
 		return;
-	if (prog->id)
+	if (prog->id) {
+		kbpf_audit_prog(prog, false);
 		kbpf_id_remove(&kbpf_prog_ids, prog->id);
+	}
 	/* Hooks run programs under RCU: wait for them before freeing. */
 	call_rcu(&prog->rcu, prog_free_rcu);
 }
@@ -154,7 +161,7 @@ static void prog_show_fdinfo(struct seq_file *m, struct file *file)
 		   "run_cnt:\t%llu\n"
 		   "recursion_misses:\t%llu\n"
 		   "verified_insns:\t%u\n",
-		   prog->type, prog->jited, BPF_TAG_SIZE, prog->tag,
+		   prog->type, prog->code.jited, BPF_TAG_SIZE, prog->tag,
 		   (unsigned long long)memlock, prog->id,
 		   0ULL, 0ULL, 0ULL, prog->verified_insns);
 }

@@ -32,4 +32,10 @@ int kbpf_cmd_map_get_fd_by_id(union bpf_attr *attr, union bpf_attr __user *uattr
 /* syscall/obj_info.c */
 int kbpf_cmd_obj_get_info_by_fd(union bpf_attr *attr, union bpf_attr __user *uattr);
 
+/* syscall/prog_load.c */
+int kbpf_cmd_prog_load(union bpf_attr *attr, union bpf_attr __user *uattr);
+
+/* syscall/test_run.c */
+int kbpf_cmd_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr);
+
 #endif /* KBPF_SYSCALL_CMDS_H */

@@ -4,7 +4,9 @@
  * attr size rules: a caller built against a newer header may pass a larger
  * struct with a zero tail; kbpf writes back the length it filled.
  */
+#include <linux/capability.h>
 #include <linux/file.h>
+#include <linux/mm.h>
 #include <linux/minmax.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/bpf.h>
@@ -42,13 +44,138 @@ static int map_get_info(struct kbpf_map *map, union bpf_attr *attr,
 	return 0;
 }
 
-/* Copy min(user's length, ours) bytes of an array out to the caller. */
+/*
+ * Linux's bpf_dump_raw_ok(): may the fd's opener see kernel addresses
+ * (helper call targets, the JIT image)? Linux asks kallsyms_show_value(),
+ * which is not exported; kbpf answers as it does with kptr_restrict=1:
+ * when the opener had CAP_SYSLOG.
+ */
+static bool dump_raw_ok(int ufd)
+{
+	struct fd f = fdget(ufd);
+	bool ok = f.file && file_ns_capable(f.file, &init_user_ns, CAP_SYSLOG);
+
+	fdput(f);
+	return ok;
+}
+
+/*
+ * The xlated program as Linux's bpf_insn_prepare_dump() shows it: map
+ * pointers in LD_IMM64 become the map's id (src_reg BPF_PSEUDO_MAP_FD),
+ * tail calls read as the helper call they came from, and helper call
+ * targets are hidden unless raw_ok.
+ */
+static struct bpf_insn *prog_dump_insns(const struct kbpf_prog *prog,
+					bool raw_ok)
+{
+	struct bpf_insn *insns;
+	u32 i, m;
+
+	insns = kvmalloc_array(prog->len, sizeof(*insns), GFP_USER);
+	if (!insns)
+		return NULL;
+	memcpy(insns, prog->insns, (size_t)prog->len * sizeof(*insns));
+	for (i = 0; i < prog->len; i++) {
+		struct bpf_insn *insn = &insns[i];
+		u64 imm;
+
+		if (insn->code == (BPF_JMP | BPF_TAIL_CALL)) {
+			insn->code = BPF_JMP | BPF_CALL;
+			insn->imm = BPF_FUNC_tail_call;
+			continue;
+		}
+		if (insn->code == (BPF_JMP | BPF_CALL)) {
+			if (insn->src_reg != BPF_PSEUDO_CALL && !raw_ok)
+				insn->imm = 0;
+			continue;
+		}
+		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW) ||
+		    i + 1 >= prog->len)
+			continue;
+		imm = ((u64)(u32)insn[1].imm << 32) | (u32)insn->imm;
+		for (m = 0; m < prog->used_map_cnt; m++) {
+			if (imm != (u64)(unsigned long)prog->used_maps[m])
+				continue;
+			insn->src_reg = BPF_PSEUDO_MAP_FD;
+			insn->imm = prog->used_maps[m]->id;
+			insn[1].imm = 0;
+			break;
+		}
+		i++;
+	}
+	return insns;
+}
+
+/*
+ * Copy out min(ulen, len) bytes of src; the user's buffer pointer stays
+ * as given. Nothing to copy when either is 0.
+ */
 static int copy_array_out(u64 uptr, u32 ulen, const void *src, u32 len)
 {
 	if (!ulen || !len)
 		return 0;
 	if (copy_to_user(u64_to_user_ptr(uptr), src, min(ulen, len)))
 		return -EFAULT;
+	return 0;
+}
+
+static int prog_info_insns(struct kbpf_prog *prog, struct bpf_prog_info *info,
+			   bool raw_ok)
+{
+	struct bpf_insn *dump;
+	u32 ulen;
+	int err;
+
+	ulen = info->xlated_prog_len;
+	info->xlated_prog_len = prog->len * sizeof(*prog->insns);
+	if (ulen && info->xlated_prog_len) {
+		dump = prog_dump_insns(prog, raw_ok);
+		if (!dump)
+			return -ENOMEM;
+		err = copy_array_out(info->xlated_prog_insns, ulen, dump,
+				     info->xlated_prog_len);
+		kvfree(dump);
+		if (err)
+			return err;
+	}
+
+	ulen = info->jited_prog_len;
+	info->jited_prog_len = prog->code.jited ? prog->code.jited_len : 0;
+	if (ulen && info->jited_prog_len) {
+		if (!raw_ok) {
+			info->jited_prog_insns = 0;
+		} else {
+			err = copy_array_out(info->jited_prog_insns, ulen,
+					     (const void *)prog->code.bpf_func,
+					     info->jited_prog_len);
+			if (err)
+				return err;
+		}
+	}
+
+	/* One function per program: kbpf reports no subprogram images apart. */
+	ulen = info->nr_jited_ksyms;
+	info->nr_jited_ksyms = 1;
+	if (ulen) {
+		u64 __user *ksyms = u64_to_user_ptr(info->jited_ksyms);
+
+		if (!raw_ok)
+			info->jited_ksyms = 0;
+		else if (put_user((u64)(unsigned long)prog->code.bpf_func,
+				  &ksyms[0]))
+			return -EFAULT;
+	}
+	ulen = info->nr_jited_func_lens;
+	info->nr_jited_func_lens = 1;
+	if (ulen) {
+		u32 __user *lens = u64_to_user_ptr(info->jited_func_lens);
+
+		if (!raw_ok)
+			info->jited_func_lens = 0;
+		else if (put_user(prog->code.jited ? prog->code.jited_len : 0,
+				  &lens[0]))
+			return -EFAULT;
+	}
 	return 0;
 }
 
@@ -75,6 +202,7 @@ static int prog_get_info(struct kbpf_prog *prog, union bpf_attr *attr,
 	info.id = prog->id;
 	info.load_time = prog->load_time;
 	info.created_by_uid = prog->uid;
+	info.gpl_compatible = prog->gpl_compatible;
 	info.verified_insns = prog->verified_insns;
 	memcpy(info.tag, prog->tag, sizeof(prog->tag));
 	memcpy(info.name, prog->name, sizeof(prog->name));
@@ -89,20 +217,43 @@ static int prog_get_info(struct kbpf_prog *prog, union bpf_attr *attr,
 			return -EFAULT;
 	}
 
-	/* Instructions may embed kernel pointers: privileged callers only. */
+	/*
+	 * Record sizes the caller gives must be the kernel's (or 0 with no
+	 * records asked for); they come back as the kernel's. kbpf has no
+	 * BTF, so it has no func_info or line_info records to report.
+	 */
+	if ((info.nr_func_info || info.func_info_rec_size) &&
+	    info.func_info_rec_size != sizeof(struct bpf_func_info))
+		return -EINVAL;
+	if ((info.nr_line_info || info.line_info_rec_size) &&
+	    info.line_info_rec_size != sizeof(struct bpf_line_info))
+		return -EINVAL;
+	if ((info.nr_jited_line_info || info.jited_line_info_rec_size) &&
+	    info.jited_line_info_rec_size != sizeof(__u64))
+		return -EINVAL;
+	info.func_info_rec_size = sizeof(struct bpf_func_info);
+	info.line_info_rec_size = sizeof(struct bpf_line_info);
+	info.jited_line_info_rec_size = sizeof(__u64);
+	info.nr_func_info = 0;
+	info.nr_line_info = 0;
+	info.nr_jited_line_info = 0;
+	info.nr_prog_tags = 0;
+	/* No run-time statistics (BPF_ENABLE_STATS) yet: run_time_ns and run_cnt stay 0. */
+	info.run_time_ns = 0;
+	info.run_cnt = 0;
+	info.recursion_misses = 0;
+
+	/* Instructions and images embed kernel addresses: CAP_BPF callers only. */
 	if (!kbpf_capable()) {
-		info.xlated_prog_len = 0;
 		info.jited_prog_len = 0;
+		info.xlated_prog_len = 0;
+		info.nr_jited_ksyms = 0;
+		info.nr_jited_func_lens = 0;
 		goto done;
 	}
-	ulen = info.xlated_prog_len;
-	info.xlated_prog_len = prog->len * sizeof(*prog->insns);
-	err = copy_array_out(info.xlated_prog_insns, ulen, prog->insns,
-			     info.xlated_prog_len);
+	err = prog_info_insns(prog, &info, dump_raw_ok(attr->info.bpf_fd));
 	if (err)
 		return err;
-	/* No JIT yet: programs have no native image to report. */
-	info.jited_prog_len = 0;
 
 done:
 	if (copy_to_user(uinfo, &info, info_len) ||

@@ -102,6 +102,10 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 /* The KBPF_CAP_* mask of the current task. */
 u32 kbpf_current_caps(void);
 
+/* State of the helpers (the per-CPU random state): module load, unload. */
+int kbpf_helpers_init(void);
+void kbpf_helpers_exit(void);
+
 /*
  * bpf_trace_printk()'s output: a ring of the last messages, read as
  * trace_pipe-like lines ("<comm>-<pid> [<cpu>] <s>.<us>: bpf_trace_printk:

@@ -7,6 +7,7 @@
 #define KBPF_PROG_H
 
 #include <kbpf/kapi.h>
+#include <kbpf/engine.h>
 
 struct kbpf_map;
 
@@ -16,7 +17,8 @@ struct kbpf_prog {
 	u32 id;
 	u32 len;			/* number of instructions in insns */
 	u32 verified_insns;		/* processed by the verifier */
-	bool jited;
+	bool gpl_compatible;		/* license allows gpl_only helpers */
+	u32 prog_flags;			/* BPF_F_* flags of the load */
 	u8 tag[BPF_TAG_SIZE];
 	char name[BPF_OBJ_NAME_LEN];
 	u64 load_time;			/* ns since boot */
@@ -29,6 +31,14 @@ struct kbpf_prog {
 	struct rcu_head rcu;
 	struct work_struct work;
 	struct bpf_insn *insns;		/* the xlated program */
+	/* How it runs: code.insnsi is insns, code.len is len. */
+	struct kbpf_code code;
 };
+
+/* Run prog on ctx: R0 as Linux's bpf_prog_run() returns it (u32). */
+static inline u32 kbpf_prog_run(const struct kbpf_prog *prog, const void *ctx)
+{
+	return (u32)kbpf_code_run(&prog->code, ctx);
+}
 
 #endif /* KBPF_PROG_H */

@@ -18,6 +18,9 @@
 #include <kbpf/kapi.h>
 #include <kbpf/map.h>
 
+struct kbpf_func_proto;
+struct kbpf_ctx_ops;
+
 /* Linux's BPF_COMPLEXITY_LIMIT_INSNS: instructions processed per load. */
 #define KBPF_COMPLEXITY_LIMIT_INSNS	1000000
 /* Linux's BPF_MAXINSNS: the unprivileged program size limit. */
@@ -55,6 +58,14 @@ struct kbpf_verify_args {
 	void (*map_put)(void *priv, struct kbpf_map *map);
 	void *map_priv;
 	const int __user *fd_array;
+
+	/*
+	 * In, optional: the helper protos and context rules to use instead of
+	 * kbpf_get_func_proto() and kbpf_ctx_ops(prog_type) (NULL: those).
+	 * For tests that need helpers or contexts of their own.
+	 */
+	const struct kbpf_func_proto *(*get_func_proto)(u32 prog_type, u32 func_id);
+	const struct kbpf_ctx_ops *ctx_ops;
 
 	/* Out, valid when kbpf_verify() returns 0; free with kbpf_verify_release(). */
 	struct bpf_insn *xlated;	/* kvmalloc'ed xlated program */

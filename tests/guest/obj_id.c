@@ -178,7 +178,7 @@ static void t_fd_by_id_missing(void)
 	kt_expect_errno("fd_by_id_int_max", kt_map_fd_by_id(0x7fffffff, 0), ENOENT);
 }
 
-/* kbpf cannot load programs yet, so there are none to find. */
+/* No test before this one leaves a program loaded: there are none to find. */
 static void t_prog_ids(void)
 {
 	union bpf_attr attr;

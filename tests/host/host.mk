@@ -37,17 +37,24 @@ HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
 		  jit/runtime.c jit/exec_host.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 
+# The verifier.
+HOST_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
+		  verifier/disasm.c verifier/tnum.c verifier/bounds.c \
+		  verifier/alu.c verifier/jmp.c verifier/mem_access.c \
+		  verifier/stack.c verifier/helper_call.c verifier/call.c \
+		  verifier/states.c verifier/fixup.c verifier/weak.c
+
 # The structural check and the checked interpreter: kbpf-run's sandbox.
 HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
-
-# Helpers and the per program type helper tables.
-HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
-		  helpers/prog_types.c helpers/task.c helpers/probe.c \
-		  helpers/bprintf.c helpers/trace_printk.c
 
 # Context access rules per program type (verifier/ctx_*.c).
 HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
 		  verifier/ctx_trace.c
+
+# Helpers and the per program type helper tables.
+HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
+		  helpers/prog_types.c helpers/task.c helpers/probe.c \
+		  helpers/bprintf.c helpers/trace_printk.c helpers/skb.c
 
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)

@@ -56,7 +56,7 @@ static const char *const kbpf_missing =
 	" ringbuf_reserve ringbuf_submit ringbuf_discard ringbuf_query"
 	" get_local_storage get_socket_cookie get_func_ip get_stackid"
 	" get_stack"
-	" skb_load_bytes skb_store_bytes csum_diff get_socket_uid"
+	" skb_store_bytes get_socket_uid"
 	" get_cgroup_classid skb_cgroup_id ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
@@ -292,6 +292,7 @@ TEST(helper_prandom_u32_is_32_random_bits)
 	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_SOCKET_FILTER,
 				     BPF_FUNC_get_prandom_u32, 0);
 	ASSERT_NONNULL(p);
+	ASSERT_EQ(kbpf_helpers_init(), 0);
 	for (i = 0; i < 1000; i++) {
 		v = p->func(0, 0, 0, 0, 0);
 		EXPECT_EQ(v >> 32, 0);
@@ -304,6 +305,13 @@ TEST(helper_prandom_u32_is_32_random_bits)
 	EXPECT_EQ(seen_or, ~0u);
 	EXPECT_EQ(seen_and, 0);
 	EXPECT_TRUE(same < 3);
+	/* Each CPU has its own sequence. */
+	kbpf_shim_set_cpu(1);
+	v = p->func(0, 0, 0, 0, 0);
+	kbpf_shim_set_cpu(2);
+	EXPECT_NE(p->func(0, 0, 0, 0, 0), v);
+	kbpf_shim_set_cpu(0);
+	kbpf_helpers_exit();
 }
 
 /* Lockdown hides probe_write_user, then kernel reads, as in Linux. */

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,8 @@
 #define __packed		__attribute__((__packed__))
 #define __maybe_unused		__attribute__((__unused__))
 #define noinline		__attribute__((__noinline__))
+#define __weak			__attribute__((__weak__))
+#define __printf(a, b)		__attribute__((__format__(printf, a, b)))
 /* Exempt from -ftrivial-auto-var-init, as in kernels built with it. */
 #if __has_attribute(__uninitialized__)
 #define __uninitialized		__attribute__((__uninitialized__))

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ALU instructions: operand checks, moves, and pointer arithmetic (what a
+ * pointer may be added to or subtracted from, and how its fixed and
+ * variable offsets move). Scalar results come from bounds.c.
+ */
+#include "priv.h"
+
+static const char *const alu_names[16] = {
+	"+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=",
+	"neg", "%=", "^=", "=", "s>>=", "endian", "?", "?",
+};
+
+int kbpf_check_reg_arg(struct kbpf_verifier_env *env, u32 regno, bool dst)
+{
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+
+	if (regno >= KBPF_REG_COUNT) {
+		verbose(env, "R%u is invalid\n", regno);
+		return -EINVAL;
+	}
+	if (!dst) {
+		if (regs[regno].type == KBPF_NOT_INIT) {
+			verbose(env, "R%u !read_ok\n", regno);
+			return -EACCES;
+		}
+		return 0;
+	}
+	if (regno == BPF_REG_FP) {
+		verbose(env, "frame pointer is read only\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* A pointer the program must not see as a number (unprivileged loads). */
+bool kbpf_is_pointer_value(struct kbpf_verifier_env *env, u32 regno)
+{
+	if (env->allow_ptr_leaks)
+		return false;
+	return kbpf_is_ptr(&kbpf_cur_regs(env)[regno]);
+}
+
+static bool sane_offset(struct kbpf_verifier_env *env,
+			const struct kbpf_reg *reg, u32 type)
+{
+	bool known = tnum_is_const(reg->var_off);
+	s64 val = reg->var_off.value;
+	s64 smin = reg->smin_value;
+
+	if (known && (val >= KBPF_MAX_VAR_OFF || val <= -KBPF_MAX_VAR_OFF)) {
+		verbose(env, "math between %s pointer and %lld is not allowed\n",
+			kbpf_reg_type_str(env, type), (long long)val);
+		return false;
+	}
+	if (reg->off >= KBPF_MAX_VAR_OFF || reg->off <= -KBPF_MAX_VAR_OFF) {
+		verbose(env, "%s pointer offset %d is not allowed\n",
+			kbpf_reg_type_str(env, type), reg->off);
+		return false;
+	}
+	if (smin == S64_MIN) {
+		verbose(env, "math between %s pointer and register with unbounded min value is not allowed\n",
+			kbpf_reg_type_str(env, type));
+		return false;
+	}
+	if (smin >= KBPF_MAX_VAR_OFF || smin <= -KBPF_MAX_VAR_OFF) {
+		verbose(env, "value %lld makes %s pointer be out of bounds\n",
+			(long long)smin, kbpf_reg_type_str(env, type));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Without Spectre v1 masking of pointer arithmetic (kbpf does not
+ * rewrite it yet), unprivileged programs keep their pointers at constant,
+ * in-bounds offsets, which is what Linux's masking reduces them to.
+ */
+static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
+			     const struct kbpf_reg *reg)
+{
+	s64 off;
+
+	if (env->allow_ptr_leaks)
+		return 0;
+	switch (kbpf_reg_base(reg)) {
+	case KBPF_PTR_TO_STACK:
+		off = reg->off + (s64)reg->var_off.value;
+		if (!tnum_is_const(reg->var_off)) {
+			char tn[48];
+
+			tnum_strn(tn, sizeof(tn), reg->var_off);
+			verbose(env, "R%u variable stack access prohibited for !root, var_off=%s off=%d\n",
+				dst, tn, reg->off);
+			return -EACCES;
+		}
+		if (off >= 0 || off < -KBPF_MAX_STACK) {
+			verbose(env, "R%u stack pointer arithmetic goes out of range, prohibited for !root; off=%lld\n",
+				dst, (long long)off);
+			return -EACCES;
+		}
+		return 0;
+	case KBPF_PTR_TO_MAP_VALUE:
+		off = reg->off + (s64)reg->var_off.value;
+		if (!tnum_is_const(reg->var_off) || off < 0 ||
+		    off >= reg->map_ptr->value_size) {
+			verbose(env, "R%u pointer arithmetic of map value goes out of range, prohibited for !root\n",
+				dst);
+			return -EACCES;
+		}
+		return 0;
+	default:
+		if (!tnum_is_const(reg->var_off)) {
+			verbose(env, "R%u pointer arithmetic with variable offset prohibited for !root\n",
+				dst);
+			return -EACCES;
+		}
+		return 0;
+	}
+}
+
+/* ptr op= scalar, or scalar += ptr (Linux's adjust_ptr_min_max_vals). */
+static int ptr_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
+		   const struct kbpf_reg *ptr_in, const struct kbpf_reg *off_reg)
+{
+	struct kbpf_reg *dst_reg = &kbpf_cur_regs(env)[insn->dst_reg];
+	bool known = tnum_is_const(off_reg->var_off);
+	s64 smin_val = off_reg->smin_value, smax_val = off_reg->smax_value;
+	u64 umin_val = off_reg->umin_value, umax_val = off_reg->umax_value;
+	u8 op = BPF_OP(insn->code);
+	u32 dst = insn->dst_reg;
+	struct kbpf_reg ptr = *ptr_in;
+	s64 lo, hi;
+
+	if ((known && (smin_val != smax_val || umin_val != umax_val)) ||
+	    smin_val > smax_val || umin_val > umax_val) {
+		kbpf_mark_reg_unknown(env, dst_reg);
+		return 0;
+	}
+	if (BPF_CLASS(insn->code) != BPF_ALU64) {
+		if (op == BPF_SUB && env->allow_ptr_leaks) {
+			kbpf_mark_reg_unknown(env, dst_reg);
+			return 0;
+		}
+		verbose(env, "R%u 32-bit pointer arithmetic prohibited\n", dst);
+		return -EACCES;
+	}
+	if (kbpf_reg_maybe_null(&ptr)) {
+		verbose(env, "R%u pointer arithmetic on %s prohibited, null-check it first\n",
+			dst, kbpf_reg_type_str(env, ptr.type));
+		return -EACCES;
+	}
+	switch (kbpf_reg_base(&ptr)) {
+	case KBPF_PTR_TO_FLOW_KEYS:
+		if (known)
+			break;
+		fallthrough;
+	case KBPF_CONST_PTR_TO_MAP:
+		if (known && smin_val == 0 && op == BPF_ADD)
+			break;
+		fallthrough;
+	case KBPF_PTR_TO_PACKET_END:
+	case KBPF_PTR_TO_SOCKET:
+	case KBPF_PTR_TO_SOCK_COMMON:
+	case KBPF_PTR_TO_TCP_SOCK:
+	case KBPF_PTR_TO_XDP_SOCK:
+	case KBPF_PTR_TO_FUNC:
+		verbose(env, "R%u pointer arithmetic on %s prohibited\n",
+			dst, kbpf_reg_type_str(env, ptr.type));
+		return -EACCES;
+	case KBPF_PTR_TO_CTX:
+	case KBPF_PTR_TO_MAP_VALUE:
+	case KBPF_PTR_TO_MAP_KEY:
+	case KBPF_PTR_TO_STACK:
+	case KBPF_PTR_TO_PACKET:
+	case KBPF_PTR_TO_PACKET_META:
+	case KBPF_PTR_TO_MEM:
+	case KBPF_PTR_TO_TP_BUFFER:
+		break;
+	default:
+		verbose(env, "R%u pointer arithmetic on %s prohibited\n",
+			dst, kbpf_reg_type_str(env, ptr.type));
+		return -EACCES;
+	}
+	if (!sane_offset(env, off_reg, ptr.type) ||
+	    !sane_offset(env, &ptr, ptr.type))
+		return -EINVAL;
+
+	*dst_reg = ptr;
+	switch (op) {
+	case BPF_ADD:
+		if (known && !check_add_overflow((s64)ptr.off, smin_val, &lo) &&
+		    lo == (s32)lo) {
+			dst_reg->off = lo;
+			break;
+		}
+		if (!check_add_overflow(ptr.smin_value, smin_val, &lo) &&
+		    !check_add_overflow(ptr.smax_value, smax_val, &hi)) {
+			dst_reg->smin_value = lo;
+			dst_reg->smax_value = hi;
+		} else {
+			dst_reg->smin_value = S64_MIN;
+			dst_reg->smax_value = S64_MAX;
+		}
+		if (ptr.umin_value + umin_val < umin_val ||
+		    ptr.umax_value + umax_val < umax_val) {
+			dst_reg->umin_value = 0;
+			dst_reg->umax_value = U64_MAX;
+		} else {
+			dst_reg->umin_value = ptr.umin_value + umin_val;
+			dst_reg->umax_value = ptr.umax_value + umax_val;
+		}
+		dst_reg->var_off = tnum_add(ptr.var_off, off_reg->var_off);
+		if (kbpf_type_is_pkt(ptr.type)) {
+			/* A new variable offset: nothing learnt holds for it. */
+			dst_reg->id = ++env->id_gen;
+			dst_reg->range = 0;
+		}
+		break;
+	case BPF_SUB:
+		if (ptr_in != dst_reg && ptr_in != &kbpf_cur_regs(env)[dst]) {
+			verbose(env, "R%u tried to subtract pointer from scalar\n", dst);
+			return -EACCES;
+		}
+		if (kbpf_reg_base(&ptr) == KBPF_PTR_TO_STACK) {
+			verbose(env, "R%u subtraction from stack pointer prohibited\n", dst);
+			return -EACCES;
+		}
+		if (known && !check_sub_overflow((s64)ptr.off, smin_val, &lo) &&
+		    lo == (s32)lo) {
+			dst_reg->off = lo;
+			break;
+		}
+		if (!check_sub_overflow(ptr.smin_value, smax_val, &lo) &&
+		    !check_sub_overflow(ptr.smax_value, smin_val, &hi)) {
+			dst_reg->smin_value = lo;
+			dst_reg->smax_value = hi;
+		} else {
+			dst_reg->smin_value = S64_MIN;
+			dst_reg->smax_value = S64_MAX;
+		}
+		if (ptr.umin_value < umax_val) {
+			dst_reg->umin_value = 0;
+			dst_reg->umax_value = U64_MAX;
+		} else {
+			dst_reg->umin_value = ptr.umin_value - umax_val;
+			dst_reg->umax_value = ptr.umax_value - umin_val;
+		}
+		dst_reg->var_off = tnum_sub(ptr.var_off, off_reg->var_off);
+		if (kbpf_type_is_pkt(ptr.type)) {
+			dst_reg->id = ++env->id_gen;
+			if (smin_val < 0)
+				dst_reg->range = 0;
+		}
+		break;
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		verbose(env, "R%u bitwise operator %s on pointer prohibited\n",
+			dst, alu_names[op >> 4]);
+		return -EACCES;
+	default:
+		verbose(env, "R%u pointer arithmetic with %s operator prohibited\n",
+			dst, alu_names[op >> 4]);
+		return -EACCES;
+	}
+	/* The 32-bit view of a pointer's variable part is not tracked. */
+	dst_reg->s32_min_value = S32_MIN;
+	dst_reg->s32_max_value = S32_MAX;
+	dst_reg->u32_min_value = 0;
+	dst_reg->u32_max_value = U32_MAX;
+	if (!sane_offset(env, dst_reg, ptr.type))
+		return -EINVAL;
+	kbpf_reg_bounds_sync(dst_reg);
+	return unpriv_ptr_checks(env, dst, dst_reg);
+}
+
+static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *insn)
+{
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+	struct kbpf_reg *dst_reg = &regs[insn->dst_reg];
+	u8 op = BPF_OP(insn->code);
+	struct kbpf_reg src;
+	bool dst_ptr = dst_reg->type != KBPF_SCALAR_VALUE;
+
+	if (!dst_ptr)
+		dst_reg->id = 0;
+	if (BPF_SRC(insn->code) == BPF_X) {
+		src = regs[insn->src_reg];
+		if (src.type != KBPF_SCALAR_VALUE) {
+			if (dst_ptr) {
+				if (op == BPF_SUB && env->allow_ptr_leaks) {
+					kbpf_mark_reg_unknown(env, dst_reg);
+					return 0;
+				}
+				verbose(env, "R%u pointer %s pointer prohibited\n",
+					insn->dst_reg, alu_names[op >> 4]);
+				return -EACCES;
+			}
+			/* scalar += pointer: the pointer is the base. */
+			if (op != BPF_ADD) {
+				if (op == BPF_SUB) {
+					verbose(env, "R%u tried to subtract pointer from scalar\n",
+						insn->dst_reg);
+					return -EACCES;
+				}
+				if (BPF_CLASS(insn->code) != BPF_ALU64) {
+					verbose(env, "R%u 32-bit pointer arithmetic prohibited\n",
+						insn->dst_reg);
+					return -EACCES;
+				}
+				verbose(env, "R%u pointer arithmetic with %s operator prohibited\n",
+					insn->dst_reg, alu_names[op >> 4]);
+				return -EACCES;
+			}
+			{
+				struct kbpf_reg off = *dst_reg;
+
+				return ptr_alu(env, insn, &src, &off);
+			}
+		}
+		if (dst_ptr)
+			return ptr_alu(env, insn, dst_reg, &src);
+	} else {
+		memset(&src, 0, sizeof(src));
+		kbpf_mark_reg_known(&src, (u64)(s64)insn->imm);
+		if (dst_ptr)
+			return ptr_alu(env, insn, dst_reg, &src);
+	}
+	return kbpf_scalar_alu(env, insn, dst_reg, src);
+}
+
+static int check_mov(struct kbpf_verifier_env *env, const struct bpf_insn *insn)
+{
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+	struct kbpf_reg *dst_reg = &regs[insn->dst_reg];
+	int err;
+
+	if (BPF_SRC(insn->code) == BPF_X) {
+		if (insn->imm || insn->off) {
+			verbose(env, "BPF_MOV uses reserved fields\n");
+			return -EINVAL;
+		}
+		err = kbpf_check_reg_arg(env, insn->src_reg, false);
+		if (err)
+			return err;
+	} else if (insn->src_reg || insn->off) {
+		verbose(env, "BPF_MOV uses reserved fields\n");
+		return -EINVAL;
+	}
+	err = kbpf_check_reg_arg(env, insn->dst_reg, true);
+	if (err)
+		return err;
+
+	if (BPF_SRC(insn->code) == BPF_K) {
+		if (BPF_CLASS(insn->code) == BPF_ALU64)
+			kbpf_mark_reg_known(dst_reg, (u64)(s64)insn->imm);
+		else
+			kbpf_mark_reg_known(dst_reg, (u32)insn->imm);
+		return 0;
+	}
+	if (BPF_CLASS(insn->code) == BPF_ALU64) {
+		struct kbpf_reg *src_reg = &regs[insn->src_reg];
+
+		/* Copies share an id, so bounds learnt on one hold for both. */
+		if (src_reg->type == KBPF_SCALAR_VALUE && !src_reg->id)
+			src_reg->id = ++env->id_gen;
+		*dst_reg = *src_reg;
+		return 0;
+	}
+	if (kbpf_is_pointer_value(env, insn->src_reg)) {
+		verbose(env, "R%u partial copy of pointer\n", insn->src_reg);
+		return -EACCES;
+	}
+	if (regs[insn->src_reg].type == KBPF_SCALAR_VALUE) {
+		*dst_reg = regs[insn->src_reg];
+		dst_reg->id = 0;
+	} else {
+		kbpf_mark_reg_unknown(env, dst_reg);
+	}
+	kbpf_zext_32_to_64(dst_reg);
+	kbpf_reg_bounds_sync(dst_reg);
+	return 0;
+}
+
+int kbpf_check_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn)
+{
+	struct kbpf_reg *regs = kbpf_cur_regs(env);
+	u8 op = BPF_OP(insn->code);
+	int err;
+
+	if (op == BPF_END || op == BPF_NEG) {
+		if (op == BPF_NEG) {
+			if (BPF_SRC(insn->code) != BPF_K || insn->src_reg ||
+			    insn->off || insn->imm) {
+				verbose(env, "BPF_NEG uses reserved fields\n");
+				return -EINVAL;
+			}
+		} else if (insn->src_reg || insn->off ||
+			   (insn->imm != 16 && insn->imm != 32 && insn->imm != 64) ||
+			   BPF_CLASS(insn->code) == BPF_ALU64) {
+			verbose(env, "BPF_END uses reserved fields\n");
+			return -EINVAL;
+		}
+		err = kbpf_check_reg_arg(env, insn->dst_reg, false);
+		if (err)
+			return err;
+		if (kbpf_is_pointer_value(env, insn->dst_reg)) {
+			verbose(env, "R%u pointer arithmetic prohibited\n",
+				insn->dst_reg);
+			return -EACCES;
+		}
+		err = kbpf_check_reg_arg(env, insn->dst_reg, true);
+		if (err)
+			return err;
+		kbpf_mark_reg_unknown(env, &regs[insn->dst_reg]);
+		if (BPF_CLASS(insn->code) == BPF_ALU) {
+			kbpf_zext_32_to_64(&regs[insn->dst_reg]);
+			kbpf_reg_bounds_sync(&regs[insn->dst_reg]);
+		}
+		return 0;
+	}
+	if (op == BPF_MOV)
+		return check_mov(env, insn);
+	if (op > BPF_END) {
+		verbose(env, "invalid BPF_ALU opcode %x\n", op);
+		return -EINVAL;
+	}
+	if (BPF_SRC(insn->code) == BPF_X) {
+		if (insn->imm || insn->off) {
+			verbose(env, "BPF_ALU uses reserved fields\n");
+			return -EINVAL;
+		}
+		err = kbpf_check_reg_arg(env, insn->src_reg, false);
+		if (err)
+			return err;
+	} else if (insn->src_reg || insn->off) {
+		verbose(env, "BPF_ALU uses reserved fields\n");
+		return -EINVAL;
+	}
+	err = kbpf_check_reg_arg(env, insn->dst_reg, false);
+	if (err)
+		return err;
+	if ((op == BPF_MOD || op == BPF_DIV) && BPF_SRC(insn->code) == BPF_K &&
+	    insn->imm == 0) {
+		verbose(env, "div by zero\n");
+		return -EINVAL;
+	}
+	if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
+	    BPF_SRC(insn->code) == BPF_K) {
+		int size = BPF_CLASS(insn->code) == BPF_ALU64 ? 64 : 32;
+
+		if (insn->imm < 0 || insn->imm >= size) {
+			verbose(env, "invalid shift %d\n", insn->imm);
+			return -EINVAL;
+		}
+	}
+	err = kbpf_check_reg_arg(env, insn->dst_reg, true);
+	if (err)
+		return err;
+	return alu_reg_reg(env, insn);
+}

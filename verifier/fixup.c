@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From the program userspace wrote to the program the engine runs
+ * (engine.h): map fds become map pointers (before the walk, which needs
+ * the maps), and after it helper ids become call displacements, tail
+ * calls their own opcode, bpf-to-bpf calls carry the callee's stack
+ * depth, and context accesses are rewritten by the program type's rules,
+ * which may grow the program (jumps are then re-aimed).
+ */
+#include "priv.h"
+
+#define KBPF_MAX_USED_MAPS	64
+
+static int add_used_map(struct kbpf_verifier_env *env, struct kbpf_map *map)
+{
+	u32 i;
+
+	for (i = 0; i < env->used_map_cnt; i++) {
+		if (env->used_maps[i] == map) {
+			/* One reference per program is enough. */
+			env->args->map_put(env->args->map_priv, map);
+			return 0;
+		}
+	}
+	if (env->used_map_cnt >= KBPF_MAX_USED_MAPS) {
+		env->args->map_put(env->args->map_priv, map);
+		return -E2BIG;
+	}
+	if (!env->used_maps) {
+		env->used_maps = kcalloc(KBPF_MAX_USED_MAPS,
+					 sizeof(*env->used_maps), GFP_KERNEL);
+		if (!env->used_maps) {
+			env->args->map_put(env->args->map_priv, map);
+			return -ENOMEM;
+		}
+	}
+	env->used_maps[env->used_map_cnt++] = map;
+	return 0;
+}
+
+int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
+{
+	struct bpf_insn *insn = env->insns;
+	struct kbpf_map *map;
+	u32 i;
+	int fd, err;
+
+	for (i = 0; i + 1 < env->insn_cnt; i++) {
+		if (insn[i].code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (!insn[i].src_reg) {
+			i++;
+			continue;
+		}
+		switch (insn[i].src_reg) {
+		case BPF_PSEUDO_MAP_FD:
+		case BPF_PSEUDO_MAP_IDX:
+			if (!insn[i + 1].imm)
+				break;
+			fallthrough;
+		default:
+			if (insn[i].src_reg == BPF_PSEUDO_MAP_VALUE ||
+			    insn[i].src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
+				verbose(env, "kbpf: direct map value access (BPF_PSEUDO_MAP_VALUE) is not supported\n");
+				return -EOPNOTSUPP;
+			}
+			if (insn[i].src_reg == BPF_PSEUDO_BTF_ID) {
+				verbose(env, "kbpf: BTF ids (BPF_PSEUDO_BTF_ID) are not supported\n");
+				return -EOPNOTSUPP;
+			}
+			verbose(env, "unrecognized bpf_ld_imm64 insn\n");
+			return -EINVAL;
+		}
+		fd = insn[i].imm;
+		if (insn[i].src_reg == BPF_PSEUDO_MAP_IDX) {
+			if (!env->args->fd_array) {
+				verbose(env, "fd_idx without fd_array is invalid\n");
+				return -EPROTO;
+			}
+			if (copy_from_user(&fd, env->args->fd_array + (u32)insn[i].imm,
+					   sizeof(fd)))
+				return -EFAULT;
+		}
+		if (!env->args->map_get) {
+			verbose(env, "fd %d is not pointing to valid bpf_map\n", fd);
+			return -EBADF;
+		}
+		map = env->args->map_get(env->args->map_priv, fd);
+		if (IS_ERR_OR_NULL(map)) {
+			verbose(env, "fd %d is not pointing to valid bpf_map\n", fd);
+			return map ? PTR_ERR(map) : -EBADF;
+		}
+		err = add_used_map(env, map);
+		if (err)
+			return err;
+		env->aux[i].map_ptr = map;
+		i++;
+	}
+	return 0;
+}
+
+/* Context loads and stores rewritten; returns the count written to buf, 0 to keep. */
+static int convert_ctx(struct kbpf_verifier_env *env, u32 idx,
+		       struct bpf_insn *buf)
+{
+	struct bpf_insn insn = env->insns[idx];
+	const struct kbpf_ctx_ops *ops = env->ctx_ops;
+	u32 field = env->aux[idx].ctx_field_size, target_size = 0;
+	int size = bpf_size_to_bytes_kbpf(BPF_SIZE(insn.code));
+	enum kbpf_access_type t = BPF_CLASS(insn.code) == BPF_LDX ?
+				  KBPF_READ : KBPF_WRITE;
+	bool narrow = field && size < (int)field;
+	int off = insn.off;
+	u32 cnt;
+	u8 shift;
+
+	if (!ops || !ops->convert_ctx_access)
+		return 0;
+	if (narrow) {
+		if (t == KBPF_WRITE) {
+			verbose(env, "bpf verifier narrow ctx access misconfigured\n");
+			return -EINVAL;
+		}
+		insn.off = off & ~(field - 1);
+		insn.code = BPF_LDX | BPF_MEM |
+			    (field == 8 ? BPF_DW : field == 4 ? BPF_W : BPF_H);
+	}
+	cnt = ops->convert_ctx_access(t, &insn, buf, &target_size);
+	if (!cnt && !narrow)
+		return 0;
+	if (cnt > KBPF_CTX_REWRITE_MAX - 2 || (field && !target_size)) {
+		verbose(env, "bpf verifier is misconfigured\n");
+		return -EINVAL;
+	}
+	if (!cnt) {
+		/* Same layout: load the whole field, then cut. */
+		buf[cnt++] = insn;
+		target_size = field;
+	}
+	if (narrow && size < (int)target_size) {
+		shift = (off & (field - 1)) * 8;
+		if (field <= 4) {
+			if (shift)
+				buf[cnt++] = BPF_ALU32_IMM(BPF_RSH, insn.dst_reg, shift);
+			buf[cnt++] = BPF_ALU32_IMM(BPF_AND, insn.dst_reg,
+						   (1U << size * 8) - 1);
+		} else {
+			if (shift)
+				buf[cnt++] = BPF_ALU64_IMM(BPF_RSH, insn.dst_reg, shift);
+			buf[cnt++] = BPF_ALU64_IMM(BPF_AND, insn.dst_reg,
+						   (1ULL << size * 8) - 1);
+		}
+	}
+	return cnt;
+}
+
+static bool is_branch(const struct bpf_insn *insn, s64 *target, s64 idx)
+{
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+	if (class != BPF_JMP && class != BPF_JMP32)
+		return false;
+	if (op == BPF_EXIT || insn->code == (BPF_JMP | BPF_TAIL_CALL))
+		return false;
+	if (op == BPF_CALL) {
+		if (insn->src_reg != BPF_PSEUDO_CALL)
+			return false;
+		*target = idx + insn->imm + 1;
+		return true;
+	}
+	if (insn->code == (BPF_JMP32 | BPF_JA))
+		*target = idx + insn->imm + 1;
+	else
+		*target = idx + insn->off + 1;
+	return true;
+}
+
+static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
+{
+	struct bpf_insn *insn = env->insns;
+	u32 i;
+
+	for (i = 0; i < env->insn_cnt; i++) {
+		struct kbpf_insn_aux *aux = &env->aux[i];
+
+		if (aux->map_ptr) {
+			u64 addr = (unsigned long)aux->map_ptr;
+
+			insn[i].imm = (u32)addr;
+			insn[i + 1].imm = addr >> 32;
+			i++;
+			continue;
+		}
+		if (insn[i].code != (BPF_JMP | BPF_CALL))
+			continue;
+		if (insn[i].src_reg == BPF_PSEUDO_CALL) {
+			int sub = kbpf_find_subprog(env, i + insn[i].imm + 1);
+
+			if (sub < 0)
+				return -EFAULT;
+			insn[i].off = round_up(env->subprog[sub].stack_depth, 8);
+			continue;
+		}
+		if (!aux->seen)
+			continue;	/* dead code: never runs */
+		if (aux->tail_call) {
+			insn[i].code = BPF_JMP | BPF_TAIL_CALL;
+			insn[i].imm = 0;
+			continue;
+		}
+		if (!aux->proto || !aux->proto->func ||
+		    !kbpf_call_imm(aux->proto->func, &insn[i].imm)) {
+			verbose(env, "kernel subsystem misconfigured func #%d: no implementation\n",
+				insn[i].imm);
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+static int rewrite_ctx_accesses(struct kbpf_verifier_env *env)
+{
+	struct bpf_insn buf[KBPF_CTX_REWRITE_MAX];
+	struct bpf_insn *out = NULL;
+	u32 *newpos = NULL, n = env->insn_cnt, i, j, total = 0;
+	int cnt, err = 0;
+	bool any = false;
+
+	for (i = 0; i < n; i++)
+		if (env->aux[i].ctx_access)
+			any = true;
+	if (!any)
+		return 0;
+	newpos = kvcalloc(n + 1, sizeof(*newpos), GFP_KERNEL);
+	if (!newpos)
+		return -ENOMEM;
+	/* First pass: sizes. */
+	for (i = 0; i < n; i++) {
+		newpos[i] = total;
+		cnt = env->aux[i].ctx_access ? convert_ctx(env, i, buf) : 0;
+		if (cnt < 0) {
+			err = cnt;
+			goto out;
+		}
+		total += cnt ? cnt : 1;
+	}
+	newpos[n] = total;
+	if (total > KBPF_COMPLEXITY_LIMIT_INSNS) {
+		err = -E2BIG;
+		goto out;
+	}
+	out = kvcalloc(total, sizeof(*out), GFP_KERNEL);
+	if (!out) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		s64 target;
+
+		cnt = env->aux[i].ctx_access ? convert_ctx(env, i, buf) : 0;
+		if (cnt < 0) {
+			err = cnt;
+			goto out;
+		}
+		if (cnt) {
+			for (j = 0; j < (u32)cnt; j++)
+				out[newpos[i] + j] = buf[j];
+			continue;
+		}
+		out[newpos[i]] = env->insns[i];
+		if (is_branch(&env->insns[i], &target, i)) {
+			s64 delta = (s64)newpos[target] - newpos[i] - 1;
+
+			if (BPF_OP(env->insns[i].code) == BPF_CALL ||
+			    env->insns[i].code == (BPF_JMP32 | BPF_JA)) {
+				out[newpos[i]].imm = delta;
+			} else {
+				if (delta != (s16)delta) {
+					verbose(env, "kbpf: jump too far after context rewrites\n");
+					err = -E2BIG;
+					goto out;
+				}
+				out[newpos[i]].off = delta;
+			}
+		}
+	}
+	kvfree(env->insns);
+	env->insns = out;
+	env->insn_cnt = total;
+	out = NULL;
+out:
+	kvfree(out);
+	kvfree(newpos);
+	return err;
+}
+
+int kbpf_fixup(struct kbpf_verifier_env *env)
+{
+	int err;
+
+	err = fixup_calls_and_maps(env);
+	if (err)
+		return err;
+	/* Last: it renumbers instructions, and aux is indexed by the old numbers. */
+	return rewrite_ctx_accesses(env);
+}

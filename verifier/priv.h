@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The verifier's internals, shared by its files: the abstract state of a
+ * program point (registers, stack slots, call frames, references), the
+ * per-load environment, and each file's entry points. Named after Linux's
+ * include/linux/bpf_verifier.h so readers of Linux find their way.
+ */
+#ifndef KBPF_VERIFIER_PRIV_H
+#define KBPF_VERIFIER_PRIV_H
+
+#include <kbpf/kapi.h>
+#include <kbpf/insn.h>
+#include <kbpf/engine.h>
+#include <kbpf/helpers.h>
+#include <kbpf/ctx_access.h>
+#include <kbpf/verifier.h>
+#include "tnum.h"
+
+#define KBPF_REG_COUNT		11	/* R0-R10 */
+#define KBPF_STACK_SLOTS	(KBPF_MAX_STACK / 8)
+#define KBPF_MAX_SUBPROGS	256
+#define KBPF_MAX_REFS		64
+/* Linux's BPF_COMPLEXITY_LIMIT_JMP_SEQ: pending branches. */
+#define KBPF_JMP_SEQ_LIMIT	8192
+/* Linux's BPF_MAX_VAR_OFF / BPF_MAX_VAR_SIZ. */
+#define KBPF_MAX_VAR_OFF	(1 << 29)
+#define KBPF_MAX_VAR_SIZ	(1 << 29)
+/* Linux's MAX_PACKET_OFF. */
+#define KBPF_MAX_PACKET_OFF	0xffff
+
+/* Register type flag: ringbuf memory from bpf_ringbuf_reserve() ("alloc_mem"). */
+#define KBPF_MEM_ALLOC		(1u << 13)
+
+/* A register: its type (enum kbpf_reg_type | KBPF_PTR_MAYBE_NULL | KBPF_MEM_RDONLY). */
+struct kbpf_reg {
+	u32 type;
+	/* Constant offset of a pointer from its object's start. */
+	s32 off;
+	/* PTR_TO_PACKET*: bytes known readable after off (from pkt_end checks). */
+	u32 range;
+	/* PTR_TO_MEM, PTR_TO_MAP_KEY: size of the memory. */
+	u32 mem_size;
+	struct kbpf_map *map_ptr;	/* CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE/KEY */
+	/*
+	 * Registers with one id hold the same value: a null check on one
+	 * resolves all of them, packet pointers share learnt ranges, scalars
+	 * copied with mov share bounds learnt later.
+	 */
+	u32 id;
+	u32 ref_obj_id;		/* acquired reference this pointer holds, or 0 */
+	u32 frameno;		/* PTR_TO_STACK: the frame it points into */
+	/* The variable part: for scalars the value, for pointers the variable offset. */
+	struct tnum var_off;
+	s64 smin_value, smax_value;
+	u64 umin_value, umax_value;
+	s32 s32_min_value, s32_max_value;
+	u32 u32_min_value, u32_max_value;
+};
+
+enum kbpf_slot_type {
+	KBPF_STACK_INVALID = 0,	/* never written: reading it is an error */
+	KBPF_STACK_SPILL,	/* holds a spilled register (spilled_ptr) */
+	KBPF_STACK_MISC,	/* written with something unknown */
+	KBPF_STACK_ZERO,	/* written with zero */
+};
+
+struct kbpf_stack_slot {
+	struct kbpf_reg spilled_ptr;
+	u8 slot_type[8];	/* one per byte, highest address last */
+};
+
+struct kbpf_func_state {
+	struct kbpf_reg regs[KBPF_REG_COUNT];
+	u32 frameno;
+	u32 subprogno;
+	int callsite;		/* call insn in the caller, -1 for main */
+	/* Deepest byte used, as a positive size, for the frame's stack depth. */
+	u32 allocated_stack;
+	struct kbpf_stack_slot stack[KBPF_STACK_SLOTS];
+};
+
+struct kbpf_ref_state {
+	u32 id;
+	int insn_idx;		/* where it was acquired, for the leak message */
+};
+
+struct kbpf_vstate {
+	struct kbpf_func_state *frame[KBPF_MAX_CALL_FRAMES];
+	u32 curframe;
+	u32 acquired_refs;
+	struct kbpf_ref_state refs[KBPF_MAX_REFS];
+	/*
+	 * Pruning: parent is the explored state this one continues from;
+	 * branches counts paths from it still being explored. Only a state
+	 * whose every path has been proven safe (branches == 0) may prune.
+	 */
+	struct kbpf_vstate *parent;
+	u32 branches;
+	int insn_idx;
+};
+
+struct kbpf_state_list {
+	struct kbpf_state_list *next;
+	struct kbpf_vstate state;
+};
+
+struct kbpf_stack_elem {
+	struct kbpf_stack_elem *next;
+	int insn_idx;
+	int prev_insn_idx;
+	u32 log_pos;
+	struct kbpf_vstate st;
+};
+
+struct kbpf_subprog {
+	u32 start;
+	u32 stack_depth;
+	bool has_tail_call;
+};
+
+/* What each instruction learnt during the walk, for the fix-ups. */
+struct kbpf_insn_aux {
+	u32 ptr_type;		/* type of the pointer a LDX/STX/ST goes through */
+	bool seen;
+	bool prune_point;
+	bool ctx_access;	/* a load or store on the context: rewrite it */
+	u32 ctx_field_size;	/* narrow ctx load: the field's full size */
+	struct kbpf_map *map_ptr;	/* LD_IMM64 of a map: the map */
+	const struct kbpf_func_proto *proto;	/* helper call */
+	bool tail_call;
+};
+
+/* Old ids map to current ids one to one in a state comparison. */
+struct kbpf_idmap {
+	u32 old[64], cur[64];
+	u32 cnt;
+};
+
+struct kbpf_vlog {
+	char __user *ubuf;
+	u32 level;
+	u32 len_total;		/* size of ubuf */
+	u32 len_used;		/* bytes written, without the NUL */
+	u64 len_needed;		/* bytes the whole log would take */
+	int err;		/* -EFAULT once a copy failed */
+	char kbuf[1024];
+};
+
+struct kbpf_verifier_env {
+	struct kbpf_verify_args *args;
+	const struct kbpf_ctx_ops *ctx_ops;
+	struct bpf_insn *insns;		/* working copy, fixed up at the end */
+	u32 insn_cnt;
+	struct kbpf_insn_aux *aux;
+	struct kbpf_subprog subprog[KBPF_MAX_SUBPROGS + 1];
+	u32 subprog_cnt;
+	struct kbpf_vstate *cur;
+	struct kbpf_stack_elem *head;
+	u32 stack_size;
+	struct kbpf_state_list **explored;
+	int insn_idx;
+	int prev_insn_idx;
+	u32 id_gen;
+	bool strict_alignment;
+	bool allow_ptr_leaks;
+	bool bpf_capable;
+	u32 insn_processed;
+	u32 jmps_processed, prev_jmps_processed, prev_insn_processed;
+	struct kbpf_idmap idmap;
+	u32 total_states, peak_states, max_states_per_insn;
+	struct kbpf_map **used_maps;
+	u32 used_map_cnt;
+	struct kbpf_vlog log;
+	/* Scratch buffer for messages built in pieces (state dumps). */
+	char tmp[128];
+};
+
+/* log.c */
+__printf(2, 3) void kbpf_verbose(struct kbpf_verifier_env *env, const char *fmt, ...);
+int kbpf_log_init(struct kbpf_vlog *log, const struct kbpf_verify_args *args);
+void kbpf_log_reset(struct kbpf_vlog *log, u32 pos);
+bool kbpf_log_full(const struct kbpf_vlog *log);
+const char *kbpf_reg_type_str(struct kbpf_verifier_env *env, u32 type);
+void kbpf_print_state(struct kbpf_verifier_env *env, const struct kbpf_func_state *st);
+void kbpf_print_insn(struct kbpf_verifier_env *env, const struct bpf_insn *insn, int idx);
+#define verbose kbpf_verbose
+
+/* cfg.c: structure before the walk (opcodes, jumps, subprograms, loops). */
+int kbpf_check_opcodes(struct kbpf_verifier_env *env);
+int kbpf_check_cfg(struct kbpf_verifier_env *env);
+int kbpf_find_subprog(struct kbpf_verifier_env *env, int off);
+int kbpf_insn_subprog(struct kbpf_verifier_env *env, int insn_idx);
+
+/* bounds.c: scalar ranges. */
+void kbpf_mark_reg_unknown(struct kbpf_verifier_env *env, struct kbpf_reg *reg);
+void kbpf_mark_reg_known(struct kbpf_reg *reg, u64 imm);
+void kbpf_mark_reg_known_zero(struct kbpf_reg *reg);
+void kbpf_mark_reg_not_init(struct kbpf_reg *reg);
+void kbpf_reg_unbounded(struct kbpf_reg *reg);
+void kbpf_reg_bounds_sync(struct kbpf_reg *reg);
+void kbpf_reg_bounds_from_var_off(struct kbpf_reg *reg);
+void kbpf_zext_32_to_64(struct kbpf_reg *reg);
+void kbpf_coerce_reg_to_size(struct kbpf_reg *reg, int size);
+int kbpf_scalar_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
+		    struct kbpf_reg *dst, struct kbpf_reg src);
+static inline bool kbpf_reg_is_const(const struct kbpf_reg *reg)
+{
+	return reg->type == KBPF_SCALAR_VALUE && tnum_is_const(reg->var_off);
+}
+
+/* alu.c */
+int kbpf_check_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn);
+int kbpf_check_reg_arg(struct kbpf_verifier_env *env, u32 regno, bool dst);
+bool kbpf_is_pointer_value(struct kbpf_verifier_env *env, u32 regno);
+
+/* mem_access.c / stack.c */
+int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
+			  u32 regno, int off, int size,
+			  enum kbpf_access_type t, int value_regno);
+int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
+		      const struct bpf_insn *insn);
+int kbpf_check_stack_write(struct kbpf_verifier_env *env,
+			   struct kbpf_func_state *st, int off, int size,
+			   int value_regno, int insn_idx);
+int kbpf_check_stack_read(struct kbpf_verifier_env *env,
+			  struct kbpf_func_state *st, int off, int size,
+			  int dst_regno);
+int kbpf_stack_access(struct kbpf_verifier_env *env, u32 regno, int off,
+		      int size, enum kbpf_access_type t, int value_regno,
+		      int insn_idx);
+int kbpf_check_stack_range(struct kbpf_verifier_env *env, u32 regno,
+			   int access_size, bool zero_size_allowed,
+			   bool uninit_ok);
+int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
+			  int access_size, bool zero_size_allowed,
+			  bool write, bool uninit_ok);
+int kbpf_check_ld_abs(struct kbpf_verifier_env *env, const struct bpf_insn *insn);
+bool kbpf_type_is_pkt(u32 type);
+
+/* jmp.c */
+int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
+			const struct bpf_insn *insn, int *insn_idx);
+
+/* helper_call.c / call.c */
+int kbpf_check_helper_call(struct kbpf_verifier_env *env,
+			   struct bpf_insn *insn, int insn_idx);
+int kbpf_check_func_call(struct kbpf_verifier_env *env,
+			 const struct bpf_insn *insn, int *insn_idx);
+int kbpf_prepare_func_exit(struct kbpf_verifier_env *env, int *insn_idx);
+int kbpf_check_reference_leak(struct kbpf_verifier_env *env);
+int kbpf_acquire_ref(struct kbpf_verifier_env *env, int insn_idx);
+int kbpf_release_ref(struct kbpf_verifier_env *env, u32 ref_obj_id);
+void kbpf_clear_caller_saved(struct kbpf_verifier_env *env);
+
+/* states.c: copies, the branch stack, pruning. */
+int kbpf_copy_state(struct kbpf_vstate *dst, const struct kbpf_vstate *src);
+void kbpf_free_state(struct kbpf_vstate *st, bool self);
+struct kbpf_vstate *kbpf_push_stack(struct kbpf_verifier_env *env,
+				    int insn_idx, int prev_insn_idx);
+int kbpf_pop_stack(struct kbpf_verifier_env *env, int *prev_insn_idx,
+		   int *insn_idx);
+void kbpf_update_branch_counts(struct kbpf_verifier_env *env,
+			       struct kbpf_vstate *st);
+/* 1 when pruned, 0 to go on, -errno. */
+int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx);
+void kbpf_free_explored(struct kbpf_verifier_env *env);
+
+/* fixup.c */
+int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env);
+int kbpf_fixup(struct kbpf_verifier_env *env);
+
+/* Bytes moved by a load or store of BPF_SIZE(code) size. */
+static inline int bpf_size_to_bytes_kbpf(int size)
+{
+	switch (size) {
+	case BPF_B: return 1;
+	case BPF_H: return 2;
+	case BPF_W: return 4;
+	default: return 8;
+	}
+}
+
+int kbpf_check_ptr_off_reg(struct kbpf_verifier_env *env,
+			   const struct kbpf_reg *reg, u32 regno,
+			   bool fixed_off_ok);
+
+static inline struct kbpf_func_state *kbpf_cur_frame(struct kbpf_verifier_env *env)
+{
+	return env->cur->frame[env->cur->curframe];
+}
+
+static inline struct kbpf_reg *kbpf_cur_regs(struct kbpf_verifier_env *env)
+{
+	return kbpf_cur_frame(env)->regs;
+}
+
+static inline struct kbpf_func_state *kbpf_reg_frame(struct kbpf_verifier_env *env,
+						     const struct kbpf_reg *reg)
+{
+	return env->cur->frame[reg->frameno];
+}
+
+static inline u32 kbpf_reg_base(const struct kbpf_reg *reg)
+{
+	return kbpf_base_type(reg->type);
+}
+
+static inline bool kbpf_reg_maybe_null(const struct kbpf_reg *reg)
+{
+	return reg->type & KBPF_PTR_MAYBE_NULL;
+}
+
+static inline bool kbpf_is_ptr(const struct kbpf_reg *reg)
+{
+	return reg->type != KBPF_NOT_INIT && reg->type != KBPF_SCALAR_VALUE;
+}
+
+#endif /* KBPF_VERIFIER_PRIV_H */

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stack: 512 bytes per frame, tracked per byte as never written,
+ * holding unknown data, holding zero, or part of a spilled register
+ * (whose whole state is kept so a fill gets it back). Slot spi covers
+ * fp-8*(spi+1) .. fp-8*spi-1; byte off is slot_type[(-off - 1) % 8].
+ */
+#include "priv.h"
+
+static u8 *slot_byte(struct kbpf_func_state *st, int off)
+{
+	int slot = -off - 1;
+
+	return &st->stack[slot / 8].slot_type[slot % 8];
+}
+
+static bool is_spilled(const struct kbpf_stack_slot *s)
+{
+	return s->slot_type[7] == KBPF_STACK_SPILL;
+}
+
+static void scrub_spill(struct kbpf_stack_slot *s)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (s->slot_type[i] == KBPF_STACK_SPILL)
+			s->slot_type[i] = KBPF_STACK_MISC;
+	s->spilled_ptr.type = KBPF_NOT_INIT;
+}
+
+static bool is_spillable(const struct kbpf_reg *reg)
+{
+	return kbpf_is_ptr(reg);
+}
+
+static void grow(struct kbpf_verifier_env *env, struct kbpf_func_state *st,
+		 int min_off)
+{
+	if ((u32)-min_off > st->allocated_stack)
+		st->allocated_stack = round_up(-min_off, 8);
+	if ((u32)-min_off > env->subprog[st->subprogno].stack_depth)
+		env->subprog[st->subprogno].stack_depth = -min_off;
+}
+
+/* A write of size bytes at the constant offset off (from fp) of frame st. */
+int kbpf_check_stack_write(struct kbpf_verifier_env *env,
+			   struct kbpf_func_state *st, int off, int size,
+			   int value_regno, int insn_idx)
+{
+	struct kbpf_func_state *cur = kbpf_cur_frame(env);
+	int slot = -off - 1, spi = slot / 8, i;
+	struct kbpf_stack_slot *s = &st->stack[spi];
+	const struct bpf_insn *insn = &env->insns[insn_idx];
+	struct kbpf_reg *reg = value_regno >= 0 ? &cur->regs[value_regno] : NULL;
+	u8 type;
+
+	grow(env, st, off);
+	if (!env->allow_ptr_leaks && is_spilled(s) && size != 8) {
+		verbose(env, "attempt to corrupt spilled pointer on stack\n");
+		return -EACCES;
+	}
+	if (reg && size == 8 && !(off % 8) &&
+	    (is_spillable(reg) ||
+	     (env->bpf_capable && !(kbpf_reg_is_const(reg) && !reg->var_off.value)))) {
+		if (st != cur && kbpf_reg_base(reg) == KBPF_PTR_TO_STACK) {
+			verbose(env, "cannot spill pointers to stack into stack frame of the caller\n");
+			return -EINVAL;
+		}
+		s->spilled_ptr = *reg;
+		for (i = 0; i < 8; i++)
+			s->slot_type[i] = KBPF_STACK_SPILL;
+		return 0;
+	}
+	if (reg && is_spillable(reg)) {
+		verbose(env, "invalid size of register spill\n");
+		return -EACCES;
+	}
+	if (is_spilled(s))
+		scrub_spill(s);
+	s->spilled_ptr.type = KBPF_NOT_INIT;
+	type = KBPF_STACK_MISC;
+	if ((reg && kbpf_reg_is_const(reg) && !reg->var_off.value) ||
+	    (!reg && BPF_CLASS(insn->code) == BPF_ST && !insn->imm))
+		type = KBPF_STACK_ZERO;
+	for (i = 0; i < size; i++)
+		s->slot_type[(slot - i) % 8] = type;
+	return 0;
+}
+
+/* A read of size bytes at constant off of frame st into dst_regno (or -1). */
+int kbpf_check_stack_read(struct kbpf_verifier_env *env,
+			  struct kbpf_func_state *st, int off, int size,
+			  int dst_regno)
+{
+	struct kbpf_func_state *cur = kbpf_cur_frame(env);
+	int slot = -off - 1, spi = slot / 8, i;
+	struct kbpf_stack_slot *s = &st->stack[spi];
+	bool allow_uninit = env->args->perfmon_capable;
+	bool zero = true;
+	u8 type;
+
+	if (is_spilled(s)) {
+		if (size != 8) {
+			if (s->spilled_ptr.type != KBPF_SCALAR_VALUE) {
+				verbose(env, "invalid size of register fill\n");
+				return -EACCES;
+			}
+			if (dst_regno >= 0)
+				kbpf_mark_reg_unknown(env, &cur->regs[dst_regno]);
+			return 0;
+		}
+		if (dst_regno >= 0) {
+			cur->regs[dst_regno] = s->spilled_ptr;
+		} else if (!env->allow_ptr_leaks && kbpf_is_ptr(&s->spilled_ptr)) {
+			verbose(env, "leaking pointer from stack off %d\n", off);
+			return -EACCES;
+		}
+		return 0;
+	}
+	for (i = 0; i < size; i++) {
+		type = s->slot_type[(slot - i) % 8];
+		if (type == KBPF_STACK_ZERO)
+			continue;
+		zero = false;
+		if (type == KBPF_STACK_MISC ||
+		    (type == KBPF_STACK_INVALID && allow_uninit))
+			continue;
+		verbose(env, "invalid read from stack off %d+%d size %d\n",
+			off, i, size);
+		return -EACCES;
+	}
+	if (dst_regno >= 0) {
+		if (zero)
+			kbpf_mark_reg_known_zero(&cur->regs[dst_regno]);
+		else
+			kbpf_mark_reg_unknown(env, &cur->regs[dst_regno]);
+	}
+	return 0;
+}
+
+/*
+ * Bytes [min_off, max_off) of the stack of the frame regno points into
+ * are read (or, for helpers with uninit memory, written) through a
+ * pointer: every byte must be initialised unless written.
+ */
+int kbpf_check_stack_range(struct kbpf_verifier_env *env, u32 regno,
+			   int access_size, bool zero_size_allowed,
+			   bool uninit_ok)
+{
+	struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	struct kbpf_func_state *st = kbpf_reg_frame(env, reg);
+	bool allow_uninit = env->args->perfmon_capable;
+	s64 min_off, max_off, i;
+	char tn[48];
+
+	if (access_size == 0 && !zero_size_allowed) {
+		verbose(env, "invalid zero-sized read\n");
+		return -EACCES;
+	}
+	if (tnum_is_const(reg->var_off)) {
+		min_off = (s64)reg->var_off.value + reg->off;
+		max_off = min_off + access_size;
+	} else {
+		if (!env->allow_ptr_leaks) {
+			tnum_strn(tn, sizeof(tn), reg->var_off);
+			verbose(env, "R%u indirect variable offset stack access prohibited for !root, var_off=%s\n",
+				regno, tn);
+			return -EACCES;
+		}
+		if (reg->smax_value >= KBPF_MAX_VAR_OFF ||
+		    reg->smin_value <= -KBPF_MAX_VAR_OFF) {
+			verbose(env, "invalid unbounded variable-offset indirect access to stack R%u\n",
+				regno);
+			return -EACCES;
+		}
+		min_off = reg->smin_value + reg->off;
+		max_off = reg->smax_value + reg->off + access_size;
+	}
+	if (min_off < -KBPF_MAX_STACK || max_off > 0 ||
+	    (access_size && min_off >= 0)) {
+		if (tnum_is_const(reg->var_off)) {
+			verbose(env, "invalid indirect access to stack R%u off=%lld size=%d\n",
+				regno, (long long)min_off, access_size);
+		} else {
+			tnum_strn(tn, sizeof(tn), reg->var_off);
+			verbose(env, "invalid variable-offset indirect access to stack R%u var_off=%s size=%d\n",
+				regno, tn, access_size);
+		}
+		return -EACCES;
+	}
+	if (!access_size)
+		return 0;
+	grow(env, st, min_off);
+	for (i = min_off; i < max_off; i++) {
+		struct kbpf_stack_slot *s = &st->stack[(-i - 1) / 8];
+		u8 *type = slot_byte(st, i);
+
+		if (uninit_ok && tnum_is_const(reg->var_off)) {
+			/* The helper writes these bytes. */
+			if (is_spilled(s))
+				scrub_spill(s);
+			*type = KBPF_STACK_MISC;
+			continue;
+		}
+		if (*type == KBPF_STACK_MISC || *type == KBPF_STACK_ZERO ||
+		    (*type == KBPF_STACK_INVALID && allow_uninit)) {
+			if (uninit_ok)
+				*type = KBPF_STACK_MISC;
+			continue;
+		}
+		if (is_spilled(s) &&
+		    (s->spilled_ptr.type == KBPF_SCALAR_VALUE ||
+		     env->allow_ptr_leaks)) {
+			if (uninit_ok)
+				scrub_spill(s);
+			continue;
+		}
+		if (tnum_is_const(reg->var_off)) {
+			verbose(env, "invalid indirect read from stack R%u off %lld+%lld size %d\n",
+				regno, (long long)min_off, (long long)(i - min_off),
+				access_size);
+		} else {
+			tnum_strn(tn, sizeof(tn), reg->var_off);
+			verbose(env, "invalid indirect read from stack R%u var_off %s+%lld size %d\n",
+				regno, tn, (long long)(i - min_off), access_size);
+		}
+		return -EACCES;
+	}
+	return 0;
+}
+
+/* A load or store through a stack pointer with a variable offset (privileged only). */
+static int stack_access_var(struct kbpf_verifier_env *env, u32 regno, int off,
+			    int size, enum kbpf_access_type t, int value_regno)
+{
+	struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	struct kbpf_func_state *st = kbpf_reg_frame(env, reg);
+	struct kbpf_reg *val = value_regno >= 0 && t == KBPF_WRITE ?
+			       &kbpf_cur_regs(env)[value_regno] : NULL;
+	s64 min_off = reg->smin_value + off, max_off = reg->smax_value + off + size;
+	bool zero = val && kbpf_reg_is_const(val) && !val->var_off.value;
+	s64 i;
+
+	if (t == KBPF_READ) {
+		int err = kbpf_check_stack_range(env, regno, size, false, false);
+
+		if (err)
+			return err;
+		if (value_regno >= 0)
+			kbpf_mark_reg_unknown(env, &kbpf_cur_regs(env)[value_regno]);
+		return 0;
+	}
+	grow(env, st, min_off);
+	for (i = min_off; i < max_off; i++) {
+		struct kbpf_stack_slot *s = &st->stack[(-i - 1) / 8];
+		u8 *type = slot_byte(st, i);
+
+		if (!env->allow_ptr_leaks && *type != KBPF_STACK_MISC &&
+		    *type != KBPF_STACK_ZERO) {
+			verbose(env, "spilled ptr in range of var-offset stack write; insn %d, ptr off: %lld",
+				env->insn_idx, (long long)i);
+			return -EINVAL;
+		}
+		if (is_spilled(s))
+			scrub_spill(s);
+		if (!(zero && *type == KBPF_STACK_ZERO))
+			*type = KBPF_STACK_MISC;
+	}
+	return 0;
+}
+
+/* Loads and stores through a PTR_TO_STACK register. */
+int kbpf_stack_access(struct kbpf_verifier_env *env, u32 regno, int off,
+		      int size, enum kbpf_access_type t, int value_regno,
+		      int insn_idx)
+{
+	struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	struct kbpf_func_state *st = kbpf_reg_frame(env, reg);
+	s64 min_off, max_off;
+	char tn[48];
+
+	if (tnum_is_const(reg->var_off)) {
+		min_off = (s64)reg->var_off.value + off;
+		max_off = min_off + size;
+	} else {
+		if (reg->smax_value >= KBPF_MAX_VAR_OFF ||
+		    reg->smin_value <= -KBPF_MAX_VAR_OFF) {
+			verbose(env, "invalid unbounded variable-offset%s stack R%u\n",
+				t == KBPF_WRITE ? " write to" : " read from", regno);
+			return -EACCES;
+		}
+		min_off = reg->smin_value + off;
+		max_off = reg->smax_value + off + size;
+	}
+	if (min_off < -KBPF_MAX_STACK || max_off > 0) {
+		if (tnum_is_const(reg->var_off)) {
+			verbose(env, "invalid%s stack R%u off=%lld size=%d\n",
+				t == KBPF_WRITE ? " write to" : " read from",
+				regno, (long long)min_off, size);
+		} else {
+			tnum_strn(tn, sizeof(tn), reg->var_off);
+			verbose(env, "invalid variable-offset%s stack R%u var_off=%s size=%d\n",
+				t == KBPF_WRITE ? " write to" : " read from",
+				regno, tn, size);
+		}
+		return -EACCES;
+	}
+	if (!tnum_is_const(reg->var_off))
+		return stack_access_var(env, regno, off, size, t, value_regno);
+	if (t == KBPF_WRITE)
+		return kbpf_check_stack_write(env, st, min_off, size,
+					      value_regno, insn_idx);
+	return kbpf_check_stack_read(env, st, min_off, size, value_regno);
+}

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verifier states: copies for the branches still to explore, and pruning.
+ * At each prune point the states seen before are kept; a new state that
+ * is contained in an old one whose every continuation was proven safe
+ * (branches == 0) needs no further exploration. Containment is checked on
+ * everything (kbpf has no liveness or precision marks yet): a scalar must
+ * lie within the old one's bounds, pointers must match, the stack must
+ * hold at least what the old one held, ids must map one to one.
+ */
+#include "priv.h"
+
+static void free_frames(struct kbpf_vstate *st)
+{
+	u32 i;
+
+	for (i = 0; i < KBPF_MAX_CALL_FRAMES; i++) {
+		kfree(st->frame[i]);
+		st->frame[i] = NULL;
+	}
+}
+
+void kbpf_free_state(struct kbpf_vstate *st, bool self)
+{
+	if (!st)
+		return;
+	free_frames(st);
+	if (self)
+		kfree(st);
+}
+
+int kbpf_copy_state(struct kbpf_vstate *dst, const struct kbpf_vstate *src)
+{
+	u32 i;
+
+	for (i = src->curframe + 1; i < KBPF_MAX_CALL_FRAMES; i++) {
+		kfree(dst->frame[i]);
+		dst->frame[i] = NULL;
+	}
+	for (i = 0; i <= src->curframe; i++) {
+		if (!dst->frame[i]) {
+			dst->frame[i] = kmalloc(sizeof(*dst->frame[i]), GFP_KERNEL);
+			if (!dst->frame[i])
+				return -ENOMEM;
+		}
+		memcpy(dst->frame[i], src->frame[i], sizeof(*dst->frame[i]));
+	}
+	dst->curframe = src->curframe;
+	dst->acquired_refs = src->acquired_refs;
+	memcpy(dst->refs, src->refs, sizeof(src->refs[0]) * src->acquired_refs);
+	dst->parent = src->parent;
+	dst->branches = src->branches;
+	dst->insn_idx = src->insn_idx;
+	return 0;
+}
+
+struct kbpf_vstate *kbpf_push_stack(struct kbpf_verifier_env *env,
+				    int insn_idx, int prev_insn_idx)
+{
+	struct kbpf_stack_elem *elem;
+
+	elem = kzalloc(sizeof(*elem), GFP_KERNEL);
+	if (!elem)
+		return NULL;
+	elem->insn_idx = insn_idx;
+	elem->prev_insn_idx = prev_insn_idx;
+	elem->log_pos = env->log.len_used;
+	elem->next = env->head;
+	env->head = elem;
+	env->stack_size++;
+	if (kbpf_copy_state(&elem->st, env->cur))
+		return NULL;
+	if (env->stack_size > KBPF_JMP_SEQ_LIMIT) {
+		verbose(env, "The sequence of %d jumps is too complex.\n",
+			env->stack_size);
+		return NULL;
+	}
+	if (elem->st.parent)
+		elem->st.parent->branches++;
+	return &elem->st;
+}
+
+int kbpf_pop_stack(struct kbpf_verifier_env *env, int *prev_insn_idx,
+		   int *insn_idx)
+{
+	struct kbpf_stack_elem *head = env->head;
+	int err;
+
+	if (!head)
+		return -ENOENT;
+	err = kbpf_copy_state(env->cur, &head->st);
+	if (err)
+		return err;
+	/* At level 1 the log keeps only the path that failed. */
+	if ((env->log.level & 1) && !(env->log.level & 2))
+		kbpf_log_reset(&env->log, head->log_pos);
+	*insn_idx = head->insn_idx;
+	*prev_insn_idx = head->prev_insn_idx;
+	env->head = head->next;
+	kbpf_free_state(&head->st, false);
+	kfree(head);
+	env->stack_size--;
+	return 0;
+}
+
+void kbpf_update_branch_counts(struct kbpf_verifier_env *env,
+			       struct kbpf_vstate *st)
+{
+	while (st) {
+		if (WARN_ON_ONCE(!st->branches))
+			return;
+		if (--st->branches)
+			return;
+		st = st->parent;
+	}
+}
+
+static bool check_ids(u32 old_id, u32 cur_id, struct kbpf_idmap *map)
+{
+	u32 i;
+
+	if (!old_id && !cur_id)
+		return true;
+	if (!old_id || !cur_id)
+		return false;
+	for (i = 0; i < map->cnt; i++) {
+		if (map->old[i] == old_id)
+			return map->cur[i] == cur_id;
+		if (map->cur[i] == cur_id)
+			return false;
+	}
+	if (map->cnt == ARRAY_SIZE(map->old))
+		return false;
+	map->old[map->cnt] = old_id;
+	map->cur[map->cnt++] = cur_id;
+	return true;
+}
+
+static bool range_within(const struct kbpf_reg *old, const struct kbpf_reg *cur)
+{
+	return old->umin_value <= cur->umin_value &&
+	       old->umax_value >= cur->umax_value &&
+	       old->smin_value <= cur->smin_value &&
+	       old->smax_value >= cur->smax_value &&
+	       old->u32_min_value <= cur->u32_min_value &&
+	       old->u32_max_value >= cur->u32_max_value &&
+	       old->s32_min_value <= cur->s32_min_value &&
+	       old->s32_max_value >= cur->s32_max_value;
+}
+
+static bool regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
+		    struct kbpf_idmap *map)
+{
+	if (old->type == KBPF_NOT_INIT)
+		return true;	/* the old paths never read it */
+	if (cur->type != old->type)
+		return false;
+	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
+		return false;
+	if (!check_ids(old->id, cur->id, map) ||
+	    !check_ids(old->ref_obj_id, cur->ref_obj_id, map))
+		return false;
+	if (old->type == KBPF_SCALAR_VALUE)
+		return true;
+	if (old->off != cur->off || old->map_ptr != cur->map_ptr ||
+	    old->mem_size != cur->mem_size || old->frameno != cur->frameno)
+		return false;
+	/* Packet pointers: the old path needed at most what it knew. */
+	if (old->range > cur->range)
+		return false;
+	return true;
+}
+
+static bool stacksafe(struct kbpf_verifier_env *env,
+		      const struct kbpf_func_state *old,
+		      const struct kbpf_func_state *cur, struct kbpf_idmap *map)
+{
+	bool allow_uninit = env->args->perfmon_capable;
+	u32 spi, i;
+
+	for (spi = 0; spi < KBPF_STACK_SLOTS; spi++) {
+		const struct kbpf_stack_slot *o = &old->stack[spi];
+		const struct kbpf_stack_slot *c = &cur->stack[spi];
+		bool c_spill = c->slot_type[7] == KBPF_STACK_SPILL;
+		bool c_ptr_spill = c_spill && c->spilled_ptr.type != KBPF_SCALAR_VALUE;
+
+		if ((u32)(spi * 8) >= old->allocated_stack &&
+		    (u32)(spi * 8) >= cur->allocated_stack)
+			break;
+		if (o->slot_type[7] == KBPF_STACK_SPILL) {
+			if (!c_spill || !regsafe(&o->spilled_ptr, &c->spilled_ptr, map))
+				return false;
+			continue;
+		}
+		for (i = 0; i < 8; i++) {
+			u8 ot = o->slot_type[i], ct = c->slot_type[i];
+
+			switch (ot) {
+			case KBPF_STACK_INVALID:
+				/* Never read, or read as unknown bytes when allowed. */
+				if (allow_uninit && c_ptr_spill)
+					return false;
+				break;
+			case KBPF_STACK_MISC:
+				if (ct == KBPF_STACK_MISC || ct == KBPF_STACK_ZERO)
+					break;
+				if (ct == KBPF_STACK_INVALID && allow_uninit)
+					break;
+				if (ct == KBPF_STACK_SPILL && !c_ptr_spill)
+					break;
+				return false;
+			case KBPF_STACK_ZERO:
+				if (ct != KBPF_STACK_ZERO)
+					return false;
+				break;
+			default:
+				/* A partial spill byte: only the same will do. */
+				if (ct != ot)
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
+static bool states_equal(struct kbpf_verifier_env *env,
+			 const struct kbpf_vstate *old,
+			 const struct kbpf_vstate *cur)
+{
+	struct kbpf_idmap *map = &env->idmap;
+	u32 fr, i;
+
+	if (old->curframe != cur->curframe)
+		return false;
+	memset(map, 0, sizeof(*map));
+	if (old->acquired_refs != cur->acquired_refs)
+		return false;
+	for (i = 0; i < old->acquired_refs; i++)
+		if (!check_ids(old->refs[i].id, cur->refs[i].id, map))
+			return false;
+	for (fr = 0; fr <= old->curframe; fr++) {
+		const struct kbpf_func_state *o = old->frame[fr], *c = cur->frame[fr];
+
+		if (o->callsite != c->callsite)
+			return false;
+		for (i = 0; i < KBPF_REG_COUNT; i++)
+			if (!regsafe(&o->regs[i], &c->regs[i], map))
+				return false;
+		if (!stacksafe(env, o, c, map))
+			return false;
+	}
+	return true;
+}
+
+/* The current frame is exactly what it was: a loop that cannot make progress. */
+static bool states_maybe_looping(const struct kbpf_vstate *old,
+				 const struct kbpf_vstate *cur)
+{
+	u32 fr = cur->curframe;
+
+	if (old->curframe != fr)
+		return false;
+	return !memcmp(old->frame[fr]->regs, cur->frame[fr]->regs,
+		       sizeof(cur->frame[fr]->regs));
+}
+
+int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
+{
+	struct kbpf_vstate *cur = env->cur;
+	struct kbpf_state_list *sl, *new_sl;
+	bool add_new_state = true;
+	u32 states_cnt = 0;
+	int err;
+
+	for (sl = env->explored[insn_idx]; sl; sl = sl->next) {
+		states_cnt++;
+		if (sl->state.branches) {
+			if (states_maybe_looping(&sl->state, cur) &&
+			    states_equal(env, &sl->state, cur)) {
+				verbose(env, "infinite loop detected at insn %d\n",
+					insn_idx);
+				return -EINVAL;
+			}
+			/* Inside a loop: do not keep a state per iteration. */
+			if (env->jmps_processed - env->prev_jmps_processed < 20 &&
+			    env->insn_processed - env->prev_insn_processed < 100)
+				add_new_state = false;
+			continue;
+		}
+		if (states_equal(env, &sl->state, cur))
+			return 1;
+	}
+	if (states_cnt > env->max_states_per_insn)
+		env->max_states_per_insn = states_cnt;
+	if (!add_new_state)
+		return 0;
+
+	new_sl = kzalloc(sizeof(*new_sl), GFP_KERNEL);
+	if (!new_sl)
+		return -ENOMEM;
+	env->total_states++;
+	env->peak_states++;
+	env->prev_jmps_processed = env->jmps_processed;
+	env->prev_insn_processed = env->insn_processed;
+	err = kbpf_copy_state(&new_sl->state, cur);
+	if (err) {
+		kbpf_free_state(&new_sl->state, false);
+		kfree(new_sl);
+		return err;
+	}
+	new_sl->state.insn_idx = insn_idx;
+	new_sl->state.branches = 1;
+	cur->parent = &new_sl->state;
+	new_sl->next = env->explored[insn_idx];
+	env->explored[insn_idx] = new_sl;
+	return 0;
+}
+
+void kbpf_free_explored(struct kbpf_verifier_env *env)
+{
+	struct kbpf_state_list *sl, *next;
+	u32 i;
+
+	if (!env->explored)
+		return;
+	for (i = 0; i < env->insn_cnt; i++) {
+		for (sl = env->explored[i]; sl; sl = next) {
+			next = sl->next;
+			kbpf_free_state(&sl->state, false);
+			kfree(sl);
+		}
+	}
+	kvfree(env->explored);
+	env->explored = NULL;
+}
