@@ -17,7 +17,7 @@ KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 include tools/run/run.mk
 
 .PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
-	fuzz bench-engine clean help
+	fuzz bench-engine test-verifier clean help
 
 all: module tools
 
@@ -52,6 +52,11 @@ test-host:
 test-bpf:
 	bash scripts/test-bpf.sh
 
+# Linux's test_verifier suite on the host (kbpf_verify()) and in the stock
+# guest (/dev/kbpf): one summary and one tier line per place.
+test-verifier:
+	bash scripts/test-verifier.sh
+
 # Differential fuzzing of the interpreter and the JIT for FUZZ_SECONDS
 # (default 60; FUZZ_JOBS=N for N processes), see tests/fuzz/fuzz.mk.
 fuzz:
@@ -79,3 +84,4 @@ help:
 	@echo "make test-host | test-bpf | test-guest | test-debug   one tier alone"
 	@echo "make fuzz FUZZ_SECONDS=N   differential fuzzing of interpreter and JIT"
 	@echo "make bench-engine          interpreter, JIT and native C, ns per run"
+	@echo "make test-verifier         Linux's test_verifier on the host and in the guest"

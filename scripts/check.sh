@@ -2,7 +2,7 @@
 # kbpf's test driver: runs the test tiers (all by default, or those named),
 # prints one summary line per tier and, last, the total as
 # "N passed, N failed, N skipped". Exits non-zero when anything failed.
-# Usage: check.sh [build|style|readme|host|test-bpf|fuzz|guest|debug]...
+# Usage: check.sh [build|style|readme|host|test-bpf|test-verifier|fuzz|guest|debug]...
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -111,6 +111,17 @@ tier_test-bpf() {
 	done
 }
 
+# Linux's test_verifier (tests/verifier/) on the host against kbpf_verify():
+# every case as test_verifier runs it, privileged and unprivileged. Cases
+# listed in tests/verifier/known-mismatches.txt count as skipped; a false
+# accept always fails. The guest runner runs in the guest tiers.
+tier_test-verifier() {
+	local log=$build/test-verifier.log
+	make -s -f tests/verifier/verifier.mk test-verifier-host >"$log" 2>&1
+	grep -vE '^(SKIP|GAP|MISMATCH)[ \t]|^test_verifier-host: ' "$log"
+	record_from test_verifier-host "$log"
+}
+
 # Differential fuzzing (tests/fuzz/), a short pass from a fixed seed:
 # random valid programs on the interpreter, the JIT and the blinded JIT
 # must agree. One test: a mismatch, a program the JIT refuses, a crash or
@@ -151,6 +162,7 @@ run_guest() {
 		--timeout "$timeout" --log "$log" --append "kbpf.tier=$tier" \
 		>"$build/guest-$tier.out" 2>&1 || ok=1
 	grep -E 'KBPF-TEST (FAIL|SKIP)|run-guest:|kmemleak:' "$build/guest-$tier.out" || true
+	grep -E '^test_verifier[ -]guest' "$build/guest-$tier.out" | tr -d '\r' || true
 	record_from "guest-$tier" "$log"
 	# The run itself (clean log, orderly end) is one more test.
 	if [ $ok = 0 ]; then
@@ -182,13 +194,13 @@ tier_debug() {
 }
 
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host test-bpf fuzz guest debug)
+[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host test-bpf test-verifier fuzz guest debug)
 
 bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
 for t in "${tiers[@]}"; do
 	case "$t" in
-	build|style|readme|host|test-bpf|fuzz|guest|debug) ;;
-	*) kbpf_die "unknown tier $t (build style readme host test-bpf fuzz guest debug)" ;;
+	build|style|readme|host|test-bpf|test-verifier|fuzz|guest|debug) ;;
+	*) kbpf_die "unknown tier $t (build style readme host test-bpf test-verifier fuzz guest debug)" ;;
 	esac
 	kbpf_log "tier $t"
 	"tier_$t"

@@ -26,6 +26,9 @@ GUEST_CFLAGS ?= -static -O2 -Wall -Wextra -Werror -std=gnu11 \
 		-Iinclude/uapi -Itools/lib
 GUEST_SRCS := $(sort $(wildcard tests/guest/*.c))
 GUEST_BINS := $(patsubst tests/guest/%.c,build/guest/bin/%,$(GUEST_SRCS))
+# Linux's test_verifier through /dev/kbpf (tests/verifier/gen.mk).
+include tests/verifier/gen.mk
+GUEST_BINS += $(VT_GUEST_BIN)
 GUEST_DEPS := tests/guest/kt.h tests/guest/kt_dual.h tests/guest/guest.mk tools/lib/kbpf.c \
 	      tools/lib/kbpf.h include/uapi/linux/kbpf.h
 
