@@ -28,6 +28,9 @@ extern struct kbpf_ids kbpf_prog_ids;
 /* Mirrors sysctl kernel.unprivileged_bpf_disabled == 0 when true. */
 extern bool kbpf_unprivileged_bpf_enabled;
 
+/* BPF_PROG_LOAD is refused unless set: the verifier is a preview. */
+extern bool kbpf_verifier_preview;
+
 /* True when the caller may run privileged bpf commands (CAP_BPF or CAP_SYS_ADMIN). */
 bool kbpf_capable(void);
 

@@ -77,11 +77,11 @@ int kbpf_insn_subprog(struct kbpf_verifier_env *env, int insn_idx)
 	return 0;
 }
 
-static int add_subprog(struct kbpf_verifier_env *env, int off)
+static int add_subprog(struct kbpf_verifier_env *env, s64 off)
 {
 	u32 i;
 
-	if (off < 0 || (u32)off >= env->insn_cnt) {
+	if (off < 0 || off >= env->insn_cnt) {
 		verbose(env, "call to invalid destination\n");
 		return -EINVAL;
 	}
@@ -153,7 +153,7 @@ static int find_subprogs(struct kbpf_verifier_env *env)
 			verbose(env, "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN\n");
 			return -EPERM;
 		}
-		err = add_subprog(env, (int)i + insn[i].imm + 1);
+		err = add_subprog(env, (s64)i + insn[i].imm + 1);
 		if (err)
 			return err;
 	}

@@ -101,10 +101,8 @@ static int check_return_code(struct kbpf_verifier_env *env)
 	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
 		break;
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
-		if (!env->bpf_capable)
-			return 0;
-		range = tnum_const(0);
-		break;
+		/* Only BTF-attached ones (tp_btf) must return 0; kbpf has no BTF. */
+		return 0;
 	case BPF_PROG_TYPE_SK_LOOKUP:
 		range = tnum_range(0, 1);
 		break;

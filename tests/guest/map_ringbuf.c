@@ -58,12 +58,14 @@ static void t_elem_cmds(void)
 	char key[8] = {}, val[8] = {};
 	union bpf_attr attr;
 
-	kt_expect_errno("lookup", kt_map_lookup(fd, key, val, 0), KT_ENOTSUPP);
-	kt_expect_errno("update", kt_map_update(fd, key, val, 0), KT_ENOTSUPP);
-	kt_expect_errno("delete", kt_map_delete(fd, key), KT_ENOTSUPP);
+	/* A key pointer for a map without keys is EINVAL first, as in Linux. */
+	kt_expect_errno("lookup_with_key", kt_map_lookup(fd, key, val, 0), EINVAL);
+	kt_expect_errno("lookup", kt_map_lookup(fd, NULL, val, 0), KT_ENOTSUPP);
+	kt_expect_errno("update", kt_map_update(fd, NULL, val, 0), KT_ENOTSUPP);
+	kt_expect_errno("delete", kt_map_delete(fd, NULL), KT_ENOTSUPP);
 	kt_expect_errno("next_key", kt_map_next_key(fd, NULL, key), KT_ENOTSUPP);
 	kt_expect_errno("lookup_and_delete",
-			kt_map_lookup_and_delete(fd, key, val, 0), KT_ENOTSUPP);
+			kt_map_lookup_and_delete(fd, NULL, val, 0), KT_ENOTSUPP);
 	kt_attr_zero(&attr);
 	attr.batch.map_fd = fd;
 	attr.batch.keys = kt_ptr(key);

@@ -132,8 +132,10 @@ static void t_skb_ctx(void)
 {
 	const struct bpf_insn read_len[] = {
 		KT_LDX(BPF_W, 0, 1, offsetof(struct __sk_buff, len)), KT_EXIT() };
+	/* cgroup_skb must return 0 or 1, as in Linux: the mark's low bit. */
 	const struct bpf_insn read_mark[] = {
-		KT_LDX(BPF_W, 0, 1, offsetof(struct __sk_buff, mark)), KT_EXIT() };
+		KT_LDX(BPF_W, 0, 1, offsetof(struct __sk_buff, mark)),
+		KT_ALU64_IMM(BPF_AND, 0, 1), KT_EXIT() };
 	struct __sk_buff ctx, ctx_out;
 	struct run r = { .in = pkt, .in_size = sizeof(pkt) };
 	long fd;
@@ -155,10 +157,10 @@ static void t_skb_ctx(void)
 	if (fd >= 0)
 		close((int)fd);
 
-	fd = load(BPF_PROG_TYPE_CGROUP_SKB, read_mark, 2);
+	fd = load(BPF_PROG_TYPE_CGROUP_SKB, read_mark, 3);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&ctx_out, 0xee, sizeof(ctx_out));
-	ctx.mark = 0x1234;
+	ctx.mark = 0x1235;
 	ctx.priority = 3;
 	r.ctx_in = &ctx;
 	r.ctx_in_size = sizeof(ctx);
@@ -166,9 +168,9 @@ static void t_skb_ctx(void)
 	r.ctx_out_size = sizeof(ctx_out);
 	ok = kt_check_ok(fd, "PROG_LOAD") &&
 	     kt_check_ok(test_run((int)fd, &r), "TEST_RUN") &&
-	     kt_check_u64(r.retval, 0x1234, "retval is ctx_in's mark") &&
+	     kt_check_u64(r.retval, 1, "retval is ctx_in's mark & 1") &&
 	     kt_check_u64(r.ctx_size_out, sizeof(ctx_out), "ctx_size_out") &&
-	     kt_check_u64(ctx_out.mark, 0x1234, "ctx_out.mark") &&
+	     kt_check_u64(ctx_out.mark, 0x1235, "ctx_out.mark") &&
 	     kt_check_u64(ctx_out.priority, 3, "ctx_out.priority") &&
 	     kt_check_u64(ctx_out.ifindex, 1, "ctx_out.ifindex is lo") &&
 	     kt_check_u64(ctx_out.wire_len, sizeof(pkt) - ETH_HLEN, "ctx_out.wire_len");
