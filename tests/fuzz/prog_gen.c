@@ -572,7 +572,7 @@ static u32 size_bytes(u8 size)
  * register (sign-extending sometimes), a store of an immediate or of a
  * defined register other than base.
  */
-static void access(struct gen *g, u8 size, u8 base, s16 off)
+static void gen_access(struct gen *g, u8 size, u8 base, s16 off)
 {
 	u8 sel = take8(g);
 	int r;
@@ -607,7 +607,7 @@ static void op_buf_mem(struct gen *g)
 	u8 size = sizes[take8(g) % 4];
 	u32 n = size_bytes(size);
 
-	access(g, size, BPF_REG_6, (s16)below(g, FZ_DATA_LEN - n + 1));
+	gen_access(g, size, BPF_REG_6, (s16)below(g, FZ_DATA_LEN - n + 1));
 }
 
 /* R10 - a constant: anywhere in the frame. */
@@ -618,7 +618,7 @@ static void op_stack_mem(struct gen *g)
 
 	if (frame < n)
 		return;
-	access(g, size, BPF_REG_10, -(s16)(n + below(g, frame - n + 1)));
+	gen_access(g, size, BPF_REG_10, -(s16)(n + below(g, frame - n + 1)));
 }
 
 /*
@@ -652,7 +652,7 @@ static void op_ptr_mem(struct gen *g)
 		emit(g, BPF_ALU64_IMM(BPF_ADD, tmp, -k));
 		g->init &= ~REG(tmp);
 		off = (s16)(lo + (s32)below(g, k - n - lo + 1));
-		access(g, size, tmp, off);
+		gen_access(g, size, tmp, off);
 		/* A load into tmp made it a scalar again; else it's a pointer. */
 		return;
 	}
@@ -668,7 +668,7 @@ static void op_ptr_mem(struct gen *g)
 		off = -(s16)(n + mask + below(g, frame - n - mask + 1));
 	else
 		off = (s16)below(g, FZ_DATA_LEN - n - mask + 1);
-	access(g, size, tmp, off);
+	gen_access(g, size, tmp, off);
 	if (!(g->init & REG(tmp))) {
 		emit(g, BPF_ALU64_REG(BPF_SUB, tmp, base));
 		g->init |= REG(tmp);
