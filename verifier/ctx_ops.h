@@ -45,21 +45,6 @@ static inline u8 kbpf_bpf_size(size_t bytes)
 	}
 }
 
-/* Bytes a load or store of the BPF_B/H/W/DW in code moves. */
-static inline u32 kbpf_ldst_bytes(u8 code)
-{
-	switch (BPF_SIZE(code)) {
-	case BPF_B:
-		return 1;
-	case BPF_H:
-		return 2;
-	case BPF_W:
-		return 4;
-	default:
-		return 8;
-	}
-}
-
 /*
  * Linux's bpf_ctx_narrow_access_ok(): a read of part of a field of
  * size_default bytes, a power of two no wider than the field.

@@ -165,7 +165,7 @@ static int do_ldx(struct kbpf_verifier_env *env, const struct bpf_insn *insn)
 		return err;
 	return kbpf_check_mem_access(env, env->insn_idx, insn->src_reg,
 				     insn->off,
-				     bpf_size_to_bytes_kbpf(BPF_SIZE(insn->code)),
+				     kbpf_ldst_bytes(insn->code),
 				     KBPF_READ, insn->dst_reg);
 }
 
@@ -190,7 +190,7 @@ static int do_stx(struct kbpf_verifier_env *env, const struct bpf_insn *insn)
 		return err;
 	return kbpf_check_mem_access(env, env->insn_idx, insn->dst_reg,
 				     insn->off,
-				     bpf_size_to_bytes_kbpf(BPF_SIZE(insn->code)),
+				     kbpf_ldst_bytes(insn->code),
 				     KBPF_WRITE, insn->src_reg);
 }
 
@@ -214,7 +214,7 @@ static int do_st(struct kbpf_verifier_env *env, const struct bpf_insn *insn)
 	}
 	return kbpf_check_mem_access(env, env->insn_idx, insn->dst_reg,
 				     insn->off,
-				     bpf_size_to_bytes_kbpf(BPF_SIZE(insn->code)),
+				     kbpf_ldst_bytes(insn->code),
 				     KBPF_WRITE, -1);
 }
 

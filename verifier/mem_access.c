@@ -394,7 +394,7 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 		      const struct bpf_insn *insn)
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
-	int load_reg, size = bpf_size_to_bytes_kbpf(BPF_SIZE(insn->code));
+	int load_reg, size = kbpf_ldst_bytes(insn->code);
 	u32 type;
 	int err;
 

@@ -269,17 +269,6 @@ void kbpf_free_explored(struct kbpf_verifier_env *env);
 int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env);
 int kbpf_fixup(struct kbpf_verifier_env *env);
 
-/* Bytes moved by a load or store of BPF_SIZE(code) size. */
-static inline int bpf_size_to_bytes_kbpf(int size)
-{
-	switch (size) {
-	case BPF_B: return 1;
-	case BPF_H: return 2;
-	case BPF_W: return 4;
-	default: return 8;
-	}
-}
-
 int kbpf_check_ptr_off_reg(struct kbpf_verifier_env *env,
 			   const struct kbpf_reg *reg, u32 regno,
 			   bool fixed_off_ok);

@@ -25,6 +25,21 @@
  */
 #ifndef BPF_MEMSX
 #define BPF_MEMSX	0x80	/* LDX | MEMSX | B/H/W: load, sign-extend to 64 */
+
+/* Bytes a load or store of the BPF_B/H/W/DW in code moves. */
+static inline u32 kbpf_ldst_bytes(u8 code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B:
+		return 1;
+	case BPF_H:
+		return 2;
+	case BPF_W:
+		return 4;
+	default:
+		return 8;
+	}
+}
 #endif
 
 /* off of DIV/MOD selecting the signed operation (ISA v4). */

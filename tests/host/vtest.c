@@ -135,7 +135,7 @@ static u32 vt_convert(enum kbpf_access_type type, const struct bpf_insn *si,
 	/* Offsets other than len keep their layout: the same access again. */
 	if (si->off != 0) {
 		buf[0] = *si;
-		*target_size = BPF_SIZE(si->code) == BPF_DW ? 8 : BPF_SIZE(si->code) == BPF_W ? 4 : BPF_SIZE(si->code) == BPF_H ? 2 : 1;
+		*target_size = kbpf_ldst_bytes(si->code);
 		return 1;
 	}
 	/* len lives at 40 in the "kernel" object. */
