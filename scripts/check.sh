@@ -2,7 +2,7 @@
 # kbpf's test driver: runs the test tiers (all by default, or those named),
 # prints one summary line per tier and, last, the total as
 # "N passed, N failed, N skipped". Exits non-zero when anything failed.
-# Usage: check.sh [build|style|readme|host|test-bpf|test-verifier|fuzz|guest|debug]...
+# Usage: check.sh [build|style|readme|host|test-bpf|test-verifier|fuzz|guest|demo|debug]...
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -193,17 +193,29 @@ tier_debug() {
 	record_from kunit "$build/kunit.log"
 }
 
+# The README's first command, scripts/demo.sh, as a test: the narrated
+# guest session must behave as it says at every step.
+tier_demo() {
+	if bash scripts/demo.sh --no-deps >"$build/demo.out" 2>&1; then
+		record demo 1 0 0
+	else
+		grep -E 'demo: FAILED|run-guest:' "$build/demo.out"
+		tail -n 30 "$build/demo.out"
+		record demo 0 1 0
+	fi
+}
+
 # test-verifier is not among the defaults yet: the preview verifier still
 # has false accepts and crashes on Linux's test_verifier (README,
 # "Verifier"), open release blockers; run it by name or `make test-verifier`.
 tiers=("$@")
-[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host test-bpf fuzz guest debug)
+[ ${#tiers[@]} -gt 0 ] || tiers=(build style readme host test-bpf fuzz guest demo debug)
 
 bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
 for t in "${tiers[@]}"; do
 	case "$t" in
-	build|style|readme|host|test-bpf|test-verifier|fuzz|guest|debug) ;;
-	*) kbpf_die "unknown tier $t (build style readme host test-bpf test-verifier fuzz guest debug)" ;;
+	build|style|readme|host|test-bpf|test-verifier|fuzz|guest|demo|debug) ;;
+	*) kbpf_die "unknown tier $t (build style readme host test-bpf test-verifier fuzz guest demo debug)" ;;
 	esac
 	kbpf_log "tier $t"
 	"tier_$t"

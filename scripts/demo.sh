@@ -3,7 +3,8 @@
 # headers and kbpftool, boot the stock Debian kernel in QEMU with both in an
 # initramfs, and watch scripts/demo-guest.sh load kbpf and use it.
 #
-# Usage: demo.sh
+# Usage: demo.sh [--no-deps]
+# (--no-deps: scripts/check.sh's demo tier, which installed them already.)
 # The guest console is shown live and saved to build/guest-demo.log. Exits
 # 0 only if every step in the guest behaved as expected and the kernel log
 # is clean (scripts/run-guest.sh decides).
@@ -23,7 +24,9 @@ stock_kdir() {
 	fi
 }
 
-bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
+if [ "${1:-}" != --no-deps ]; then
+	bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
+fi
 
 KDIR=$(stock_kdir)
 [ -n "$KDIR" ] || kbpf_die "no kernel headers: run scripts/install-deps.sh"

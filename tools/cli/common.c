@@ -6,10 +6,12 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/kbpf.h>
 
@@ -236,4 +238,31 @@ void print_hex(const void *buf, size_t len)
 
 	for (i = 0; i < len; i++)
 		printf("%s%02x", i ? " " : "", p[i]);
+}
+
+static volatile sig_atomic_t hold_stop;
+
+static void hold_signal(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
+
+/*
+ * Keep the fds a command opened (an object's only reference while kbpf has
+ * no pinning) for the given time;
+ * SIGINT or SIGTERM end the hold early and still exit 0.
+ */
+void hold(__u32 seconds)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = hold_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Only the object fds stay open: the /dev/kbpf one is not needed. */
+	kbpf_close();
+	while (seconds && !hold_stop)
+		seconds = sleep(seconds);
 }

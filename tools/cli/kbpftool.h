@@ -36,6 +36,7 @@ long sys_bpf(int cmd, union bpf_attr *attr);
 int next_id(int cmd, __u32 *id);
 int fdinfo_get(int fd, const char *key, char *buf, size_t size);
 void print_hex(const void *buf, size_t len);
+void hold(__u32 seconds);
 
 /* names.c: the names of enum bpf_cmd, bpf_map_type and bpf_prog_type values */
 unsigned int cmd_count(void);
@@ -45,10 +46,15 @@ const char *map_type_name(__u32 type);
 int map_type_by_name(const char *name);
 bool map_type_per_cpu(__u32 type);
 const char *prog_type_name(__u32 type);
+int prog_type_by_name(const char *name);
 
 /* feature.c, map.c, prog.c: the objects */
 int do_feature(int argc, char **argv);
 int do_map(int argc, char **argv);
 int do_prog(int argc, char **argv);
+
+/* prog_load.c: "prog load" and "prog run" */
+int do_prog_load(int argc, char **argv);
+int do_prog_run(int argc, char **argv);
 
 #endif /* KBPF_TOOLS_CLI_KBPFTOOL_H */

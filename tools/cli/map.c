@@ -149,32 +149,6 @@ out:
 	return ret;
 }
 
-static volatile sig_atomic_t hold_stop;
-
-static void hold_signal(int sig)
-{
-	(void)sig;
-	hold_stop = 1;
-}
-
-/*
- * Keep the map's fd (the only reference to the map) for the given time;
- * SIGINT or SIGTERM end the hold early and still exit 0.
- */
-static void hold(__u32 seconds)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = hold_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* Only the map fd stays open: the /dev/kbpf one is not needed. */
-	kbpf_close();
-	while (seconds && !hold_stop)
-		seconds = sleep(seconds);
-}
-
 static int do_create(int argc, char **argv)
 {
 	struct bpf_map_info info;

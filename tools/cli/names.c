@@ -168,3 +168,15 @@ const char *prog_type_name(__u32 type)
 {
 	return type < ARRAY_SIZE(prog_type_names) ? prog_type_names[type] : NULL;
 }
+
+/* The enum value of a bpftool program type name, or -1. */
+int prog_type_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < ARRAY_SIZE(prog_type_names); i++) {
+		if (prog_type_names[i] && !strcmp(name, prog_type_names[i]))
+			return i;
+	}
+	return -1;
+}

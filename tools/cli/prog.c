@@ -82,8 +82,10 @@ static void show_prog(int fd, const struct bpf_prog_info *info,
 		printf("type %u  ", info->type);
 	if (info->name[0])
 		printf("name %.*s  ", (int)sizeof(info->name), info->name);
+	/* bpftool prints the tag as one hex word. */
 	printf("tag ");
-	print_hex(info->tag, sizeof(info->tag));
+	for (i = 0; i < sizeof(info->tag); i++)
+		printf("%02x", info->tag[i]);
 	if (info->gpl_compatible)
 		printf("  gpl");
 	printf("\n\t");
@@ -138,13 +140,24 @@ static int do_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("Usage: kbpftool prog { list | show }\n");
+	printf("Usage: kbpftool prog { list | show }\n"
+	       "       kbpftool prog load FILE TYPE [name NAME] [map id ID]...\n"
+	       "                          [--log] [--hold SECONDS]\n"
+	       "       kbpftool prog run id ID [data HEX_BYTES...] [repeat N]\n"
+	       "\n"
+	       "FILE holds raw eBPF instructions (8 bytes each, little-endian).\n"
+	       "An LD_IMM64 with src_reg BPF_PSEUDO_MAP_FD and imm N refers to the\n"
+	       "N-th 'map id' given. --log prints the verifier log (level 2);\n"
+	       "--hold keeps the program loaded for SECONDS (kbpf has no pinning).\n"
+	       "run executes the program once (or N times) with BPF_PROG_TEST_RUN.\n");
 	return 0;
 }
 
 static const struct cmd prog_cmds[] = {
 	{ "show",	do_show },
 	{ "list",	do_show },
+	{ "load",	do_prog_load },
+	{ "run",	do_prog_run },
 	{ "help",	do_help },
 };
 
