@@ -61,6 +61,20 @@ run_fails() {
 	echo "(exit status $st, as expected)"
 }
 
+# wait_id PID FILE: wait until background process PID has printed its new
+# object's "id N" line into FILE; show FILE and set $got_id to N.
+wait_id() {
+	i=0
+	until grep -q '^id [0-9]' "$2"; do
+		i=$((i + 1))
+		[ $i -le 100 ] || fail "no id after 10 s: $(cat "$2")"
+		kill -0 "$1" 2>/dev/null || fail "it exited: $(cat "$2")"
+		sleep 0.1
+	done
+	cat "$2"
+	got_id=$(sed -n 's/^id \([0-9]*\)$/\1/p' "$2")
+}
+
 # expect PATTERN: the last command's output has a line matching PATTERN.
 expect() {
 	grep -q -- "$1" "$out" || fail "expected a line matching '$1'"
@@ -95,16 +109,8 @@ echo "\$ kbpftool map create array key 4 value 8 entries 4 name demo --hold $hol
 kbpftool map create array key 4 value 8 entries 4 name demo --hold "$hold" \
 	>/tmp/holder.out 2>&1 &
 holder=$!
-i=0
-until grep -q '^id [0-9]' /tmp/holder.out; do
-	i=$((i + 1))
-	[ $i -le 100 ] || fail "the holder printed no id: $(cat /tmp/holder.out)"
-	kill -0 "$holder" 2>/dev/null ||
-		fail "the holder exited: $(cat /tmp/holder.out)"
-	sleep 0.1
-done
-cat /tmp/holder.out
-id=$(sed -n 's/^id \([0-9]*\)$/\1/p' /tmp/holder.out)
+wait_id "$holder" /tmp/holder.out
+id=$got_id
 
 say "Other processes find it by id (MAP_GET_NEXT_ID, MAP_GET_FD_BY_ID):"
 run kbpftool map list
@@ -177,14 +183,8 @@ echo "\$ kbpftool map create array key 4 value 8 entries 1 name counter --hold $
 kbpftool map create array key 4 value 8 entries 1 name counter --hold $hold \
 	>/tmp/counter.out 2>&1 &
 cholder=$!
-i=0
-until grep -q '^id [0-9]' /tmp/counter.out; do
-	i=$((i + 1))
-	[ $i -le 100 ] || fail "no counter map id: $(cat /tmp/counter.out)"
-	sleep 0.1
-done
-cat /tmp/counter.out
-cid=$(sed -n 's/^id \([0-9]*\)$/\1/p' /tmp/counter.out)
+wait_id "$cholder" /tmp/counter.out
+cid=$got_id
 
 say "Load it: kbpf's verifier checks it (every path, the map value access," \
     "the NULL check before it), then the JIT compiles it. A background" \
@@ -193,16 +193,8 @@ echo "\$ kbpftool prog load $prog socket_filter name count map id $cid --hold $h
 kbpftool prog load "$prog" socket_filter name count map id "$cid" --hold $hold \
 	>/tmp/prog.out 2>&1 &
 pholder=$!
-i=0
-until grep -q '^id [0-9]' /tmp/prog.out; do
-	i=$((i + 1))
-	[ $i -le 100 ] || fail "the program did not load: $(cat /tmp/prog.out)"
-	kill -0 "$pholder" 2>/dev/null ||
-		fail "the program did not load: $(cat /tmp/prog.out)"
-	sleep 0.1
-done
-cat /tmp/prog.out
-pid=$(sed -n 's/^id \([0-9]*\)$/\1/p' /tmp/prog.out)
+wait_id "$pholder" /tmp/prog.out
+pid=$got_id
 run kbpftool prog list
 expect "^$pid: socket_filter  name count  tag [0-9a-f]*  gpl"
 expect "jited [0-9]*B.*map_ids $cid"

@@ -266,3 +266,17 @@ void hold(__u32 seconds)
 	while (seconds && !hold_stop)
 		seconds = sleep(seconds);
 }
+
+/* An fd of the map with this id, or -1 after printing why not. */
+int map_fd_by_id(__u32 id)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_id = id;
+	fd = sys_bpf(BPF_MAP_GET_FD_BY_ID, &attr);
+	if (fd < 0)
+		p_err(errno, "get map by id %u", id);
+	return fd;
+}

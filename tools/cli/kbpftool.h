@@ -37,6 +37,7 @@ int next_id(int cmd, __u32 *id);
 int fdinfo_get(int fd, const char *key, char *buf, size_t size);
 void print_hex(const void *buf, size_t len);
 void hold(__u32 seconds);
+int map_fd_by_id(__u32 id);
 
 /* names.c: the names of enum bpf_cmd, bpf_map_type and bpf_prog_type values */
 unsigned int cmd_count(void);

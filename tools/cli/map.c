@@ -16,19 +16,6 @@
 #include "kbpftool.h"
 #include "map.h"
 
-static int map_fd_by_id(__u32 id)
-{
-	union bpf_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_id = id;
-	fd = sys_bpf(BPF_MAP_GET_FD_BY_ID, &attr);
-	if (fd < 0)
-		p_err(errno, "get map by id %u", id);
-	return fd;
-}
-
 static int map_info(int fd, struct bpf_map_info *info)
 {
 	union bpf_attr attr;

@@ -143,16 +143,22 @@ const char *map_type_name(__u32 type)
 	return type < ARRAY_SIZE(map_type_names) ? map_type_names[type] : NULL;
 }
 
-/* The enum value of a bpftool map type name, or -1. */
-int map_type_by_name(const char *name)
+/* The index of name in a table of names (entry 0 never matches), or -1. */
+static int index_by_name(const char *const *names, size_t n, const char *name)
 {
 	size_t i;
 
-	for (i = 1; i < ARRAY_SIZE(map_type_names); i++) {
-		if (map_type_names[i] && !strcmp(name, map_type_names[i]))
+	for (i = 1; i < n; i++) {
+		if (names[i] && !strcmp(name, names[i]))
 			return i;
 	}
 	return -1;
+}
+
+/* The enum value of a bpftool map type name, or -1. */
+int map_type_by_name(const char *name)
+{
+	return index_by_name(map_type_names, ARRAY_SIZE(map_type_names), name);
 }
 
 /* Per-CPU maps carry one value per possible CPU, each rounded up to 8 bytes. */
@@ -172,11 +178,5 @@ const char *prog_type_name(__u32 type)
 /* The enum value of a bpftool program type name, or -1. */
 int prog_type_by_name(const char *name)
 {
-	size_t i;
-
-	for (i = 1; i < ARRAY_SIZE(prog_type_names); i++) {
-		if (prog_type_names[i] && !strcmp(name, prog_type_names[i]))
-			return i;
-	}
-	return -1;
+	return index_by_name(prog_type_names, ARRAY_SIZE(prog_type_names), name);
 }

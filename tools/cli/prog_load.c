@@ -78,19 +78,6 @@ static int resolve_maps(struct bpf_insn *insns, __u32 cnt, const int *fds,
 	return 0;
 }
 
-static int map_fd_by_id(__u32 id)
-{
-	union bpf_attr attr;
-	int fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_id = id;
-	fd = sys_bpf(BPF_MAP_GET_FD_BY_ID, &attr);
-	if (fd < 0)
-		return p_err(errno, "get map by id %u", id);
-	return fd;
-}
-
 static int prog_id_of(int fd, __u32 *id)
 {
 	struct bpf_prog_info info;
