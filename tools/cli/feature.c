@@ -70,19 +70,72 @@ static bool probe_cmd(unsigned int cmd)
 	return true;
 }
 
+/*
+ * The smallest valid attr of each map type, as bpftool's probe builds it:
+ * most types take a 4-byte key and value, the rest have rules of their
+ * own. Map-in-map types need an inner map, made here and closed by the
+ * caller (*inner_fd, -1 when none).
+ */
+static void probe_map_attr(__u32 type, union bpf_attr *attr, int *inner_fd)
+{
+	union bpf_attr inner;
+
+	memset(attr, 0, sizeof(*attr));
+	attr->map_type = type;
+	attr->key_size = 4;
+	attr->value_size = 4;
+	attr->max_entries = 1;
+	*inner_fd = -1;
+	switch (type) {
+	case BPF_MAP_TYPE_LPM_TRIE:
+		attr->key_size = 8;	/* prefixlen + 4 bytes of data */
+		attr->map_flags = BPF_F_NO_PREALLOC;
+		break;
+	case BPF_MAP_TYPE_STACK_TRACE:
+		attr->value_size = 8;
+		break;
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_BLOOM_FILTER:
+		attr->key_size = 0;
+		break;
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
+		attr->key_size = 0;
+		attr->value_size = 0;
+		attr->max_entries = sysconf(_SC_PAGESIZE);
+		break;
+	case BPF_MAP_TYPE_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+		attr->key_size = sizeof(struct bpf_cgroup_storage_key);
+		attr->value_size = 8;
+		attr->max_entries = 0;
+		break;
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		memset(&inner, 0, sizeof(inner));
+		inner.map_type = BPF_MAP_TYPE_ARRAY;
+		inner.key_size = 4;
+		inner.value_size = 4;
+		inner.max_entries = 1;
+		*inner_fd = sys_bpf(BPF_MAP_CREATE, &inner);
+		attr->inner_map_fd = *inner_fd;
+		break;
+	}
+}
+
 /* Create the smallest map of the type; true if kbpf can. */
 static bool probe_map_type(__u32 type)
 {
 	const char *name = map_type_name(type);
 	union bpf_attr attr;
+	int inner_fd;
 	long fd;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = type;
-	attr.key_size = 4;
-	attr.value_size = 8;
-	attr.max_entries = 1;
+	probe_map_attr(type, &attr, &inner_fd);
 	fd = sys_bpf(BPF_MAP_CREATE, &attr);
+	if (inner_fd >= 0)
+		close(inner_fd);
 	if (name)
 		printf("map_type %s: ", name);
 	else
@@ -123,7 +176,7 @@ int do_feature(int argc, char **argv)
 	       cmd, ret < 0 ? errno_name(errno) : "success?!");
 	printf("%u of %u commands implemented\n\n", ncmds, cmd_count());
 
-	printf("map types, each created with key 4, value 8, max_entries 1:\n");
+	printf("map types, each created as small as its rules allow:\n");
 	for (type = BPF_MAP_TYPE_UNSPEC + 1; type < map_type_count(); type++)
 		ntypes += probe_map_type(type);
 	printf("%u of %u map types available\n", ntypes, map_type_count() - 1);
