@@ -17,7 +17,7 @@ KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 include tools/run/run.mk
 
 .PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
-	fuzz bench-engine test-verifier clean help
+	fuzz bench-engine bench-maps test-verifier clean help
 
 all: module tools
 
@@ -66,6 +66,11 @@ fuzz:
 bench-engine:
 	$(MAKE) -f tests/host/host.mk bench-engine
 
+# Map operations on kbpf and on Linux's maps, from userspace and from a
+# program, in one stock-kernel guest: one line per figure.
+bench-maps:
+	bash scripts/bench-maps.sh
+
 test-guest:
 	bash scripts/check.sh guest
 
@@ -84,4 +89,5 @@ help:
 	@echo "make test-host | test-bpf | test-guest | test-debug   one tier alone"
 	@echo "make fuzz FUZZ_SECONDS=N   differential fuzzing of interpreter and JIT"
 	@echo "make bench-engine          interpreter, JIT and native C, ns per run"
+	@echo "make bench-maps            map operations, kbpf vs Linux, in the stock guest"
 	@echo "make test-verifier         Linux's test_verifier on the host and in the guest"

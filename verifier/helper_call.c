@@ -94,6 +94,7 @@ static bool map_func_ok(u32 map_type, int id)
 		case BPF_MAP_TYPE_PERCPU_ARRAY:
 		case BPF_MAP_TYPE_LRU_HASH:
 		case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		case BPF_MAP_TYPE_LPM_TRIE:
 			return true;
 		default:
 			return false;

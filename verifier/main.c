@@ -25,6 +25,8 @@ static int init_state(struct kbpf_verifier_env *env)
 		kbpf_mark_reg_not_init(&f->regs[i]);
 	kbpf_mark_reg_known_zero(&f->regs[BPF_REG_1]);
 	f->regs[BPF_REG_1].type = KBPF_PTR_TO_CTX;
+	if (env->args->r2_known)
+		kbpf_mark_reg_known(&f->regs[BPF_REG_2], env->args->r2_value);
 	kbpf_mark_reg_known_zero(&f->regs[BPF_REG_FP]);
 	f->regs[BPF_REG_FP].type = KBPF_PTR_TO_STACK;
 	return 0;

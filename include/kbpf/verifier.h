@@ -66,6 +66,13 @@ struct kbpf_verify_args {
 	 */
 	const struct kbpf_func_proto *(*get_func_proto)(u32 prog_type, u32 func_id);
 	const struct kbpf_ctx_ops *ctx_ops;
+	/*
+	 * In, optional: R2 at entry holds r2_value, a known scalar, when
+	 * r2_known (kbpf-run: the length of the memory R1 points to).
+	 * Otherwise R2 starts uninitialised, as in Linux.
+	 */
+	bool r2_known;
+	u64 r2_value;
 
 	/* Out, valid when kbpf_verify() returns 0; free with kbpf_verify_release(). */
 	struct bpf_insn *xlated;	/* kvmalloc'ed xlated program */

@@ -349,11 +349,11 @@ TEST(kbpf_run_jit)
 			BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -512),
 			BPF_EXIT_INSN()));
 	EXPECT_RUN(&r, 0, out, "0x5\n");
-	/* bpf-to-bpf calls: not yet. */
+	/* bpf-to-bpf calls: only verified (kbpf_run_verify_jit_calls). */
 	ASSERT_TRUE(RUN(&r, NULL, 0, JIT,
 			BPF_CALL_REL(1), BPF_EXIT_INSN(),
 			BPF_MOV64_IMM(BPF_REG_0, 7), BPF_EXIT_INSN()));
-	EXPECT_RUN(&r, 1, err, "error: insn 0: bpf-to-bpf calls: not with --jit yet");
+	EXPECT_RUN(&r, 1, err, "error: insn 0: bpf-to-bpf calls with --jit need --verify");
 	ASSERT_TRUE(RUN(&r, NULL, 0, ((const char *const[]){ "--jit", "--bench", "1000", NULL }),
 			BPF_MOV64_IMM(BPF_REG_0, 7), BPF_EXIT_INSN()));
 	EXPECT_RUN(&r, 0, out, "0x7\nbench: ");
@@ -441,9 +441,9 @@ TEST(kbpf_run_options)
 	ASSERT_TRUE(RUN(&r, NULL, 0, ((const char *const[]){ "--no-sandbox", NULL }),
 			BPF_MOV64_IMM(BPF_REG_0, 1), BPF_EXIT_INSN()));
 	EXPECT_RUN(&r, 2, err, "error: --no-sandbox goes with --jit");
-	ASSERT_TRUE(RUN(&r, NULL, 0, ((const char *const[]){ "--verify", NULL }),
+	ASSERT_TRUE(RUN(&r, NULL, 0, ((const char *const[]){ "--log", NULL }),
 			BPF_MOV64_IMM(BPF_REG_0, 1), BPF_EXIT_INSN()));
-	EXPECT_RUN(&r, 2, err, "error: verifier not available yet");
+	EXPECT_RUN(&r, 2, err, "error: --log goes with --verify");
 	ASSERT_TRUE(RUN(&r, NULL, 0, ((const char *const[]){ "--bench", "1000", NULL }),
 			BPF_MOV64_IMM(BPF_REG_0, 7), BPF_EXIT_INSN()));
 	EXPECT_RUN(&r, 0, out, "0x7\nbench: ");
@@ -456,4 +456,177 @@ TEST(kbpf_run_options)
 	EXPECT_RUN(&r, 2, err, "error: --bench: bad number 'x'");
 	ASSERT_TRUE(spawn(&r, unknown));
 	EXPECT_RUN(&r, 2, err, "usage: kbpf-run");
+}
+
+#define VERIFY		((const char *const[]){ "--verify", NULL })
+#define VERIFY_JIT	((const char *const[]){ "--verify", "--jit", NULL })
+
+/*
+ * A verified program: reads and writes its context at constant offsets,
+ * uses R2 and the stack, loops a bounded number of times.
+ */
+static const struct bpf_insn ctx_prog[] = {
+	/* r3 = ctx[0] (u32) + ctx[4] (u16) */
+	BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_1, 0),
+	BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_1, 4),
+	BPF_ALU64_REG(BPF_ADD, BPF_REG_3, BPF_REG_4),
+	/* ctx[8] (u64) = r3 through a stack slot; r0 = r3 << 8 | R2 */
+	BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_3, -8),
+	BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+	BPF_STX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, 8),
+	BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 8),
+	BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 8),
+	BPF_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_2),
+	/* r0 += 1, ten times (a bounded loop) */
+	BPF_MOV64_IMM(BPF_REG_5, 10),
+	BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1 << 16),
+	BPF_ALU64_IMM(BPF_SUB, BPF_REG_5, 1),
+	BPF_JMP_IMM(BPF_JNE, BPF_REG_5, 0, -3),
+	BPF_EXIT_INSN(),
+};
+
+TEST(kbpf_run_verify)
+{
+	u8 mem[16] = { 0x20, 0, 0, 0, 0x02, 0 };
+	struct run r;
+
+	/* Accepted: the same result on both runtimes ((0x22 << 8 | 16) + 10 << 16). */
+	ASSERT_TRUE(run_insns(&r, ctx_prog, ARRAY_SIZE(ctx_prog), mem,
+			      sizeof(mem), VERIFY));
+	EXPECT_RUN(&r, 0, out, "0xa2210\n");
+	EXPECT_EQ(r.err[0], '\0');
+	ASSERT_TRUE(run_insns(&r, ctx_prog, ARRAY_SIZE(ctx_prog), mem,
+			      sizeof(mem), VERIFY_JIT));
+	EXPECT_RUN(&r, 0, out, "0xa2210\n");
+	EXPECT_EQ(r.err[0], '\0');
+	ASSERT_TRUE(run_insns(&r, ctx_prog, ARRAY_SIZE(ctx_prog), mem,
+			      sizeof(mem),
+			      ((const char *const[]){ "--verify", "--jit", "--bench", "100", NULL })));
+	EXPECT_RUN(&r, 0, out, "0xa2210\nbench: ");
+
+	/* One byte short of the store at ctx[8]: rejected before it runs. */
+	ASSERT_TRUE(run_insns(&r, ctx_prog, ARRAY_SIZE(ctx_prog), mem,
+			      sizeof(mem) - 1, VERIFY));
+	EXPECT_RUN(&r, 1, err, "error: the verifier rejected the program (Permission denied)");
+	EXPECT_TRUE(strstr(r.err, "invalid bpf_context access off=8 size=8"));
+	EXPECT_TRUE(strstr(r.err, "5: (7b) *(u64 *)(r1 +8) = r0"));
+	EXPECT_EQ(r.out[0], '\0');
+	/* Without --verify the checked interpreter stops it instead, at run time. */
+	ASSERT_TRUE(run_insns(&r, ctx_prog, ARRAY_SIZE(ctx_prog), mem,
+			      sizeof(mem) - 1, NO_OPT));
+	EXPECT_RUN(&r, 3, err, "error: out-of-bounds store at insn 5");
+	/* Before the context, and no context at all. */
+	ASSERT_TRUE(RUN(&r, mem, sizeof(mem), VERIFY,
+			BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, -1),
+			BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "invalid bpf_context access off=-1 size=1");
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY_JIT,
+			BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0),
+			BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "invalid bpf_context access off=0 size=1");
+	/* A variable offset into the context, as Linux refuses it. */
+	ASSERT_TRUE(RUN(&r, mem, sizeof(mem), VERIFY,
+			BPF_LDX_MEM(BPF_B, BPF_REG_3, BPF_REG_1, 0),
+			BPF_ALU64_IMM(BPF_AND, BPF_REG_3, 7),
+			BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_3),
+			BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0),
+			BPF_EXIT_INSN()));
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(strstr(r.err, "error: the verifier rejected the program"));
+
+	/* What the checked interpreter would run, the verifier refuses. */
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY,
+			BPF_MOV64_REG(BPF_REG_0, BPF_REG_3), BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "R3 !read_ok");
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY,
+			BPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			BPF_ALU64_IMM(BPF_MUL, BPF_REG_0, 2),
+			BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "R0 pointer arithmetic with *= operator prohibited");
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY, BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "R0 !read_ok");
+	/* No helpers, no maps in kbpf-run. */
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY,
+			BPF_CALL_HELPER(BPF_FUNC_ktime_get_ns), BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "unknown func bpf_ktime_get_ns#5");
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY,
+			BPF_LD_MAP_FD(BPF_REG_1, 3),
+			BPF_MOV64_IMM(BPF_REG_0, 0), BPF_EXIT_INSN()));
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(strstr(r.err, "error: the verifier rejected the program"));
+	/* The structural check still comes first. */
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY,
+			BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 5), BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "error: insn 0: jump out of range");
+}
+
+TEST(kbpf_run_verify_log)
+{
+	u8 mem[4] = { 7 };
+	struct run r;
+
+	/* The whole log on stderr, R0 alone on stdout. */
+	ASSERT_TRUE(RUN(&r, mem, sizeof(mem),
+			((const char *const[]){ "--verify", "--log", NULL }),
+			BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0),
+			BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 0, out, "0x7\n");
+	EXPECT_TRUE(strstr(r.err, "R1=ctx(off=0) R2=4 R10=fp(off=0)"));
+	EXPECT_TRUE(strstr(r.err, "processed 2 insns"));
+	/* A rejection: the log, then the error. */
+	ASSERT_TRUE(RUN(&r, mem, sizeof(mem),
+			((const char *const[]){ "--verify", "--log", NULL }),
+			BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 1),
+			BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "invalid bpf_context access off=1 size=4");
+	EXPECT_TRUE(strstr(r.err, "processed 1 insns"));
+	EXPECT_TRUE(strstr(r.err, "\nerror: the verifier rejected the program (Permission denied)\n"));
+}
+
+TEST(kbpf_run_verify_jit_calls)
+{
+	const struct bpf_insn prog[] = {
+		/* The callee adds R2 to the caller's slot through a pointer. */
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 30),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8),
+		BPF_MOV64_IMM(BPF_REG_2, 12),
+		BPF_CALL_REL(2),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+		BPF_EXIT_INSN(),
+		/* Its own frame (64 bytes), then a call one level deeper. */
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -64, 0),
+		BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_1, BPF_REG_2, 0),
+		BPF_CALL_REL(2),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 1),
+		BPF_EXIT_INSN(),
+	};
+	struct run r;
+
+	ASSERT_TRUE(run_insns(&r, prog, ARRAY_SIZE(prog), NULL, 0, NO_OPT));
+	EXPECT_RUN(&r, 0, out, "0x2a\n");
+	ASSERT_TRUE(run_insns(&r, prog, ARRAY_SIZE(prog), NULL, 0, JIT));
+	EXPECT_RUN(&r, 1, err, "need --verify");
+	ASSERT_TRUE(run_insns(&r, prog, ARRAY_SIZE(prog), NULL, 0, VERIFY_JIT));
+	EXPECT_RUN(&r, 0, out, "0x2a\n");
+	EXPECT_EQ(r.err[0], '\0');
+	ASSERT_TRUE(run_insns(&r, prog, ARRAY_SIZE(prog), NULL, 0,
+			      ((const char *const[]){ "--verify", "--jit", "--no-sandbox", NULL })));
+	EXPECT_RUN(&r, 0, out, "0x2a\n");
+	/* A full frame in main and in the callee: 1 KiB, over Linux's 512. */
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY_JIT,
+			BPF_ST_MEM(BPF_DW, BPF_REG_10, -512, 1),
+			BPF_CALL_REL(2),
+			BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -512),
+			BPF_EXIT_INSN(),
+			BPF_ST_MEM(BPF_DW, BPF_REG_10, -512, 2),
+			BPF_MOV64_IMM(BPF_REG_0, 0),
+			BPF_EXIT_INSN()));
+	EXPECT_RUN(&r, 1, err, "combined stack size of 2 calls is 1024. Too large");
+	/* Recursion, which the JIT would refuse, the verifier refuses first. */
+	ASSERT_TRUE(RUN(&r, NULL, 0, VERIFY_JIT, BPF_CALL_REL(-1), BPF_EXIT_INSN()));
+	EXPECT_EQ(r.status, 1);
+	EXPECT_TRUE(strstr(r.err, "error: the verifier rejected the program"));
 }

@@ -2,15 +2,17 @@
 /*
  * kbpf-run: run raw eBPF bytecode on kbpf's engine, in userspace.
  *
- *	kbpf-run [--interp|--jit [--no-sandbox]] [--verify] [--bench N]
- *		 [--timeout SECS] PROG.bin [MEM.bin]
+ *	kbpf-run [--interp|--jit [--no-sandbox]] [--verify [--log]]
+ *		 [--bench N] [--timeout SECS] PROG.bin [MEM.bin]
  *
  * PROG.bin is N instructions of 8 bytes each, little-endian, as in the
  * uapi (what `llvm-objcopy -O binary --only-section=.text` gives). R1
  * points to a private copy of MEM.bin (NULL without one), R2 holds its
- * length, R10 a 512-byte stack. No verifier runs (not yet: --verify says
- * so), so the program runs in the checked interpreter, which confines
- * every access to the memory and the live stack frames.
+ * length, R10 a 512-byte stack. No verifier runs unless --verify is
+ * given (verify.c: MEM.bin is then the program's context), so the
+ * program runs in the checked interpreter, which confines every access
+ * to the memory and the live stack frames; a verified program runs
+ * there too, as the verifier is a preview.
  *
  * With --jit it runs natively, JITed by kbpf's x86-64 JIT into executable
  * memory, which checks nothing: so it first runs once in the checked
@@ -18,8 +20,8 @@
  * (and --bench times it) only when that run completed. Then the JIT runs
  * on the original memory and must return what the interpreter did. A
  * fault in JITed code (--no-sandbox skips the sandbox, and a bad access
- * faults natively) is caught by a signal handler and reported. Not yet
- * with --jit: bpf-to-bpf calls (see jit_load()).
+ * faults natively) is caught by a signal handler and reported. bpf-to-bpf
+ * calls go with --jit only after --verify (see jit_load()).
  *
  * Prints R0 as hex and exits 0, or prints "error: ..." and exits with
  *	1  the program or a file was rejected (kbpf_insns_check(), I/O, the
@@ -46,12 +48,8 @@
 #include "../../jit/check.h"
 #include "../../jit/interp.h"
 #include "../../jit/runtime.h"
-
-enum {
-	EXIT_REJECTED = 1,
-	EXIT_USAGE = 2,
-	EXIT_FAULT = 3,
-};
+#include "run.h"
+#include "verify.h"
 
 /* The timeout's message, formatted up front: a signal handler may only write(). */
 static char timeout_msg[64];
@@ -59,8 +57,8 @@ static char timeout_msg[64];
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kbpf-run [--interp|--jit [--no-sandbox]] [--verify] [--bench N]\n"
-		"                [--timeout SECS] PROG.bin [MEM.bin]\n"
+		"usage: kbpf-run [--interp|--jit [--no-sandbox]] [--verify [--log]]\n"
+		"                [--bench N] [--timeout SECS] PROG.bin [MEM.bin]\n"
 		"Runs raw eBPF bytecode (8-byte little-endian instructions) with R1 = a\n"
 		"private copy of MEM.bin (NULL without it), R2 = its length, a 512-byte\n"
 		"stack; prints R0 in hex. --bench N then prints the mean time of N more\n"
@@ -70,12 +68,18 @@ static void usage(FILE *f)
 		"which checks nothing: only after one run in the checked interpreter (the\n"
 		"sandbox) completed, and it must return the same R0 (--bench times the\n"
 		"JIT); a fault in JITed code is caught and reported. --no-sandbox skips\n"
-		"the sandbox run: a bad access then runs natively, unchecked. --jit does\n"
-		"not take bpf-to-bpf calls yet.\n");
+		"the sandbox run: a bad access then runs natively, unchecked.\n"
+		"--verify first runs kbpf's verifier, with MEM.bin as the context: R1\n"
+		"points to exactly its bytes, which the program may read and write at\n"
+		"constant offsets (like Linux's BPF_PROG_TYPE_SYSCALL context), R2 is\n"
+		"their count, a known scalar; no helpers, no maps. The program is\n"
+		"verified as root loads it, then its xlated form runs as above. A\n"
+		"rejection prints the end of the verifier's log (exit 1); --log prints\n"
+		"the whole log (level 2) on stderr. --jit runs bpf-to-bpf calls only\n"
+		"after --verify, which sizes each function's stack frame.\n");
 }
 
-__attribute__((__format__(__printf__, 2, 3)))
-static int fail(int status, const char *fmt, ...)
+int fail(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -257,6 +261,8 @@ static u64 interp_run(const struct kbpf_code *code, void *mem,
  */
 static u64 jit_mem_len;
 
+static bool jit_verified;
+
 static int jit_load(struct kbpf_code *code)
 {
 	struct bpf_insn *insns = calloc(code->len + 2, sizeof(*insns));
@@ -266,15 +272,19 @@ static int jit_load(struct kbpf_code *code)
 	u32 i;
 
 	/*
-	 * prepare() gives every callee a full frame, not knowing what it
-	 * uses; the JIT bounds a call chain by the kernel interpreter's
-	 * stack (768 bytes), which two full frames exceed.
+	 * Unverified, prepare() gives every callee a full frame, not knowing
+	 * what it uses; the JIT bounds a call chain by the kernel
+	 * interpreter's stack (768 bytes), which two full frames exceed.
+	 * Nor would the sandbox vouch for native frames: it lays frames out
+	 * back to back, where the JIT has a return address and saved
+	 * registers between them. The verifier sizes every frame and keeps
+	 * each function's accesses inside its own frame or pointed-to ones.
 	 */
-	for (i = 0; i < code->len; i++)
+	for (i = 0; !jit_verified && i < code->len; i++)
 		if (code->insnsi[i].code == (BPF_JMP | BPF_CALL) &&
 		    code->insnsi[i].src_reg == BPF_PSEUDO_CALL)
 			return fail(EXIT_REJECTED,
-				    "insn %u: bpf-to-bpf calls: not with --jit yet (each callee would get a full %d-byte frame, more than the JIT allows a call chain)",
+				    "insn %u: bpf-to-bpf calls with --jit need --verify (unverified, each callee gets a full %d-byte frame, more than the JIT allows a call chain)",
 				    i, KBPF_MAX_STACK);
 	if (!insns)
 		return fail(EXIT_REJECTED, "out of memory");
@@ -428,6 +438,7 @@ int main(int argc, char **argv)
 		{ "jit", no_argument, NULL, 'j' },
 		{ "no-sandbox", no_argument, NULL, 'n' },
 		{ "verify", no_argument, NULL, 'v' },
+		{ "log", no_argument, NULL, 'l' },
 		{ "bench", required_argument, NULL, 'b' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -440,7 +451,9 @@ int main(int argc, char **argv)
 	struct bpf_insn *insns;
 	u8 *prog, *mem = NULL;
 	size_t prog_len, mem_len = 0;
+	struct run_verified verified = {};
 	bool verify = false, sandbox = true;
+	u32 log_level = 0;
 	const char *why;
 	u32 bad, n;
 	u64 r0 = 0;
@@ -459,6 +472,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			verify = true;
+			break;
+		case 'l':
+			log_level = 2;
 			break;
 		case 'b':
 			if (parse_count("--bench", optarg, &bench))
@@ -480,8 +496,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (verify)
-		return fail(EXIT_USAGE, "verifier not available yet");
+	if (log_level && !verify)
+		return fail(EXIT_USAGE, "--log goes with --verify");
 	if (!sandbox && rt->run != jit_run)
 		return fail(EXIT_USAGE, "--no-sandbox goes with --jit");
 
@@ -504,7 +520,7 @@ int main(int argc, char **argv)
 			return fail(EXIT_REJECTED, "%s: %s", argv[optind], why);
 		return fail(EXIT_REJECTED, "insn %u: %s", bad, why);
 	}
-	err = prepare(insns, n);
+	err = verify ? 0 : prepare(insns, n);
 	if (err)
 		return err;
 	if (argc - optind == 2) {
@@ -516,6 +532,18 @@ int main(int argc, char **argv)
 	code.insnsi = insns;
 	code.len = n;
 	code.stack_depth = KBPF_MAX_STACK;
+	if (verify) {
+		if (mem_len > U32_MAX)
+			return fail(EXIT_REJECTED, "%s: too large for a context",
+				    argv[optind + 1]);
+		err = run_verify(insns, n, mem_len, log_level, &verified);
+		if (err)
+			return err;
+		code.insnsi = verified.insns;
+		code.len = verified.len;
+		code.stack_depth = verified.stack_depth;
+		jit_verified = true;
+	}
 	jit_mem_len = mem_len;
 	err = rt->load(&code);
 	if (err)
@@ -531,7 +559,9 @@ int main(int argc, char **argv)
 	if (rt->run == jit_run && sandbox) {
 		/* The sandbox: the checked interpreter on a copy of MEM. */
 		struct kbpf_code checked = {
-			.insnsi = insns, .len = n, .stack_depth = KBPF_MAX_STACK,
+			.insnsi = verify ? verified.insns : insns,
+			.len = verify ? verified.len : n,
+			.stack_depth = code.stack_depth,
 		};
 		u8 *copy = malloc(mem_len ? mem_len : 1);
 
@@ -549,6 +579,7 @@ int main(int argc, char **argv)
 	if (err)
 		return err;
 	fflush(stdout);
+	run_verified_free(&verified);
 	free(insns);
 	free(prog);
 	free(mem);
