@@ -79,12 +79,19 @@ struct vt_options {
 	int from, to;		/* test index range, to exclusive; -1: all */
 	bool verbose;		/* print the log of failing cases */
 	bool list_mismatches;	/* "MISMATCH ..." lines for the regen script */
+	/* -t MS: print "TIME<TAB>SECS<TAB>CASE<TAB>DESCR" for cases >= MS ms. */
+	int time_ms;
+	/* -T SECS: a case still verifying after this is a TIMEOUT (0: none). */
+	unsigned int timeout_s;
 };
+
+/* Per-case limit: Linux verifies any test_verifier case in well under 1 s. */
+#define VT_DEFAULT_TIMEOUT_S	60
 
 /* Runs everything, prints the summary lines; returns failures (0 = tier green). */
 int vt_run_all(const struct vt_place *place, const struct vt_options *opt);
 
-/* Common command line: [-v] [-m] [-f SUBSTR] [FROM [TO]]. */
+/* Common command line: [-v] [-m] [-t MS] [-T SECS] [-f SUBSTR] [FROM [TO]]. */
 int vt_parse_args(int argc, char **argv, struct vt_options *opt);
 
 #endif /* KBPF_TESTS_VERIFIER_VT_RUN_H */
