@@ -18,18 +18,23 @@
  * Registers: an instruction uses the registers it reads and defines
  * (kills) the ones it overwrites whatever they held: a helper or
  * bpf-to-bpf call and LD_ABS/IND leave R0-R5 not initialised or newly
- * set, so their old values cannot matter. Anything not understood uses
- * every register and kills none.
+ * set, so their old values cannot matter; a helper call reads only the
+ * arguments its proto has. Anything not understood uses every register
+ * and kills none.
  *
  * Stack slots: tracked for a subprogram only when its frame pointer
- * never escapes, i.e. R10 is used as nothing but the base register of
- * loads and stores at a constant offset; then no pointer to the frame
- * exists and no helper, callee or variable-offset access can reach it.
- * A load uses the slots its bytes fall in; an aligned 8-byte store
- * rewrites a whole slot regardless of what it held (stack.c), so it
- * kills it; any narrower store uses the slot (a partial write over a
- * spilled register depends on the spill). When R10 escapes, every slot
- * of that subprogram is live everywhere.
+ * never escapes. A forward pass first follows which registers hold
+ * R10 plus a known constant (copies of R10, then constant adds and
+ * subtracts): loads and stores through those reach known slots. The frame
+ * escapes when a register that may point into it with an unknown offset
+ * is used as a base, when any such value is stored to memory or is an
+ * argument of a call (a helper or callee could reach the frame): then every
+ * slot of that subprogram is live everywhere. Otherwise no pointer to the
+ * frame leaves it and no helper, callee or variable-offset access can
+ * reach it: a load uses the slots its bytes fall in; an aligned 8-byte
+ * store rewrites a whole slot regardless of what it held (stack.c), so
+ * it kills it; any narrower store uses the slot (a partial write over a
+ * spilled register depends on the spill).
  */
 #include "priv.h"
 
@@ -38,6 +43,24 @@
 #define CALLER_SAVED	((u16)(0x3f))	/* R0-R5 */
 #define ALL_SLOTS	(~0ull)
 #define REG(r)		((u16)(1u << (r)))
+
+/* What a register holds, for the frame pointer tracking. */
+enum fp_kind {
+	FP_UNREACHED = 0,	/* no path gets here yet */
+	FP_NONE,		/* nothing pointing into this frame */
+	FP_CONST,		/* R10 + off */
+	FP_ANY,			/* maybe into this frame, offset unknown */
+};
+
+struct fp_val {
+	u8 kind;
+	s32 off;
+};
+
+/* Jump targets whose joined register values the forward pass keeps. */
+#define FP_MAX_TARGETS	16384
+/* In fp_off[]: this load or store does not go through R10 + constant. */
+#define FP_NO_ACCESS	S32_MIN
 
 struct use_def {
 	u16 use, def;
@@ -63,19 +86,244 @@ static u64 slots_of(int off, int size)
 	return mask;
 }
 
-/* R10 used other than as the base of a constant-offset load or store. */
-static bool fp_escapes(const struct bpf_insn *insn)
+/*
+ * The argument registers a call reads: R1-R5 for a bpf-to-bpf call (the
+ * callee frame gets them all); for a helper those its proto does not mark
+ * KBPF_ARG_DONTCARE (helper_call.c reads no other), found by the same
+ * lookup helper_call.c makes; all five when there is no proto.
+ */
+static u16 call_args(const struct kbpf_verifier_env *env,
+		     const struct bpf_insn *insn)
 {
-	u8 class = BPF_CLASS(insn->code);
+	const struct kbpf_func_proto *fn;
+	u16 args = 0;
+	int i;
 
-	if (insn->src_reg == BPF_REG_FP && class != BPF_LDX)
+	if (insn->src_reg != 0 || insn->imm < 0 || insn->imm >= __BPF_FUNC_MAX_ID)
+		return ARG_REGS;
+	fn = env->args->get_func_proto ?
+	     env->args->get_func_proto(env->args->prog_type, insn->imm) :
+	     kbpf_get_func_proto(env->args->prog_type, insn->imm);
+	if (!fn)
+		return ARG_REGS;
+	for (i = 0; i < 5; i++)
+		if (fn->arg_type[i] != KBPF_ARG_DONTCARE)
+			args |= REG(BPF_REG_1 + i);
+	return args;
+}
+
+static void fp_join(struct fp_val *to, const struct fp_val *from, bool *changed)
+{
+	struct fp_val v = *to;
+
+	if (from->kind == FP_UNREACHED || v.kind == FP_ANY)
+		return;
+	if (v.kind == FP_UNREACHED)
+		v = *from;
+	else if (v.kind != from->kind ||
+		 (v.kind == FP_CONST && v.off != from->off))
+		v.kind = FP_ANY;
+	if (v.kind != to->kind || v.off != to->off) {
+		*to = v;
+		*changed = true;
+	}
+}
+
+static bool fp_maybe(const struct fp_val *v)
+{
+	return v->kind == FP_CONST || v->kind == FP_ANY;
+}
+
+/*
+ * One step of the forward pass over insn i: regs before it become regs
+ * after it. Records in fp_off[i] the frame offset a load or store goes
+ * to, and returns true when the frame escapes here.
+ */
+/*
+ * A call passes a pointer into the frame when an argument register the
+ * callee reads may hold one: every one of R1-R5 for a bpf-to-bpf call
+ * (the callee gets them all), the proto's arguments for a helper (the
+ * same lookup as helper_call.c; an unknown helper counts as all five).
+ */
+static bool fp_call_escapes(const struct kbpf_verifier_env *env,
+			    const struct bpf_insn *insn,
+			    const struct fp_val *regs)
+{
+	u16 args = call_args(env, insn);
+	int r;
+
+	for (r = BPF_REG_1; r <= BPF_REG_5; r++)
+		if ((args & REG(r)) && fp_maybe(&regs[r]))
+			return true;
+	return false;
+}
+
+static bool fp_step(const struct kbpf_verifier_env *env,
+		    const struct bpf_insn *insn, struct fp_val *regs,
+		    s32 *fp_off)
+{
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	const struct fp_val none = { FP_NONE, 0 };
+	struct fp_val *dst, *src, *base;
+	bool escapes = false;
+	s64 off;
+	int r;
+
+	*fp_off = FP_NO_ACCESS;
+	/* No such register: the walk refuses the program, assume the worst. */
+	if (insn->dst_reg >= KBPF_REG_COUNT || insn->src_reg >= KBPF_REG_COUNT)
 		return true;
-	return insn->dst_reg == BPF_REG_FP && class != BPF_STX &&
-	       class != BPF_ST;
+	dst = &regs[insn->dst_reg];
+	src = &regs[insn->src_reg];
+	switch (class) {
+	case BPF_ALU64:
+	case BPF_ALU:
+		if (class == BPF_ALU64 && op == BPF_MOV) {
+			*dst = BPF_SRC(insn->code) == BPF_X ? *src : none;
+		} else if (class == BPF_ALU64 && BPF_SRC(insn->code) == BPF_K &&
+			   (op == BPF_ADD || op == BPF_SUB) &&
+			   dst->kind == FP_CONST) {
+			off = (s64)dst->off + (op == BPF_ADD ? insn->imm : -(s64)insn->imm);
+			if (off < -(1 << 20) || off > (1 << 20))
+				dst->kind = FP_ANY;
+			else
+				dst->off = off;
+		} else if (fp_maybe(dst) ||
+			   (BPF_SRC(insn->code) == BPF_X && fp_maybe(src))) {
+			dst->kind = FP_ANY;
+		} else {
+			*dst = none;
+		}
+		break;
+	case BPF_LDX:
+	case BPF_STX:
+	case BPF_ST:
+		base = class == BPF_LDX ? src : dst;
+		if (base->kind == FP_CONST)
+			*fp_off = base->off + insn->off;
+		else if (base->kind == FP_ANY)
+			escapes = true;
+		/* A stored pointer into the frame could be loaded back anywhere. */
+		if (class == BPF_STX && fp_maybe(src))
+			escapes = true;
+		if (class == BPF_LDX)
+			*dst = none;
+		if (class == BPF_STX && BPF_MODE(insn->code) == BPF_ATOMIC) {
+			*src = none;
+			regs[BPF_REG_0] = none;
+		}
+		break;
+	case BPF_LD:
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			*dst = none;
+			break;
+		}
+		for (r = BPF_REG_0; r <= BPF_REG_5; r++)
+			regs[r] = none;
+		break;
+	case BPF_JMP:
+	case BPF_JMP32:
+		if (op != BPF_CALL)
+			break;
+		escapes = fp_call_escapes(env, insn, regs);
+		for (r = BPF_REG_0; r <= BPF_REG_5; r++)
+			regs[r] = none;
+		break;
+	default:
+		escapes = true;
+	}
+	regs[BPF_REG_FP] = (struct fp_val){ FP_CONST, 0 };
+	return escapes;
+}
+
+/* The jump target of insn t inside the program, or -1. */
+static s64 jump_target(const struct kbpf_verifier_env *env, u32 t)
+{
+	const struct bpf_insn *insn = &env->insns[t];
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	s64 w;
+
+	if ((class != BPF_JMP && class != BPF_JMP32) || op == BPF_CALL ||
+	    op == BPF_EXIT)
+		return -1;
+	w = (s64)t + (class == BPF_JMP32 && op == BPF_JA ? insn->imm : insn->off) + 1;
+	return w >= 0 && w < env->insn_cnt ? w : -1;
+}
+
+/*
+ * The forward pass of a subprogram to a fixed point: fp_off[] for its
+ * loads and stores; false when its frame escapes (or the pass gives up).
+ */
+static bool fp_track(struct kbpf_verifier_env *env, u32 start, u32 end,
+		     s32 *fp_off)
+{
+	struct fp_val regs[KBPF_REG_COUNT], *at = NULL;
+	u32 *slot, ntargets = 0, i;
+	bool changed = true, escapes = false, live;
+	s64 w;
+
+	slot = kvcalloc(end - start, sizeof(*slot), GFP_KERNEL);
+	if (!slot)
+		return false;
+	for (i = start; i < end; i++) {
+		w = jump_target(env, i);
+		if (w >= start && w < end && !slot[w - start])
+			slot[w - start] = ++ntargets;
+	}
+	if (ntargets > FP_MAX_TARGETS)
+		goto out;
+	at = kvcalloc((size_t)ntargets + 1, sizeof(regs), GFP_KERNEL);
+	if (!at)
+		goto out;
+	while (changed) {
+		changed = false;
+		escapes = false;
+		live = true;
+		for (i = 0; i < KBPF_REG_COUNT; i++)
+			regs[i] = (struct fp_val){ FP_NONE, 0 };
+		regs[BPF_REG_FP] = (struct fp_val){ FP_CONST, 0 };
+		for (i = start; i < end; i++) {
+			struct fp_val *t = slot[i - start] ?
+					   &at[slot[i - start] * KBPF_REG_COUNT] : NULL;
+			u32 r;
+
+			if (t) {
+				if (live)
+					for (r = 0; r < KBPF_REG_COUNT; r++)
+						fp_join(&t[r], &regs[r], &changed);
+				live = t[BPF_REG_FP].kind != FP_UNREACHED;
+				memcpy(regs, t, sizeof(regs));
+			}
+			if (!live) {
+				fp_off[i] = FP_NO_ACCESS;
+				continue;
+			}
+			escapes |= fp_step(env, &env->insns[i], regs, &fp_off[i]);
+			w = jump_target(env, i);
+			if (w >= start && w < end) {
+				t = &at[slot[w - start] * KBPF_REG_COUNT];
+				for (r = 0; r < KBPF_REG_COUNT; r++)
+					fp_join(&t[r], &regs[r], &changed);
+			}
+			if (env->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW))
+				i++;
+			else if (BPF_CLASS(env->insns[i].code) == BPF_JMP &&
+				 (BPF_OP(env->insns[i].code) == BPF_JA ||
+				  BPF_OP(env->insns[i].code) == BPF_EXIT))
+				live = false;
+			else if (BPF_CLASS(env->insns[i].code) == BPF_JMP32 &&
+				 BPF_OP(env->insns[i].code) == BPF_JA)
+				live = false;
+		}
+	}
+out:
+	kvfree(at);
+	kvfree(slot);
+	return at && !escapes;
 }
 
 static void mem_use_def(const struct bpf_insn *insn, struct use_def *ud,
-			bool track_stack)
+			s32 fp_off)
 {
 	u8 class = BPF_CLASS(insn->code);
 	int size = kbpf_ldst_bytes(insn->code);
@@ -84,30 +332,31 @@ static void mem_use_def(const struct bpf_insn *insn, struct use_def *ud,
 	if (class == BPF_LDX) {
 		ud->use = REG(insn->src_reg);
 		ud->def = REG(insn->dst_reg);
-		if (track_stack && insn->src_reg == BPF_REG_FP)
-			ud->suse = slots_of(insn->off, size);
+		if (fp_off != FP_NO_ACCESS)
+			ud->suse = slots_of(fp_off, size);
 		return;
 	}
 	/* STX and ST: the base; STX also the value. */
 	ud->use = REG(insn->dst_reg);
 	if (class == BPF_STX)
 		ud->use |= REG(insn->src_reg);
-	if (!track_stack || insn->dst_reg != BPF_REG_FP)
+	if (fp_off == FP_NO_ACCESS)
 		return;
-	slots = slots_of(insn->off, size);
+	slots = slots_of(fp_off, size);
 	if (class == BPF_STX && BPF_MODE(insn->code) == BPF_ATOMIC) {
 		/* cmpxchg compares with R0; the fetch forms write src. */
 		ud->use |= REG(BPF_REG_0);
 		ud->suse = slots;
-	} else if (size == 8 && !(insn->off % 8) && slots != ALL_SLOTS) {
+	} else if (size == 8 && !(fp_off % 8) && slots != ALL_SLOTS) {
 		ud->sdef = slots;
 	} else {
 		ud->suse = slots;
 	}
 }
 
-static void insn_use_def(const struct bpf_insn *insn, struct use_def *ud,
-			 bool track_stack)
+static void insn_use_def(const struct kbpf_verifier_env *env,
+			 const struct bpf_insn *insn, struct use_def *ud,
+			 s32 fp_off)
 {
 	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 
@@ -124,7 +373,7 @@ static void insn_use_def(const struct bpf_insn *insn, struct use_def *ud,
 	case BPF_LDX:
 	case BPF_STX:
 	case BPF_ST:
-		mem_use_def(insn, ud, track_stack);
+		mem_use_def(insn, ud, fp_off);
 		return;
 	case BPF_LD:
 		if (is_ldimm64(insn)) {
@@ -144,8 +393,8 @@ static void insn_use_def(const struct bpf_insn *insn, struct use_def *ud,
 			ud->use = REG(BPF_REG_0);
 			return;
 		case BPF_CALL:
-			/* Helpers and callees take R1-R5 and leave R0-R5 new. */
-			ud->use = ARG_REGS;
+			/* Calls take their arguments and leave R0-R5 new. */
+			ud->use = call_args(env, insn);
 			ud->def = CALLER_SAVED;
 			return;
 		default:
@@ -193,19 +442,14 @@ static int live_successors(const struct kbpf_verifier_env *env, u32 t,
 }
 
 static void subprog_liveness(struct kbpf_verifier_env *env, u32 start,
-			     u32 end)
+			     u32 end, s32 *fp_off)
 {
-	bool track_stack = true, changed = true;
+	bool track_stack, changed = true;
 	struct use_def ud;
 	u32 i, succ[2];
 	int n;
 
-	for (i = start; i < end; i++) {
-		if (fp_escapes(&env->insns[i]))
-			track_stack = false;
-		if (is_ldimm64(&env->insns[i]))
-			i++;
-	}
+	track_stack = fp_track(env, start, end, fp_off);
 	/* Backward to a fixed point: live_in = use | (live_out & ~def). */
 	while (changed) {
 		changed = false;
@@ -224,7 +468,8 @@ static void subprog_liveness(struct kbpf_verifier_env *env, u32 start,
 				out = env->live_regs[succ[0]] | env->live_regs[succ[1]];
 				sout = env->live_stack[succ[0]] | env->live_stack[succ[1]];
 			}
-			insn_use_def(&env->insns[i], &ud, track_stack);
+			insn_use_def(env, &env->insns[i], &ud,
+				     track_stack ? fp_off[i] : FP_NO_ACCESS);
 			in = ud.use | (out & ~ud.def) | REG(BPF_REG_FP);
 			sin = track_stack ? ud.suse | (sout & ~ud.sdef) : ALL_SLOTS;
 			if (in != env->live_regs[i] || sin != env->live_stack[i]) {
@@ -238,17 +483,22 @@ static void subprog_liveness(struct kbpf_verifier_env *env, u32 start,
 
 int kbpf_compute_liveness(struct kbpf_verifier_env *env)
 {
+	s32 *fp_off;
 	u32 s;
 
 	env->live_regs = kvcalloc(env->insn_cnt, sizeof(*env->live_regs),
 				  GFP_KERNEL);
 	env->live_stack = kvcalloc(env->insn_cnt, sizeof(*env->live_stack),
 				   GFP_KERNEL);
-	if (!env->live_regs || !env->live_stack)
+	fp_off = kvcalloc(env->insn_cnt, sizeof(*fp_off), GFP_KERNEL);
+	if (!env->live_regs || !env->live_stack || !fp_off) {
+		kvfree(fp_off);
 		return -ENOMEM;
+	}
 	for (s = 0; s < env->subprog_cnt; s++)
 		subprog_liveness(env, env->subprog[s].start,
-				 env->subprog[s + 1].start);
+				 env->subprog[s + 1].start, fp_off);
+	kvfree(fp_off);
 	return 0;
 }
 

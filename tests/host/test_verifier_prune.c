@@ -201,3 +201,105 @@ TEST(prune_complexity_limit)
 	VT_REJECT(prog, &(struct vt_opts){ .log_level = 4 }, E2BIG,
 		  "BPF program is too large. Processed 1000001 insn");
 }
+
+/* Refused, and the second path was not pruned at the join. */
+#define VT_REJECT_UNPRUNED(prog)					\
+	do {								\
+		static struct vt_result r_;				\
+		EXPECT_TRUE(vt_verify(&r_, prog, ARRAY_SIZE(prog), &priv) < 0); \
+		if (!EXPECT_FALSE(strstr(r_.log, "safe")))		\
+			fprintf(stderr, "log:\n%s\n", r_.log);		\
+	} while (0)
+
+/* Slots reached through a copy of R10 plus a constant are tracked like fp-8. */
+TEST(prune_stack_through_fp_copy_rejects)
+{
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		PAD,
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -16),
+		BPF_ST_MEM(BPF_DW, BPF_REG_4, 8, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+		BPF_STX_MEM(BPF_DW, BPF_REG_4, BPF_REG_6, 8),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, -8),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT_UNPRUNED(prog);
+}
+
+/* A variable offset from R10: the frame escapes, every slot is compared. */
+TEST(prune_stack_variable_offset_rejects)
+{
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		PAD,
+		UNKNOWN_R0,
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_6, -8),
+		BPF_MOV64_IMM(BPF_REG_3, -8),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_3),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_4, 0),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT_UNPRUNED(prog);
+}
+
+/* A pointer to the frame passed to a callee, which reads the slot. */
+TEST(prune_stack_read_by_callee_rejects)
+{
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		PAD,
+		UNKNOWN_R0,
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_6, -8),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8),
+		BPF_CALL_REL(1),
+		BPF_EXIT_INSN(),
+		/* the callee reads the caller's slot through R1 */
+		BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, 0),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT_UNPRUNED(prog);
+}
+
+/* The program shape of Linux's "scale test 1", smaller: dead stores prune. */
+TEST(prune_dead_stores_through_fp_copy)
+{
+	struct bpf_insn prog[1 + 64 * 4 + 2];
+	static struct vt_result r;
+	int i = 0, k;
+
+	prog[i++] = BPF_MOV64_REG(BPF_REG_6, BPF_REG_1);
+	for (k = 1; k <= 64; k++) {
+		prog[i++] = BPF_CALL_HELPER(VT_FN_GPL);
+		prog[i++] = BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, k, 2);
+		prog[i++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_10);
+		prog[i++] = BPF_STX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6, -8 * (k % 8 + 1));
+	}
+	prog[i++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	prog[i++] = BPF_EXIT_INSN();
+	ASSERT_EQ(vt_verify(&r, prog, i, &(struct vt_opts){ .log_level = 4 }), 0);
+	/* 258 on the first path, a few per branch after it. */
+	if (!EXPECT_TRUE(r.args.verified_insns < 258 + 64 * 6))
+		fprintf(stderr, "verified %u\n%s\n", r.args.verified_insns, r.log);
+}
