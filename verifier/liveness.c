@@ -259,7 +259,7 @@ static bool fp_track(struct kbpf_verifier_env *env, u32 start, u32 end,
 {
 	struct fp_val regs[KBPF_REG_COUNT], *at = NULL;
 	u32 *slot, ntargets = 0, i;
-	bool changed = true, escapes = false, live;
+	bool changed = true, escapes = true, live;
 	s64 w;
 
 	slot = kvcalloc(end - start, sizeof(*slot), GFP_KERNEL);
@@ -277,7 +277,7 @@ static bool fp_track(struct kbpf_verifier_env *env, u32 start, u32 end,
 		goto out;
 	while (changed) {
 		changed = false;
-		escapes = false;
+		escapes = false;	/* the last pass, at the fixed point, tells */
 		live = true;
 		for (i = 0; i < KBPF_REG_COUNT; i++)
 			regs[i] = (struct fp_val){ FP_NONE, 0 };
@@ -319,7 +319,7 @@ static bool fp_track(struct kbpf_verifier_env *env, u32 start, u32 end,
 out:
 	kvfree(at);
 	kvfree(slot);
-	return at && !escapes;
+	return !escapes;
 }
 
 static void mem_use_def(const struct bpf_insn *insn, struct use_def *ud,
