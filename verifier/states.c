@@ -326,7 +326,8 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 			if (env->jmps_processed - env->prev_jmps_processed < 20 &&
 			    env->insn_processed - env->prev_insn_processed < 100)
 				add_new_state = false;
-		} else if (states_equal(env, &sl->state, cur, insn_idx)) {
+		} else if (!env->args->no_prune &&
+			   states_equal(env, &sl->state, cur, insn_idx)) {
 			sl->hit_cnt++;
 			return 1;
 		}

@@ -66,6 +66,12 @@ struct kbpf_verify_args {
 	 */
 	const struct kbpf_func_proto *(*get_func_proto)(u32 prog_type, u32 func_id);
 	const struct kbpf_ctx_ops *ctx_ops;
+	/*
+	 * In, for tests: explore every path, never prune. The host
+	 * test_verifier runner (-P) loads each accepted program again this
+	 * way: a pruning that skipped an unsafe path shows as a refusal.
+	 */
+	bool no_prune;
 
 	/* Out, valid when kbpf_verify() returns 0; free with kbpf_verify_release(). */
 	struct bpf_insn *xlated;	/* kvmalloc'ed xlated program */

@@ -27,6 +27,8 @@
 #define VT_LOG_SIZE		(UINT32_MAX >> 8)
 
 static char *vt_log;
+/* -P: each accepted program is loaded again without pruning. */
+static bool vt_prune_check;
 
 /* ---- maps ---------------------------------------------------------------- */
 
@@ -296,6 +298,7 @@ struct vt_case {
 	bool false_accept;
 	bool crashed;		/* the place died on this case: never listable */
 	bool timed_out;		/* killed by the per-case time limit: listable */
+	bool unsound;		/* -P: pruning changed the verdict: never listable */
 	double secs;		/* how long the case took (worker mode) */
 	/* Which checks applied, and which held. */
 	bool verdict_ok, errstr_checked, errstr_ok;
@@ -609,6 +612,31 @@ static void vt_do_case(const struct vt_place *pl, struct kbpf_vt_test *t,
 				    "xlated: this place cannot read the xlated program");
 	}
 
+	/*
+	 * Pruning must not change a verdict: a program accepted with it and
+	 * refused without it (other than for the complexity limits, which
+	 * exploring every path may hit) had an unsafe path pruned away.
+	 */
+	if (fd >= 0 && vt_prune_check && pl->can_skip_pruning) {
+		struct vt_load again = ld;
+		int fd2;
+
+		again.no_prune = true;
+		again.xlated = NULL;
+		vt_log[0] = 0;
+		fd2 = pl->prog_load(&again);
+		free(again.xlated);
+		if (fd2 >= 0)
+			pl->prog_close(fd2);
+		else if (fd2 != -E2BIG && !strstr(vt_log, "too complex")) {
+			snprintf(buf, sizeof(buf),
+				 "PRUNING: accepted, but refused without pruning (errno %d: %s)",
+				 -fd2, vt_last_line(vt_log));
+			vt_mismatch(c, buf);
+			c->unsound = true;
+		}
+	}
+
 	if (fd >= 0 && t->runs >= 0) {
 		int runs = t->runs ? t->runs : 1;
 
@@ -703,10 +731,10 @@ static void vt_account(const struct vt_place *pl, const struct vt_options *opt,
 	if (opt->time_ms >= 0 && c->secs * 1000 >= opt->time_ms)
 		printf("TIME\t%.3f\t%s\t%s\n", c->secs, tcase, t->descr);
 	if (c->outcome == VT_MISMATCH && opt->list_mismatches &&
-	    !c->false_accept && !c->crashed)
+	    !c->false_accept && !c->crashed && !c->unsound)
 		printf("MISMATCH\t%s\t%s\t%s\t%s\n", pl->name, tcase, t->descr,
 		       c->why);
-	if (c->crashed) {
+	if (c->crashed || c->unsound) {
 		n->failed++;
 		printf("%s%s %s: %s\n", fail, tcase, t->descr, c->why);
 	} else if (c->false_accept) {
@@ -875,6 +903,7 @@ int vt_run_all(const struct vt_place *pl, const struct vt_options *opt)
 	/* In verbose mode every log is printed as it comes: no workers. */
 	bool workers = pl->fork_each_case && !opt->verbose;
 
+	vt_prune_check = opt->prune_check;
 	to = opt->to >= 0 && (unsigned int)opt->to < kbpf_vt_test_cnt ?
 	     (unsigned int)opt->to : kbpf_vt_test_cnt;
 	slots = calloc(2 * kbpf_vt_test_cnt, sizeof(*slots));
@@ -947,6 +976,8 @@ int vt_parse_args(int argc, char **argv, struct vt_options *opt)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v")) {
 			opt->verbose = true;
+		} else if (!strcmp(argv[i], "-P")) {
+			opt->prune_check = true;
 		} else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
 			opt->time_ms = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "-T") && i + 1 < argc) {
@@ -965,7 +996,7 @@ int vt_parse_args(int argc, char **argv, struct vt_options *opt)
 				opt->to = v + 1;
 			}
 		} else {
-			fprintf(stderr, "usage: %s [-v] [-m] [-t MS] [-T SECS] [-f SUBSTRING] [FROM [TO]]\n",
+			fprintf(stderr, "usage: %s [-v] [-m] [-P] [-t MS] [-T SECS] [-f SUBSTRING] [FROM [TO]]\n",
 				argv[0]);
 			return -1;
 		}
