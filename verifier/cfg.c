@@ -224,11 +224,13 @@ static int successors(struct kbpf_verifier_env *env, u32 t, s64 succ[2],
 	case BPF_EXIT:
 		return 0;
 	case BPF_CALL:
+		/* Prune points where Linux has them: states.c's heuristics assume those. */
 		succ[0] = t + 1;
+		env->aux[t + 1 < env->insn_cnt ? t + 1 : t].prune_point = true;
 		if (insn->src_reg == BPF_PSEUDO_CALL) {
 			succ[1] = (s64)t + insn->imm + 1;
 			env->aux[succ[1]].prune_point = true;
-			env->aux[t + 1 < env->insn_cnt ? t + 1 : t].prune_point = true;
+			env->aux[t].prune_point = true;
 			return 2;
 		}
 		return 1;
@@ -237,13 +239,15 @@ static int successors(struct kbpf_verifier_env *env, u32 t, s64 succ[2],
 		loop_ok[0] = true;
 		if (succ[0] >= 0 && succ[0] < env->insn_cnt)
 			env->aux[succ[0]].prune_point = true;
+		if (t + 1 < env->insn_cnt)
+			env->aux[t + 1].prune_point = true;
 		return 1;
 	default:
 		succ[0] = t + 1;
 		succ[1] = (s64)t + insn->off + 1;
 		loop_ok[0] = loop_ok[1] = true;
-		if (succ[0] < env->insn_cnt)
-			env->aux[succ[0]].prune_point = true;
+		/* The conditional jump itself, before both ways part. */
+		env->aux[t].prune_point = true;
 		if (succ[1] >= 0 && succ[1] < env->insn_cnt)
 			env->aux[succ[1]].prune_point = true;
 		return 2;

@@ -476,6 +476,8 @@ int kbpf_verify(struct kbpf_verify_args *args)
 	if (!ret)
 		ret = kbpf_check_cfg(env);
 	if (!ret)
+		ret = kbpf_compute_liveness(env);
+	if (!ret)
 		ret = init_state(env);
 	if (!ret)
 		ret = do_check(env);

@@ -101,6 +101,8 @@ struct kbpf_vstate {
 
 struct kbpf_state_list {
 	struct kbpf_state_list *next;
+	/* Comparisons this state lost and won: useless states are dropped. */
+	u32 miss_cnt, hit_cnt;
 	struct kbpf_vstate state;
 };
 
@@ -168,6 +170,11 @@ struct kbpf_verifier_env {
 	u32 jmps_processed, prev_jmps_processed, prev_insn_processed;
 	struct kbpf_idmap idmap;
 	u32 total_states, peak_states, max_states_per_insn;
+	/* Dropped states that paths still reach through parent: freed at the end. */
+	struct kbpf_state_list *free_list;
+	/* liveness.c: per insn, registers and stack slots (bit = spi) maybe read later. */
+	u16 *live_regs;
+	u64 *live_stack;
 	struct kbpf_map **used_maps;
 	u32 used_map_cnt;
 	struct kbpf_vlog log;
@@ -264,6 +271,10 @@ void kbpf_update_branch_counts(struct kbpf_verifier_env *env,
 /* 1 when pruned, 0 to go on, -errno. */
 int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx);
 void kbpf_free_explored(struct kbpf_verifier_env *env);
+
+/* liveness.c: what pruning must compare. */
+int kbpf_compute_liveness(struct kbpf_verifier_env *env);
+void kbpf_free_liveness(struct kbpf_verifier_env *env);
 
 /* fixup.c */
 int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env);

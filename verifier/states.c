@@ -4,9 +4,16 @@
  * At each prune point the states seen before are kept; a new state that
  * is contained in an old one whose every continuation was proven safe
  * (branches == 0) needs no further exploration. Containment is checked on
- * everything (kbpf has no liveness or precision marks yet): a scalar must
- * lie within the old one's bounds, pointers must match, the stack must
- * hold at least what the old one held, ids must map one to one.
+ * what may still be read (liveness.c: registers and stack slots live at
+ * the state's instruction, and for the callers' frames at their return
+ * points): a scalar must lie within the old one's bounds, pointers must
+ * match, the stack must hold at least what the old one held, ids must
+ * map one to one. What is dead cannot influence any later check, so it
+ * may differ. Scalars are compared by range (no precision marks).
+ *
+ * As in Linux, states that keep failing to prune are dropped from the
+ * lists (miss_cnt/hit_cnt): a loop adds a state every few iterations,
+ * and comparing every new state against all of them is quadratic.
  */
 #include "priv.h"
 
@@ -173,7 +180,8 @@ static bool regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 
 static bool stacksafe(struct kbpf_verifier_env *env,
 		      const struct kbpf_func_state *old,
-		      const struct kbpf_func_state *cur, struct kbpf_idmap *map)
+		      const struct kbpf_func_state *cur, struct kbpf_idmap *map,
+		      u64 live)
 {
 	bool allow_uninit = env->args->perfmon_capable;
 	u32 spi, i;
@@ -187,6 +195,8 @@ static bool stacksafe(struct kbpf_verifier_env *env,
 		if ((u32)(spi * 8) >= old->allocated_stack &&
 		    (u32)(spi * 8) >= cur->allocated_stack)
 			break;
+		if (!(live & (1ull << spi)))
+			continue;	/* written before any read, or never read */
 		if (o->slot_type[7] == KBPF_STACK_SPILL) {
 			if (!c_spill || !regsafe(&o->spilled_ptr, &c->spilled_ptr, map))
 				return false;
@@ -225,10 +235,11 @@ static bool stacksafe(struct kbpf_verifier_env *env,
 
 static bool states_equal(struct kbpf_verifier_env *env,
 			 const struct kbpf_vstate *old,
-			 const struct kbpf_vstate *cur)
+			 const struct kbpf_vstate *cur, int insn_idx)
 {
 	struct kbpf_idmap *map = &env->idmap;
 	u32 fr, i;
+	int at;
 
 	if (old->curframe != cur->curframe)
 		return false;
@@ -243,10 +254,14 @@ static bool states_equal(struct kbpf_verifier_env *env,
 
 		if (o->callsite != c->callsite)
 			return false;
+		/* A caller's frame is next used after the call returns. */
+		at = fr == old->curframe ? insn_idx :
+		     old->frame[fr + 1]->callsite + 1;
 		for (i = 0; i < KBPF_REG_COUNT; i++)
-			if (!regsafe(&o->regs[i], &c->regs[i], map))
+			if ((env->live_regs[at] & (1u << i)) &&
+			    !regsafe(&o->regs[i], &c->regs[i], map))
 				return false;
-		if (!stacksafe(env, o, c, map))
+		if (!stacksafe(env, o, c, map, env->live_stack[at]))
 			return false;
 	}
 	return true;
@@ -264,19 +279,45 @@ static bool states_maybe_looping(const struct kbpf_vstate *old,
 		       sizeof(cur->frame[fr]->regs));
 }
 
+/*
+ * Drop a state from its list. Paths still being explored may reach it
+ * through their parent chain (kbpf_update_branch_counts) while its
+ * branches are not all done: those wait on free_list for the end.
+ */
+static void drop_state(struct kbpf_verifier_env *env, struct kbpf_state_list *sl)
+{
+	if (sl->state.branches) {
+		sl->next = env->free_list;
+		env->free_list = sl;
+		return;
+	}
+	kbpf_free_state(&sl->state, false);
+	kfree(sl);
+	env->peak_states--;
+}
+
 int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 {
 	struct kbpf_vstate *cur = env->cur;
-	struct kbpf_state_list *sl, *new_sl;
-	bool add_new_state = true;
+	struct kbpf_state_list *sl, **pprev, *new_sl;
+	bool add_new_state;
 	u32 states_cnt = 0;
 	int err;
 
-	for (sl = env->explored[insn_idx]; sl; sl = sl->next) {
+	/*
+	 * Linux's heuristic: a new state for later pruning only after at
+	 * least 2 jumps and 8 instructions since the last one (programs
+	 * have a prune point every few instructions; fewer states, same
+	 * pruning in practice).
+	 */
+	add_new_state = env->jmps_processed - env->prev_jmps_processed >= 2 &&
+			env->insn_processed - env->prev_insn_processed >= 8;
+	pprev = &env->explored[insn_idx];
+	while ((sl = *pprev)) {
 		states_cnt++;
 		if (sl->state.branches) {
 			if (states_maybe_looping(&sl->state, cur) &&
-			    states_equal(env, &sl->state, cur)) {
+			    states_equal(env, &sl->state, cur, insn_idx)) {
 				verbose(env, "infinite loop detected at insn %d\n",
 					insn_idx);
 				return -EINVAL;
@@ -285,13 +326,31 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 			if (env->jmps_processed - env->prev_jmps_processed < 20 &&
 			    env->insn_processed - env->prev_insn_processed < 100)
 				add_new_state = false;
+		} else if (!env->args->no_prune &&
+			   states_equal(env, &sl->state, cur, insn_idx)) {
+			sl->hit_cnt++;
+			return 1;
+		}
+		/*
+		 * Linux's heuristic: a state that missed more than three
+		 * times per hit (plus three) is unlikely to prune anything.
+		 * Only counted when a new state will be added, so a loop's
+		 * iterations do not push out the states recorded before it.
+		 */
+		if (add_new_state)
+			sl->miss_cnt++;
+		if (sl->miss_cnt > sl->hit_cnt * 3 + 3) {
+			*pprev = sl->next;
+			drop_state(env, sl);
 			continue;
 		}
-		if (states_equal(env, &sl->state, cur))
-			return 1;
+		pprev = &sl->next;
 	}
 	if (states_cnt > env->max_states_per_insn)
 		env->max_states_per_insn = states_cnt;
+	/* Linux's BPF_COMPLEXITY_LIMIT_STATES for the unprivileged. */
+	if (!env->bpf_capable && states_cnt > 64)
+		return 0;
 	if (!add_new_state)
 		return 0;
 
@@ -321,6 +380,13 @@ void kbpf_free_explored(struct kbpf_verifier_env *env)
 	struct kbpf_state_list *sl, *next;
 	u32 i;
 
+	kbpf_free_liveness(env);
+	for (sl = env->free_list; sl; sl = next) {
+		next = sl->next;
+		kbpf_free_state(&sl->state, false);
+		kfree(sl);
+	}
+	env->free_list = NULL;
 	if (!env->explored)
 		return;
 	for (i = 0; i < env->insn_cnt; i++) {

@@ -73,6 +73,12 @@ struct kbpf_verify_args {
 	 */
 	bool r2_known;
 	u64 r2_value;
+	/*
+	 * In, for tests: explore every path, never prune. The host
+	 * test_verifier runner (-P) loads each accepted program again this
+	 * way: a pruning that skipped an unsafe path shows as a refusal.
+	 */
+	bool no_prune;
 
 	/* Out, valid when kbpf_verify() returns 0; free with kbpf_verify_release(). */
 	struct bpf_insn *xlated;	/* kvmalloc'ed xlated program */

@@ -44,6 +44,7 @@ HOST_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
 		  verifier/alu.c verifier/jmp.c verifier/mem_access.c \
 		  verifier/stack.c verifier/helper_call.c verifier/call.c \
 		  verifier/states.c verifier/fixup.c
+HOST_CORE_SRCS += verifier/liveness.c
 
 # The ring buffer, with its host memory (a memfd mapped twice).
 HOST_CORE_SRCS += maps/ringbuf.c maps/ringbuf_area_host.c

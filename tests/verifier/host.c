@@ -136,6 +136,7 @@ static int host_prog_load(struct vt_load *ld)
 		.log_level = ld->log ? ld->log_level : 0,
 		.map_get = host_map_get,
 		.map_put = host_map_put,
+		.no_prune = ld->no_prune,
 	};
 	int err;
 
@@ -189,6 +190,7 @@ static const struct vt_place host_place = {
 	.no_load_reason = "verifier missing (no kbpf_verify in the host core yet)",
 	.errors = &host_ref_errors,
 	.fork_each_case = true,
+	.can_skip_pruning = true,
 };
 
 int main(int argc, char **argv)

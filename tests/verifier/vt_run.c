@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vt_test.h"
@@ -25,6 +27,8 @@
 #define VT_LOG_SIZE		(UINT32_MAX >> 8)
 
 static char *vt_log;
+/* -P: each accepted program is loaded again without pruning. */
+static bool vt_prune_check;
 
 /* ---- maps ---------------------------------------------------------------- */
 
@@ -293,6 +297,9 @@ struct vt_case {
 	char why[512];		/* skip reason or first mismatch */
 	bool false_accept;
 	bool crashed;		/* the place died on this case: never listable */
+	bool timed_out;		/* killed by the per-case time limit: listable */
+	bool unsound;		/* -P: pruning changed the verdict: never listable */
+	double secs;		/* how long the case took (worker mode) */
 	/* Which checks applied, and which held. */
 	bool verdict_ok, errstr_checked, errstr_ok;
 	bool insns_checked, insns_ok, xlated_checked, xlated_ok;
@@ -605,6 +612,31 @@ static void vt_do_case(const struct vt_place *pl, struct kbpf_vt_test *t,
 				    "xlated: this place cannot read the xlated program");
 	}
 
+	/*
+	 * Pruning must not change a verdict: a program accepted with it and
+	 * refused without it (other than for the complexity limits, which
+	 * exploring every path may hit) had an unsafe path pruned away.
+	 */
+	if (fd >= 0 && vt_prune_check && pl->can_skip_pruning) {
+		struct vt_load again = ld;
+		int fd2;
+
+		again.no_prune = true;
+		again.xlated = NULL;
+		vt_log[0] = 0;
+		fd2 = pl->prog_load(&again);
+		free(again.xlated);
+		if (fd2 >= 0)
+			pl->prog_close(fd2);
+		else if (fd2 != -E2BIG && !strstr(vt_log, "too complex")) {
+			snprintf(buf, sizeof(buf),
+				 "PRUNING: accepted, but refused without pruning (errno %d: %s)",
+				 -fd2, vt_last_line(vt_log));
+			vt_mismatch(c, buf);
+			c->unsound = true;
+		}
+	}
+
 	if (fd >= 0 && t->runs >= 0) {
 		int runs = t->runs ? t->runs : 1;
 
@@ -696,11 +728,13 @@ static void vt_account(const struct vt_place *pl, const struct vt_options *opt,
 	n->false_accepts += c->false_accept;
 
 	known = vt_known_find(pl->name, tcase, t->descr);
+	if (opt->time_ms >= 0 && c->secs * 1000 >= opt->time_ms)
+		printf("TIME\t%.3f\t%s\t%s\n", c->secs, tcase, t->descr);
 	if (c->outcome == VT_MISMATCH && opt->list_mismatches &&
-	    !c->false_accept && !c->crashed)
+	    !c->false_accept && !c->crashed && !c->unsound)
 		printf("MISMATCH\t%s\t%s\t%s\t%s\n", pl->name, tcase, t->descr,
 		       c->why);
-	if (c->crashed) {
+	if (c->crashed || c->unsound) {
 		n->failed++;
 		printf("%s%s %s: %s\n", fail, tcase, t->descr, c->why);
 	} else if (c->false_accept) {
@@ -759,14 +793,25 @@ struct vt_slot {
 	bool unpriv;
 };
 
+static double vt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void vt_run_slot(const struct vt_place *pl, const struct vt_slot *sl,
 			struct kbpf_vt_test *t, struct vt_case *c)
 {
+	double start = vt_now();
+
 	/* Fixups and fill helpers write into the test: a fresh copy each time. */
 	*t = kbpf_vt_tests[sl->idx];
 	vt_do_case(pl, t, sl->unpriv, c);
 	free(t->fill_insns);
 	t->fill_insns = NULL;
+	c->secs = vt_now() - start;
 }
 
 /*
@@ -779,6 +824,7 @@ static void vt_run_slot(const struct vt_place *pl, const struct vt_slot *sl,
  * Returns the slot the worker died on, or nslots when it finished.
  */
 static unsigned int vt_worker(const struct vt_place *pl,
+			      const struct vt_options *opt,
 			      const struct vt_slot *slots, unsigned int from,
 			      unsigned int nslots, struct kbpf_vt_test *t,
 			      struct vt_case *res, volatile unsigned int *progress,
@@ -796,10 +842,17 @@ static unsigned int vt_worker(const struct vt_place *pl,
 		return nslots;
 	}
 	if (pid == 0) {
+		/*
+		 * The time limit: SIGALRM's default action ends the worker,
+		 * the parent reports the case as TIMEOUT and goes on.
+		 */
+		signal(SIGALRM, SIG_DFL);
 		for (k = from; k < nslots; k++) {
 			*progress = k;
+			alarm(opt->timeout_s);
 			vt_run_slot(pl, &slots[k], t, &res[k]);
 		}
+		alarm(0);
 		*progress = nslots;
 		fflush(stdout);
 		exit(pl->errors && *pl->errors != before ? 3 : 0);
@@ -819,6 +872,14 @@ static unsigned int vt_worker(const struct vt_place *pl,
 	k = *progress;
 	memset(&res[k], 0, sizeof(res[k]));
 	res[k].outcome = VT_MISMATCH;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+		/* Too slow is a mismatch like any other: it may be listed. */
+		res[k].timed_out = true;
+		res[k].secs = opt->timeout_s;
+		snprintf(res[k].why, sizeof(res[k].why),
+			 "TIMEOUT: still verifying after %u s", opt->timeout_s);
+		return k;
+	}
 	res[k].crashed = true;
 	if (WIFSIGNALED(status))
 		snprintf(res[k].why, sizeof(res[k].why),
@@ -842,6 +903,7 @@ int vt_run_all(const struct vt_place *pl, const struct vt_options *opt)
 	/* In verbose mode every log is printed as it comes: no workers. */
 	bool workers = pl->fork_each_case && !opt->verbose;
 
+	vt_prune_check = opt->prune_check;
 	to = opt->to >= 0 && (unsigned int)opt->to < kbpf_vt_test_cnt ?
 	     (unsigned int)opt->to : kbpf_vt_test_cnt;
 	slots = calloc(2 * kbpf_vt_test_cnt, sizeof(*slots));
@@ -871,7 +933,7 @@ int vt_run_all(const struct vt_place *pl, const struct vt_options *opt)
 	for (k = 0; k < nslots; k++) {
 		if (workers) {
 			/* Up to the next crash, then account up to it. */
-			unsigned int end = vt_worker(pl, slots, k, nslots, t,
+			unsigned int end = vt_worker(pl, opt, slots, k, nslots, t,
 						     res, progress, &leak);
 
 			for (; k <= end && k < nslots; k++)
@@ -909,9 +971,17 @@ int vt_parse_args(int argc, char **argv, struct vt_options *opt)
 
 	memset(opt, 0, sizeof(*opt));
 	opt->to = -1;
+	opt->time_ms = -1;
+	opt->timeout_s = VT_DEFAULT_TIMEOUT_S;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v")) {
 			opt->verbose = true;
+		} else if (!strcmp(argv[i], "-P")) {
+			opt->prune_check = true;
+		} else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+			opt->time_ms = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "-T") && i + 1 < argc) {
+			opt->timeout_s = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "-m")) {
 			opt->list_mismatches = true;
 		} else if (!strcmp(argv[i], "-f") && i + 1 < argc) {
@@ -926,7 +996,7 @@ int vt_parse_args(int argc, char **argv, struct vt_options *opt)
 				opt->to = v + 1;
 			}
 		} else {
-			fprintf(stderr, "usage: %s [-v] [-m] [-f SUBSTRING] [FROM [TO]]\n",
+			fprintf(stderr, "usage: %s [-v] [-m] [-P] [-t MS] [-T SECS] [-f SUBSTRING] [FROM [TO]]\n",
 				argv[0]);
 			return -1;
 		}

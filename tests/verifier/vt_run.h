@@ -36,6 +36,7 @@ struct vt_load {
 	uint32_t insn_cnt;
 	uint32_t prog_type, expected_attach_type, prog_flags;
 	bool unpriv;
+	bool no_prune;		/* explore every path (places that can: host) */
 	uint32_t log_level;
 	char *log;
 	uint32_t log_size;
@@ -68,6 +69,8 @@ struct vt_place {
 	const char *no_load_reason;
 	/* Run each case in a child: a crash fails the case, not the run. */
 	bool fork_each_case;
+	/* Honours vt_load.no_prune (the -P check runs only there). */
+	bool can_skip_pruning;
 	/* Also print tests/guest/run.sh's KBPF-TEST lines. */
 	bool ktest_lines;
 	/* Failures of the place's own checks (e.g. map references), counted in. */
@@ -79,12 +82,21 @@ struct vt_options {
 	int from, to;		/* test index range, to exclusive; -1: all */
 	bool verbose;		/* print the log of failing cases */
 	bool list_mismatches;	/* "MISMATCH ..." lines for the regen script */
+	/* -t MS: print "TIME<TAB>SECS<TAB>CASE<TAB>DESCR" for cases >= MS ms. */
+	int time_ms;
+	/* -T SECS: a case still verifying after this is a TIMEOUT (0: none). */
+	unsigned int timeout_s;
+	/* -P: load each accepted program again without pruning; a refusal fails. */
+	bool prune_check;
 };
+
+/* Per-case limit: Linux verifies any test_verifier case in well under 1 s. */
+#define VT_DEFAULT_TIMEOUT_S	60
 
 /* Runs everything, prints the summary lines; returns failures (0 = tier green). */
 int vt_run_all(const struct vt_place *place, const struct vt_options *opt);
 
-/* Common command line: [-v] [-m] [-f SUBSTR] [FROM [TO]]. */
+/* Common command line: [-v] [-m] [-P] [-t MS] [-T SECS] [-f SUBSTR] [FROM [TO]]. */
 int vt_parse_args(int argc, char **argv, struct vt_options *opt);
 
 #endif /* KBPF_TESTS_VERIFIER_VT_RUN_H */
