@@ -6,7 +6,7 @@
 #
 #   make -f tests/host/host.mk host-test [HOST_TEST_FILTER=substring]
 #
-# New core files go in HOST_CORE_SRCS; new tests are any tests/host/*.c.
+# New core files go in core.mk; new tests are any tests/host/*.c.
 #
 #   make -f tests/host/host.mk test-bpf-host [TEST_BPF_ARGS="-v -r 10 FILTER"] \
 #	[TEST_BPF_MODES="interp jit jit-blind"]
@@ -30,36 +30,10 @@ _host_saved_goal := $(.DEFAULT_GOAL)
 # kbpf-run, which tests/host/test_kbpf_run.c runs.
 include tools/run/run.mk
 
-HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
-		  maps/hash.c maps/lru.c maps/lru_list.c maps/freelist.c \
-		  jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_jit.c \
-		  jit/x86_jit_alu.c jit/x86_jit_mem.c jit/x86_jit_check.c \
-		  jit/runtime.c jit/exec_host.c
+# The shared core (core.mk lists its sources).
+include core.mk
+HOST_CORE_SRCS := $(KBPF_CORE_SRCS)
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
-HOST_CORE_SRCS += maps/queue_stack.c maps/lpm_trie.c
-
-# The verifier.
-HOST_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
-		  verifier/disasm.c verifier/tnum.c verifier/bounds.c \
-		  verifier/alu.c verifier/jmp.c verifier/mem_access.c \
-		  verifier/stack.c verifier/helper_call.c verifier/call.c \
-		  verifier/states.c verifier/fixup.c
-HOST_CORE_SRCS += verifier/liveness.c
-
-# The ring buffer, with its host memory (a memfd mapped twice).
-HOST_CORE_SRCS += maps/ringbuf.c maps/ringbuf_area_host.c
-
-# The structural check and the checked interpreter: kbpf-run's sandbox.
-HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
-
-# Helpers and the per program type helper tables.
-HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
-		  helpers/prog_types.c helpers/task.c helpers/probe.c \
-		  helpers/bprintf.c helpers/trace_printk.c helpers/skb.c
-
-# Context access rules per program type (verifier/ctx_*.c).
-HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
-		  verifier/ctx_trace.c
 
 HOST_BUILD := build/host
 HOST_TEST_CC ?= $(CC)

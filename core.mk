@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# The shared core (maps/, jit/, verifier/, helpers/) as it builds for
+# userspace through include/shim: the one list of its sources, for the
+# host tests (tests/host/host.mk), kbpf-run (tools/run/run.mk) and the
+# fuzz targets. Kernel-only files (jit/arena.c, maps/ringbuf_area.c, ...)
+# have host twins here where the core needs one.
+
+ifndef _kbpf_core_mk
+_kbpf_core_mk := 1
+
+KBPF_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
+		  maps/hash.c maps/lru.c maps/lru_list.c maps/freelist.c \
+		  jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_jit.c \
+		  jit/x86_jit_alu.c jit/x86_jit_mem.c jit/x86_jit_check.c \
+		  jit/runtime.c jit/exec_host.c
+KBPF_CORE_SRCS += maps/queue_stack.c maps/lpm_trie.c
+
+# The verifier.
+KBPF_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
+		  verifier/disasm.c verifier/tnum.c verifier/bounds.c \
+		  verifier/alu.c verifier/jmp.c verifier/mem_access.c \
+		  verifier/stack.c verifier/helper_call.c verifier/call.c \
+		  verifier/states.c verifier/fixup.c
+KBPF_CORE_SRCS += verifier/liveness.c
+
+# The ring buffer, with its host memory (a memfd mapped twice).
+KBPF_CORE_SRCS += maps/ringbuf.c maps/ringbuf_area_host.c
+
+# The structural check and the checked interpreter: kbpf-run's sandbox.
+KBPF_CORE_SRCS += jit/check.c jit/interp_checked.c
+
+# Helpers and the per program type helper tables.
+KBPF_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
+		  helpers/prog_types.c helpers/task.c helpers/probe.c \
+		  helpers/bprintf.c helpers/trace_printk.c helpers/skb.c
+
+# Context access rules per program type (verifier/ctx_*.c).
+KBPF_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
+		  verifier/ctx_trace.c
+
+endif
