@@ -395,6 +395,7 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	int load_reg, size = kbpf_ldst_bytes(insn->code);
+	bool strict;
 	u32 type;
 	int err;
 
@@ -453,7 +454,13 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 	} else {
 		load_reg = -1;
 	}
-	/* Read first: the location must be initialised and readable. */
+	/*
+	 * Atomics must be aligned whatever the load flags say (Linux's
+	 * strict_alignment_once): x86 locks split across cache lines, other
+	 * architectures fault. Read first: the location must be initialised.
+	 */
+	strict = env->strict_alignment;
+	env->strict_alignment = true;
 	err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg, insn->off,
 				    size, KBPF_READ, load_reg);
 	if (!err && load_reg >= 0 && regs[load_reg].type != KBPF_SCALAR_VALUE) {
@@ -464,10 +471,11 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 			return -EACCES;
 		}
 	}
-	if (err)
-		return err;
-	return kbpf_check_mem_access(env, insn_idx, insn->dst_reg, insn->off,
-				     size, KBPF_WRITE, -1);
+	if (!err)
+		err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg,
+					    insn->off, size, KBPF_WRITE, -1);
+	env->strict_alignment = strict;
+	return err;
 }
 
 /* Legacy LD_ABS/LD_IND: only from the skb in R6, R0 gets the value. */
