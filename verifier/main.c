@@ -476,7 +476,9 @@ int kbpf_verify(struct kbpf_verify_args *args)
 	if (args->prog_flags & BPF_F_ANY_ALIGNMENT)
 		env->strict_alignment = false;
 
-	ret = kbpf_check_opcodes(env);
+	ret = kbpf_check_subprogs(env);
+	if (!ret)
+		ret = kbpf_check_opcodes(env);
 	if (!ret)
 		ret = kbpf_resolve_ld_imm64(env);
 	if (!ret)

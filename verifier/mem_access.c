@@ -177,6 +177,62 @@ static bool may_access_pkt(struct kbpf_verifier_env *env, enum kbpf_access_type 
 	}
 }
 
+/*
+ * size bytes at the pointer in regno (packet, map key or value, memory)
+ * for a helper that reads them, or writes them when write: Linux's
+ * check_helper_mem_access(), one range check over the whole size.
+ */
+int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
+			     int size, bool zero_ok, bool write)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	struct kbpf_map *map = reg->map_ptr;
+
+	switch (kbpf_reg_base(reg)) {
+	case KBPF_PTR_TO_PACKET:
+	case KBPF_PTR_TO_PACKET_META:
+		if (!may_access_pkt(env, write ? KBPF_WRITE : KBPF_READ)) {
+			verbose(env, write ? "cannot write into packet\n" :
+				"helper access to the packet is not allowed\n");
+			return -EACCES;
+		}
+		return check_packet_access(env, regno, reg->off, size, zero_ok);
+	case KBPF_PTR_TO_MAP_KEY:
+		if (write) {
+			verbose(env, "R%u cannot write into %s\n", regno,
+				kbpf_reg_type_str(env, reg->type));
+			return -EACCES;
+		}
+		return check_mem_region(env, regno, reg->off, size,
+					map->key_size, false);
+	case KBPF_PTR_TO_MAP_VALUE:
+		if (write && (map->map_flags & BPF_F_RDONLY_PROG)) {
+			verbose(env, "write into map forbidden, value_size=%d off=%d size=%d\n",
+				map->value_size, reg->off, size);
+			return -EACCES;
+		}
+		if (!write && (map->map_flags & BPF_F_WRONLY_PROG)) {
+			verbose(env, "read from map forbidden, value_size=%d off=%d size=%d\n",
+				map->value_size, reg->off, size);
+			return -EACCES;
+		}
+		return check_mem_region(env, regno, reg->off, size,
+					map->value_size, zero_ok);
+	case KBPF_PTR_TO_MEM:
+		if (write && (reg->type & KBPF_MEM_RDONLY)) {
+			verbose(env, "R%u cannot write into %s\n", regno,
+				kbpf_reg_type_str(env, reg->type));
+			return -EACCES;
+		}
+		return check_mem_region(env, regno, reg->off, size,
+					reg->mem_size, zero_ok);
+	default:
+		verbose(env, "R%u invalid mem access '%s'\n", regno,
+			kbpf_reg_type_str(env, reg->type));
+		return -EACCES;
+	}
+}
+
 /* Linux's __check_ptr_off_reg: pointers a helper or ctx access needs unmodified. */
 int kbpf_check_ptr_off_reg(struct kbpf_verifier_env *env,
 			   const struct kbpf_reg *reg, u32 regno,

@@ -195,6 +195,7 @@ void kbpf_print_insn(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 #define verbose kbpf_verbose
 
 /* cfg.c: structure before the walk (opcodes, jumps, subprograms, loops). */
+int kbpf_check_subprogs(struct kbpf_verifier_env *env);
 int kbpf_check_opcodes(struct kbpf_verifier_env *env);
 int kbpf_check_cfg(struct kbpf_verifier_env *env);
 int kbpf_find_subprog(struct kbpf_verifier_env *env, int off);
@@ -245,6 +246,8 @@ int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
 			  bool write, bool uninit_ok);
 int kbpf_check_ld_abs(struct kbpf_verifier_env *env, const struct bpf_insn *insn);
 bool kbpf_type_is_pkt(u32 type);
+int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
+			     int size, bool zero_ok, bool write);
 
 /* jmp.c */
 int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,

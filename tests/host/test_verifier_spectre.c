@@ -4,7 +4,8 @@
  * CPU may take by mistake, and the rules that hold whatever the walk saw:
  * branches known one way are still checked the other way (unprivileged),
  * one pointer-arithmetic instruction does the same thing on every path,
- * atomics are aligned, and dead code counts for the call depth.
+ * atomics are aligned, dead code counts for the call depth, and a
+ * helper's memory is checked as one range of its whole size.
  */
 #include "vtest.h"
 
@@ -171,7 +172,7 @@ TEST(verifier_atomic_always_aligned)
 		BPF_EXIT_INSN(),
 	};
 
-	VT_REJECT(prog, NULL, EACCES, "misaligned value access off (0; 0)+0+2 size 4");
+	VT_REJECT(prog, NULL, EACCES, "misaligned value access off (0x0; 0x0)+0+2 size 4");
 	VT_ACCEPT(plain, NULL);
 }
 
@@ -199,4 +200,51 @@ TEST(verifier_call_depth_counts_dead_calls)
 
 	VT_REJECT(nine, NULL, E2BIG, "the call stack of 8 frames is too deep !");
 	VT_ACCEPT(eight, NULL);
+}
+
+TEST(verifier_helper_region_whole_size)
+{
+	/* probe_read_kernel(value + 4, 45, ...) on a 48-byte value: one byte too many. */
+	const struct bpf_insn over[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 1),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_0),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 4),
+		BPF_MOV64_IMM(BPF_REG_2, 45),
+		BPF_MOV64_IMM(BPF_REG_3, 0),
+		BPF_CALL_HELPER(VT_FN_PROBE_READ),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* A size of 0 is fine for an _OR_ZERO size. */
+	const struct bpf_insn zero[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 1),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_0),
+		BPF_MOV64_IMM(BPF_REG_2, 0),
+		BPF_MOV64_IMM(BPF_REG_3, 0),
+		BPF_CALL_HELPER(VT_FN_PROBE_READ),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* Up to the last byte is fine. */
+	const struct bpf_insn exact[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 1),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_0),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 4),
+		BPF_MOV64_IMM(BPF_REG_2, 44),
+		BPF_MOV64_IMM(BPF_REG_3, 0),
+		BPF_CALL_HELPER(VT_FN_PROBE_READ),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT(over, NULL, EACCES,
+		  "invalid access to map value, value_size=48 off=4 size=45");
+	VT_ACCEPT(zero, NULL);
+	VT_ACCEPT(exact, NULL);
 }
