@@ -161,6 +161,8 @@ static u8 flip_op(u8 op)
 /* Keep the 64-bit bounds, which stay true, and add what the 32 bits say. */
 static void sync_after_32(struct kbpf_reg *reg)
 {
+	/* First let the signed and unsigned 32-bit views learn from each other. */
+	kbpf_reg_bounds_sync(reg);
 	if (tnum_equals_const(tnum_clear_subreg(reg->var_off), 0) &&
 	    reg->u32_min_value <= reg->u32_max_value) {
 		reg->umin_value = max_t(u64, reg->umin_value, reg->u32_min_value);

@@ -451,6 +451,7 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	int load_reg, size = kbpf_ldst_bytes(insn->code);
+	struct kbpf_reg addr;
 	bool strict;
 	u32 type;
 	int err;
@@ -513,23 +514,28 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 	/*
 	 * Atomics must be aligned whatever the load flags say (Linux's
 	 * strict_alignment_once): x86 locks split across cache lines, other
-	 * architectures fault. Read first: the location must be initialised.
+	 * architectures fault. Read first: the location must be initialised
+	 * (and, unprivileged, hold no pointer); then the old value goes to
+	 * the fetch register; then the write, through the address register
+	 * as it was even when the fetch register is the same one.
 	 */
 	strict = env->strict_alignment;
 	env->strict_alignment = true;
+	addr = regs[insn->dst_reg];
 	err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg, insn->off,
-				    size, KBPF_READ, load_reg);
-	if (!err && load_reg >= 0 && regs[load_reg].type != KBPF_SCALAR_VALUE) {
-		/* A spilled pointer read back by an atomic fetch: not modelled. */
-		kbpf_mark_reg_unknown(env, &regs[load_reg]);
-		if (!env->allow_ptr_leaks) {
-			verbose(env, "R%d leaks addr into mem\n", load_reg);
-			return -EACCES;
-		}
-	}
-	if (!err)
+				    size, KBPF_READ, -1);
+	if (!err && load_reg >= 0)
+		err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg,
+					    insn->off, size, KBPF_READ, load_reg);
+	if (!err) {
+		struct kbpf_reg loaded = regs[insn->dst_reg];
+
+		regs[insn->dst_reg] = addr;
 		err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg,
 					    insn->off, size, KBPF_WRITE, -1);
+		if (load_reg == insn->dst_reg)
+			regs[insn->dst_reg] = loaded;
+	}
 	env->strict_alignment = strict;
 	return err;
 }

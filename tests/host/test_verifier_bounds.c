@@ -52,3 +52,37 @@ TEST(verifier_alu64_keeps_subreg_bounds)
 	VT_REJECT(over, NULL, EACCES,
 		  "invalid access to map value, value_size=48 off=48 size=1");
 }
+
+TEST(verifier_jmp32_signed_bound_reaches_64_bits)
+{
+	/*
+	 * r1 = [0, 0x7fffffff], upper half zero; w1 s<= 40 then makes
+	 * r1 <= 40 in 64 bits too, so r0 + r1 + 7 stays inside 48 bytes.
+	 */
+	const struct bpf_insn prog[] = {
+		LOOKUP_ARRAY48,
+		BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_0, 0),
+		BPF_ALU64_IMM(BPF_AND, BPF_REG_1, 0x7fffffff),
+		BPF_JMP32_IMM(BPF_JSGT, BPF_REG_1, 40, 3),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_0, 7),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* Without the mask the upper half is unknown: no 64-bit bound. */
+	const struct bpf_insn unmasked[] = {
+		LOOKUP_ARRAY48,
+		BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
+		BPF_JMP32_IMM(BPF_JSGT, BPF_REG_1, 40, 3),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_0, 7),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_ACCEPT(prog, NULL);
+	VT_REJECT(unmasked, NULL, EINVAL,
+		  "math between map_value pointer and register with unbounded min value is not allowed");
+}

@@ -22,6 +22,12 @@ TEST(verifier_stack_rules)
 		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
 		BPF_EXIT_INSN(),
 	};
+	/* Below a written slot: within the frame's stack, but never written. */
+	const struct bpf_insn uninit_below[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 0),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+		BPF_EXIT_INSN(),
+	};
 	const struct bpf_insn oob[] = {
 		BPF_ST_MEM(BPF_DW, BPF_REG_10, -520, 0),
 		BPF_MOV64_IMM(BPF_REG_0, 0),
@@ -46,7 +52,8 @@ TEST(verifier_stack_rules)
 	};
 
 	VT_ACCEPT(ok, &unpriv);
-	VT_REJECT(uninit, &unpriv, EACCES, "invalid read from stack off -8+0 size 8");
+	VT_REJECT(uninit, &unpriv, EACCES, "invalid read from stack R10 off=-8 size=8");
+	VT_REJECT(uninit_below, &unpriv, EACCES, "invalid read from stack off -8+0 size 8");
 	VT_REJECT(oob, NULL, EACCES, "invalid write to stack R10 off=-520 size=8");
 	VT_REJECT(misaligned, NULL, EACCES, "+0+-12 size 8");
 	VT_ACCEPT(spill_fill, &unpriv);

@@ -176,6 +176,42 @@ TEST(verifier_atomic_always_aligned)
 	VT_ACCEPT(plain, NULL);
 }
 
+TEST(verifier_atomic_fetch_of_spilled_pointer)
+{
+	/* The old value of a slot holding fp is fp: it may be used as such. */
+	const struct bpf_insn fetch_ptr[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 0),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_10, -8),
+		BPF_MOV64_IMM(BPF_REG_1, 0),
+		BPF_ATOMIC_OP(BPF_DW, BPF_ADD | BPF_FETCH, BPF_REG_10, BPF_REG_1, -8),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, -16),
+		BPF_EXIT_INSN(),
+	};
+	/*
+	 * xchg with the address register as the fetch register: the write
+	 * is through the address as it was (fp-8, now unknown bytes), not
+	 * through the fetched fp-16.
+	 */
+	const struct bpf_insn alias[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 0),
+		BPF_MOV64_REG(BPF_REG_3, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, -16),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_3, -8),
+		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
+		BPF_ATOMIC_OP(BPF_DW, BPF_XCHG, BPF_REG_2, BPF_REG_2, 0),
+		BPF_ST_MEM(BPF_DW, BPF_REG_2, 0, 1),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_4, BPF_REG_10, -8),
+		BPF_ST_MEM(BPF_DW, BPF_REG_4, 8, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_ACCEPT(fetch_ptr, NULL);
+	VT_REJECT(fetch_ptr, &unpriv, EACCES, "leaking pointer from stack off -8");
+	VT_REJECT(alias, NULL, EACCES, "R4 invalid mem access 'scalar'");
+}
+
 /* main -> A; A calls B only if r1 != 0, which it never is; B nests n more. */
 #define DEAD_CALL_CHAIN(...)						\
 	{								\
