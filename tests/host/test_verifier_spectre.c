@@ -4,8 +4,8 @@
  * CPU may take by mistake, and the rules that hold whatever the walk saw:
  * branches known one way are still checked the other way (unprivileged),
  * one pointer-arithmetic instruction does the same thing on every path,
- * atomics are aligned, dead code counts for the call depth, and a
- * helper's memory is checked as one range of its whole size.
+ * dead code is trapped, atomics are aligned, dead code counts for the
+ * call depth, and a helper's memory is checked as one range of its size.
  */
 #include "vtest.h"
 
@@ -69,6 +69,32 @@ TEST(verifier_spectre_dead_code_stays_dead)
 	ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog),
 			    &(struct vt_opts){ .unpriv = true, .log_level = 2 }), 0);
 	EXPECT_TRUE(strstr(r.log, "from 1 to 2 (speculative execution):"));
+}
+
+TEST(verifier_spectre_dead_code_trapped)
+{
+	/* The call and the move are never reached: they become jumps to themselves. */
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
+		BPF_CALL_HELPER(VT_FN_GPL),
+		BPF_MOV64_IMM(BPF_REG_0, 1),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn trap = BPF_JMP_A(-1);
+	static struct vt_result r;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog),
+				    &(struct vt_opts){ .unpriv = i, .keep = true }), 0);
+		ASSERT_EQ(r.args.xlated_cnt, ARRAY_SIZE(prog));
+		EXPECT_MEM_EQ(r.args.xlated, prog, 2 * sizeof(prog[0]));
+		EXPECT_MEM_EQ(&r.args.xlated[2], &trap, sizeof(trap));
+		EXPECT_MEM_EQ(&r.args.xlated[3], &trap, sizeof(trap));
+		EXPECT_MEM_EQ(&r.args.xlated[4], &prog[4], sizeof(trap));
+		vt_release(&r);
+	}
 }
 
 TEST(verifier_spectre_one_insn_one_alu_kind)
