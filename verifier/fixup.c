@@ -271,9 +271,13 @@ static void trap_dead_code(struct kbpf_verifier_env *env)
 	const struct bpf_insn trap = BPF_JMP_A(-1);
 	u32 i;
 
-	for (i = 0; i < env->insn_cnt; i++)
-		if (!env->aux[i].seen)
-			env->insns[i] = trap;
+	for (i = 0; i < env->insn_cnt; i++) {
+		if (env->aux[i].seen)
+			continue;
+		env->insns[i] = trap;
+		/* A speculative walk may have seen it as a context access. */
+		env->aux[i].ctx_access = false;
+	}
 }
 
 int kbpf_fixup(struct kbpf_verifier_env *env)

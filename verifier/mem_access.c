@@ -331,6 +331,72 @@ static int check_ctx_access(struct kbpf_verifier_env *env, int insn_idx,
 	return 0;
 }
 
+/* The kernel struct behind a map of this type, as Linux's map_btf_id names it. */
+static const char *map_struct_name(u32 map_type)
+{
+	switch (map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+		return "bpf_array";
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return "bpf_htab";
+	case BPF_MAP_TYPE_LPM_TRIE:
+		return "lpm_trie";
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+		return "bpf_queue_stack";
+	case BPF_MAP_TYPE_RINGBUF:
+		return "bpf_ringbuf_map";
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return "bpf_stack_map";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Loads from the struct bpf_map behind a map pointer (Linux's
+ * check_ptr_to_map_access()) need the kernel's BTF, which kbpf does not
+ * read: refused, but first for the reasons Linux gives before the BTF.
+ */
+static int map_ptr_access(struct kbpf_verifier_env *env, u32 regno, int off,
+			  enum kbpf_access_type t)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	const char *name = map_struct_name(reg->map_ptr->map_type);
+
+	if (!name) {
+		verbose(env, "map_ptr access not supported for map type %d\n",
+			reg->map_ptr->map_type);
+		return -EACCES;
+	}
+	if (!env->allow_ptr_leaks) {
+		verbose(env, "%s access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN\n",
+			name);
+		return -EPERM;
+	}
+	if (off < 0) {
+		verbose(env, "R%u is %s invalid negative access: off=%d\n",
+			regno, name, off);
+		return -EACCES;
+	}
+	if (t != KBPF_READ) {
+		verbose(env, "only read from %s is supported\n", name);
+		return -EACCES;
+	}
+	verbose(env, "R%u invalid mem access '%s'\n", regno,
+		kbpf_reg_type_str(env, reg->type));
+	return -EACCES;
+}
+
 int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 			  u32 regno, int off, int size,
 			  enum kbpf_access_type t, int value_regno)
@@ -435,6 +501,8 @@ int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 		if (t == KBPF_READ && value_regno >= 0)
 			kbpf_mark_reg_unknown(env, &regs[value_regno]);
 		break;
+	case KBPF_CONST_PTR_TO_MAP:
+		return map_ptr_access(env, regno, off + reg->off, t);
 	default:
 		verbose(env, "R%u invalid mem access '%s'\n", regno,
 			kbpf_reg_type_str(env, reg->type));

@@ -350,3 +350,30 @@ TEST(verifier_bpf_to_bpf_calls)
 		  "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
 	VT_REJECT(recursive, NULL, EINVAL, "back-edge from insn 0 to 0");
 }
+
+TEST(verifier_map_ptr_loads)
+{
+	const struct bpf_insn load[] = {
+		BPF_LD_MAP_FD(BPF_REG_1, VT_MAP_HASH),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 0),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn negative[] = {
+		BPF_LD_MAP_FD(BPF_REG_1, VT_MAP_ARRAY48),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, -8),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn store[] = {
+		BPF_LD_MAP_FD(BPF_REG_1, VT_MAP_ARRAY48),
+		BPF_ST_MEM(BPF_W, BPF_REG_1, 0, 1),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT(load, &unpriv, EPERM,
+		  "bpf_htab access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN");
+	VT_REJECT(negative, NULL, EACCES, "R1 is bpf_array invalid negative access: off=-8");
+	VT_REJECT(store, NULL, EACCES, "only read from bpf_array is supported");
+	/* Fields need the kernel's BTF, which kbpf does not read. */
+	VT_REJECT(load, NULL, EACCES, "R1 invalid mem access 'map_ptr'");
+}

@@ -97,6 +97,52 @@ TEST(verifier_spectre_dead_code_trapped)
 	}
 }
 
+/* A context whose every load is rewritten into r = 7: rewrites show. */
+static bool seven_valid(int off, int size, enum kbpf_access_type type,
+			u32 expected_attach_type, struct kbpf_insn_access_aux *info)
+{
+	return off == 0 && size == 4 && type == KBPF_READ;
+}
+
+static u32 seven_convert(enum kbpf_access_type type, const struct bpf_insn *si,
+			 struct bpf_insn *buf, u32 *target_size)
+{
+	buf[0] = BPF_MOV64_IMM(si->dst_reg, 7);
+	*target_size = 4;
+	return 1;
+}
+
+static const struct kbpf_ctx_ops seven_ctx = {
+	.ctx_size = 8,
+	.is_valid_access = seven_valid,
+	.convert_ctx_access = seven_convert,
+};
+
+TEST(verifier_spectre_dead_ctx_load_not_rewritten)
+{
+	/* Only the speculative walk reaches the load: trapped, not rewritten. */
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 0),
+		BPF_EXIT_INSN(),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 0),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn trap = BPF_JMP_A(-1), seven = BPF_MOV64_IMM(BPF_REG_0, 7);
+	struct kbpf_verify_args a = {
+		.insns = prog, .insn_cnt = ARRAY_SIZE(prog),
+		.prog_type = VT_PROG_TYPE, .ctx_ops = &seven_ctx,
+	};
+
+	ASSERT_EQ(kbpf_verify(&a), 0);
+	ASSERT_EQ(a.xlated_cnt, ARRAY_SIZE(prog));
+	EXPECT_MEM_EQ(&a.xlated[2], &trap, sizeof(trap));
+	EXPECT_MEM_EQ(&a.xlated[3], &trap, sizeof(trap));
+	EXPECT_MEM_EQ(&a.xlated[4], &seven, sizeof(seven));
+	kbpf_verify_release(&a);
+}
+
 TEST(verifier_spectre_one_insn_one_alu_kind)
 {
 	/* r2 += r3 is stack pointer + reg on one path, scalar + reg on the other. */
