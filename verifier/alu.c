@@ -101,10 +101,14 @@ static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
 		}
 		return 0;
 	case KBPF_PTR_TO_MAP_VALUE:
-		off = reg->off + (s64)reg->var_off.value;
-		if (!tnum_is_const(reg->var_off) || off < 0 ||
-		    off >= reg->map_ptr->value_size) {
+		/* Linux's sanitize_check_bounds(): the whole range in the value. */
+		if (kbpf_check_map_value_range(env, dst, reg->off, 1)) {
 			verbose(env, "R%u pointer arithmetic of map value goes out of range, prohibited for !root\n",
+				dst);
+			return -EACCES;
+		}
+		if (!tnum_is_const(reg->var_off)) {
+			verbose(env, "R%u variable offset into map value prohibited for !root (kbpf has no Spectre masking)\n",
 				dst);
 			return -EACCES;
 		}

@@ -128,6 +128,16 @@ static int check_mem_region(struct kbpf_verifier_env *env, u32 regno, int off,
 	return 0;
 }
 
+/* Linux's check_map_access() bounds: [off, off + size) of the map value regno points into. */
+int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,
+			       int off, int size)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	return check_mem_region(env, regno, off, size,
+				reg->map_ptr->value_size, false);
+}
+
 static int check_packet_access(struct kbpf_verifier_env *env, u32 regno,
 			       int off, int size, bool zero_ok)
 {

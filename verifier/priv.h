@@ -248,6 +248,8 @@ int kbpf_check_ld_abs(struct kbpf_verifier_env *env, const struct bpf_insn *insn
 bool kbpf_type_is_pkt(u32 type);
 int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
 			     int size, bool zero_ok, bool write);
+int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,
+			       int off, int size);
 
 /* jmp.c */
 int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,

@@ -224,6 +224,40 @@ TEST(verifier_spectre_unmaskable_pointer_alu)
 		  "R1 has pointer with unsupported alu operation");
 }
 
+TEST(verifier_spectre_map_value_var_offset_unpriv)
+{
+	/* value + [0, 40]: in bounds, but kbpf cannot mask a variable offset. */
+	const struct bpf_insn bounded[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 5),
+		BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JGT, BPF_REG_1, 40, 3),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* value + [0, 48]: the pointer itself may leave the value, as Linux says. */
+	const struct bpf_insn past_end[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 5),
+		BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JGT, BPF_REG_1, 48, 3),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_ACCEPT(bounded, NULL);
+	VT_REJECT(bounded, &unpriv, EACCES,
+		  "R0 variable offset into map value prohibited for !root");
+	VT_REJECT(past_end, &unpriv, EACCES,
+		  "R0 max value is outside of the allowed memory range\nR0 pointer arithmetic of map value goes out of range, prohibited for !root");
+}
+
 TEST(verifier_atomic_always_aligned)
 {
 	const struct bpf_insn prog[] = {
