@@ -101,10 +101,14 @@ static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
 		}
 		return 0;
 	case KBPF_PTR_TO_MAP_VALUE:
-		off = reg->off + (s64)reg->var_off.value;
-		if (!tnum_is_const(reg->var_off) || off < 0 ||
-		    off >= reg->map_ptr->value_size) {
+		/* Linux's sanitize_check_bounds(): the whole range in the value. */
+		if (kbpf_check_map_value_range(env, dst, reg->off, 1)) {
 			verbose(env, "R%u pointer arithmetic of map value goes out of range, prohibited for !root\n",
+				dst);
+			return -EACCES;
+		}
+		if (!tnum_is_const(reg->var_off)) {
+			verbose(env, "R%u variable offset into map value prohibited for !root (kbpf has no Spectre masking)\n",
 				dst);
 			return -EACCES;
 		}
@@ -119,6 +123,149 @@ static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
 	}
 }
 
+/*
+ * Spectre v1 hardening of unprivileged pointer arithmetic with a register
+ * operand (Linux's sanitize_ptr_alu() and sanitize_val_alu()). kbpf keeps
+ * such offsets constant and in bounds, but one instruction must still do
+ * the same thing on every path: a mispredicted branch could otherwise run
+ * it with another path's pointer, map or scalar.
+ */
+enum {
+	SANITIZE_BOUNDS = 1,	/* offset of both signs */
+	SANITIZE_TYPE,		/* a pointer that cannot be bounded */
+	SANITIZE_PATHS,		/* paths disagree */
+	SANITIZE_LIMIT,		/* pointer already out of its object */
+};
+
+#define ALU_SANITIZE_SRC	(1u << 0)	/* the pointer is the destination */
+#define ALU_SANITIZE_DST	(1u << 1)	/* scalar += pointer */
+#define ALU_NEG_VALUE		(1u << 2)
+#define ALU_NON_POINTER		(1u << 3)	/* scalar op scalar */
+#define ALU_IMMEDIATE		(1u << 4)	/* the offset register is constant */
+
+struct alu_sanitize {
+	bool on;
+	bool mask_to_left;	/* the offset moves the pointer down */
+	u32 state, limit;
+};
+
+static bool alu_needs_sanitize(struct kbpf_verifier_env *env,
+			       const struct bpf_insn *insn)
+{
+	u8 op = BPF_OP(insn->code);
+
+	return (op == BPF_ADD || op == BPF_SUB) &&
+	       BPF_SRC(insn->code) == BPF_X && !kbpf_bypass_spec_v1(env);
+}
+
+/* How far the pointer may move in the masked direction (retrieve_ptr_limit). */
+static int alu_ptr_limit(const struct kbpf_reg *ptr, bool left, u32 *limit)
+{
+	u32 max, lim;
+
+	switch (ptr->type) {
+	case KBPF_PTR_TO_STACK:
+		max = KBPF_MAX_STACK + left;
+		lim = -(u32)(ptr->var_off.value + ptr->off);
+		break;
+	case KBPF_PTR_TO_MAP_VALUE:
+		max = ptr->map_ptr->value_size;
+		lim = (u32)((left ? (u64)ptr->smin_value : ptr->umax_value) +
+			    ptr->off);
+		break;
+	default:
+		return -SANITIZE_TYPE;
+	}
+	if (lim >= max)
+		return -SANITIZE_LIMIT;
+	*limit = lim;
+	return 0;
+}
+
+static int alu_record(struct kbpf_verifier_env *env, u32 state, u32 limit)
+{
+	struct kbpf_insn_aux *aux = &env->aux[env->insn_idx];
+
+	if (aux->alu_state && (aux->alu_state != state || aux->alu_limit != limit))
+		return -SANITIZE_PATHS;
+	aux->alu_state = state;
+	aux->alu_limit = limit;
+	return 0;
+}
+
+static int alu_sanitize_err(struct kbpf_verifier_env *env,
+			    const struct bpf_insn *insn, int reason,
+			    bool off_is_dst)
+{
+	static const char prohibited[] = "pointer arithmetic with it prohibited for !root";
+	const char *op = BPF_OP(insn->code) == BPF_ADD ? "add" : "sub";
+	u32 dst = insn->dst_reg, src = insn->src_reg;
+
+	switch (-reason) {
+	case SANITIZE_BOUNDS:
+		verbose(env, "R%u has unknown scalar with mixed signed bounds, %s\n",
+			off_is_dst ? dst : src, prohibited);
+		break;
+	case SANITIZE_TYPE:
+		verbose(env, "R%u has pointer with unsupported alu operation, %s\n",
+			off_is_dst ? src : dst, prohibited);
+		break;
+	case SANITIZE_PATHS:
+		verbose(env, "R%u tried to %s from different maps, paths or scalars, %s\n",
+			dst, op, prohibited);
+		break;
+	default:
+		verbose(env, "R%u tried to %s beyond pointer bounds, %s\n",
+			dst, op, prohibited);
+		break;
+	}
+	return -EACCES;
+}
+
+/* Before the operation: what it does and from where (not on speculative paths). */
+static int alu_sanitize_begin(struct kbpf_verifier_env *env,
+			      const struct bpf_insn *insn,
+			      const struct kbpf_reg *ptr,
+			      const struct kbpf_reg *off_reg, bool ptr_is_dst,
+			      struct alu_sanitize *san)
+{
+	bool off_is_imm = tnum_is_const(off_reg->var_off);
+	bool off_is_neg = off_reg->smin_value < 0;
+	u8 op = BPF_OP(insn->code);
+	int err;
+
+	san->on = alu_needs_sanitize(env, insn) && !env->cur->speculative;
+	if (!san->on)
+		return 0;
+	if (!off_is_imm && off_is_neg != (off_reg->smax_value < 0))
+		return -SANITIZE_BOUNDS;
+	san->mask_to_left = (op == BPF_ADD && off_is_neg) ||
+			    (op == BPF_SUB && !off_is_neg);
+	err = alu_ptr_limit(ptr, san->mask_to_left, &san->limit);
+	if (err)
+		return err;
+	san->state = (off_is_neg ? ALU_NEG_VALUE : 0) |
+		     (off_is_imm ? ALU_IMMEDIATE : 0) |
+		     (ptr_is_dst ? ALU_SANITIZE_SRC : ALU_SANITIZE_DST);
+	return 0;
+}
+
+/* After it: record the distance moved; every path must agree. */
+static int alu_sanitize_commit(struct kbpf_verifier_env *env,
+			       const struct kbpf_reg *dst_reg,
+			       struct alu_sanitize *san)
+{
+	u32 limit;
+	int err;
+
+	if (!san->on)
+		return 0;
+	err = alu_ptr_limit(dst_reg, san->mask_to_left, &limit);
+	if (err)
+		return err;
+	return alu_record(env, san->state, (u32)abs((s32)(san->limit - limit)));
+}
+
 /* ptr op= scalar, or scalar += ptr (Linux's adjust_ptr_min_max_vals). */
 static int ptr_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 		   const struct kbpf_reg *ptr_in, const struct kbpf_reg *off_reg)
@@ -130,7 +277,10 @@ static int ptr_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 	u8 op = BPF_OP(insn->code);
 	u32 dst = insn->dst_reg;
 	struct kbpf_reg ptr = *ptr_in;
+	bool ptr_is_dst = ptr_in == dst_reg;
+	struct alu_sanitize san;
 	s64 lo, hi;
+	int err;
 
 	if ((known && (smin_val != smax_val || umin_val != umax_val)) ||
 	    smin_val > smax_val || umin_val > umax_val) {
@@ -185,6 +335,9 @@ static int ptr_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 	if (!sane_offset(env, off_reg, ptr.type) ||
 	    !sane_offset(env, &ptr, ptr.type))
 		return -EINVAL;
+	err = alu_sanitize_begin(env, insn, &ptr, off_reg, ptr_is_dst, &san);
+	if (err)
+		return alu_sanitize_err(env, insn, err, !ptr_is_dst);
 
 	*dst_reg = ptr;
 	switch (op) {
@@ -272,7 +425,13 @@ static int ptr_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 	if (!sane_offset(env, dst_reg, ptr.type))
 		return -EINVAL;
 	kbpf_reg_bounds_sync(dst_reg);
-	return unpriv_ptr_checks(env, dst, dst_reg);
+	err = unpriv_ptr_checks(env, dst, dst_reg);
+	if (err)
+		return err;
+	err = alu_sanitize_commit(env, dst_reg, &san);
+	if (err)
+		return alu_sanitize_err(env, insn, err, !ptr_is_dst);
+	return 0;
 }
 
 static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *insn)
@@ -280,7 +439,7 @@ static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *ins
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	struct kbpf_reg *dst_reg = &regs[insn->dst_reg];
 	u8 op = BPF_OP(insn->code);
-	struct kbpf_reg src;
+	struct kbpf_reg src, off;
 	bool dst_ptr = dst_reg->type != KBPF_SCALAR_VALUE;
 
 	if (!dst_ptr)
@@ -297,27 +456,9 @@ static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *ins
 					insn->dst_reg, alu_names[op >> 4]);
 				return -EACCES;
 			}
-			/* scalar += pointer: the pointer is the base. */
-			if (op != BPF_ADD) {
-				if (op == BPF_SUB) {
-					verbose(env, "R%u tried to subtract pointer from scalar\n",
-						insn->dst_reg);
-					return -EACCES;
-				}
-				if (BPF_CLASS(insn->code) != BPF_ALU64) {
-					verbose(env, "R%u 32-bit pointer arithmetic prohibited\n",
-						insn->dst_reg);
-					return -EACCES;
-				}
-				verbose(env, "R%u pointer arithmetic with %s operator prohibited\n",
-					insn->dst_reg, alu_names[op >> 4]);
-				return -EACCES;
-			}
-			{
-				struct kbpf_reg off = *dst_reg;
-
-				return ptr_alu(env, insn, &src, &off);
-			}
+			/* scalar op pointer: the pointer is the base, ptr_alu() says which ops may. */
+			off = *dst_reg;
+			return ptr_alu(env, insn, &src, &off);
 		}
 		if (dst_ptr)
 			return ptr_alu(env, insn, dst_reg, &src);
@@ -326,6 +467,12 @@ static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *ins
 		kbpf_mark_reg_known(&src, (u64)(s64)insn->imm);
 		if (dst_ptr)
 			return ptr_alu(env, insn, dst_reg, &src);
+	}
+	if (alu_needs_sanitize(env, insn)) {
+		int err = alu_record(env, ALU_NON_POINTER, 0);
+
+		if (err)
+			return alu_sanitize_err(env, insn, err, false);
 	}
 	return kbpf_scalar_alu(env, insn, dst_reg, src);
 }

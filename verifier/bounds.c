@@ -442,16 +442,55 @@ static void view_store(struct kbpf_reg *reg, const struct view *v)
  * Linux 6.1, only ADD, SUB and AND are tracked for an unknown src; other
  * operations with an unknown src, and DIV, MOD, NEG, END, give unknown.
  */
+/*
+ * The low 32 bits of a 64-bit add, sub, mul or bitwise op are the same op
+ * on the low 32 bits: bound them that way too (Linux tracks both), which
+ * can be tighter than what the 64-bit bounds say about them.
+ */
+static void alu64_subreg_bounds(struct kbpf_reg *reg, u8 op, struct view *d,
+				const struct view *s)
+{
+	switch (op) {
+	case BPF_ADD:
+		view_add(d, s);
+		break;
+	case BPF_SUB:
+		view_sub(d, s);
+		break;
+	case BPF_MUL:
+		view_mul(d, s);
+		break;
+	case BPF_AND:
+		view_and(d, s);
+		break;
+	case BPF_OR:
+		view_or(d, s);
+		break;
+	case BPF_XOR:
+		view_xor(d, s);
+		break;
+	default:
+		return;
+	}
+	reg->s32_min_value = max_t(s32, reg->s32_min_value, (s32)d->smin);
+	reg->s32_max_value = min_t(s32, reg->s32_max_value, (s32)d->smax);
+	reg->u32_min_value = max_t(u32, reg->u32_min_value, (u32)d->umin);
+	reg->u32_max_value = min_t(u32, reg->u32_max_value, (u32)d->umax);
+	kbpf_reg_bounds_sync(reg);
+}
+
 int kbpf_scalar_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 		    struct kbpf_reg *dst, struct kbpf_reg src)
 {
 	int bits = BPF_CLASS(insn->code) == BPF_ALU64 ? 64 : 32;
 	u8 op = BPF_OP(insn->code);
-	struct view d, s;
+	struct view d, s, d32, s32;
 	bool src_known;
 
 	s = view_of(&src, bits);
 	d = view_of(dst, bits);
+	s32 = view_of(&src, 32);
+	d32 = view_of(dst, 32);
 	src_known = tnum_is_const(s.t);
 	if ((src_known && (s.smin != s.smax || s.umin != s.umax)) ||
 	    s.smin > s.smax || s.umin > s.umax ||
@@ -498,6 +537,8 @@ int kbpf_scalar_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 		goto out;
 	}
 	view_store(dst, &d);
+	if (bits == 64)
+		alu64_subreg_bounds(dst, op, &d32, &s32);
 	return 0;
 out:
 	if (bits == 32) {

@@ -323,15 +323,18 @@ out:
 	return err;
 }
 
-int kbpf_check_cfg(struct kbpf_verifier_env *env)
+/* First of all, as Linux's check_subprogs(): each jump stays in its subprogram. */
+int kbpf_check_subprogs(struct kbpf_verifier_env *env)
 {
 	int err;
 
 	err = find_subprogs(env);
 	if (err)
 		return err;
-	err = check_subprog_jumps(env);
-	if (err)
-		return err;
+	return check_subprog_jumps(env);
+}
+
+int kbpf_check_cfg(struct kbpf_verifier_env *env)
+{
 	return check_cfg_dfs(env);
 }

@@ -260,6 +260,26 @@ out:
 	return err;
 }
 
+/*
+ * Code no path reaches never runs, but a mispredicted branch may still
+ * send the CPU there, into calls never fixed up and context loads never
+ * rewritten: make each such instruction a jump to itself (Linux's
+ * sanitize_dead_code()).
+ */
+static void trap_dead_code(struct kbpf_verifier_env *env)
+{
+	const struct bpf_insn trap = BPF_JMP_A(-1);
+	u32 i;
+
+	for (i = 0; i < env->insn_cnt; i++) {
+		if (env->aux[i].seen)
+			continue;
+		env->insns[i] = trap;
+		/* A speculative walk may have seen it as a context access. */
+		env->aux[i].ctx_access = false;
+	}
+}
+
 int kbpf_fixup(struct kbpf_verifier_env *env)
 {
 	int err;
@@ -267,6 +287,8 @@ int kbpf_fixup(struct kbpf_verifier_env *env)
 	err = fixup_calls_and_maps(env);
 	if (err)
 		return err;
+	/* After the map addresses went in, before the renumbering. */
+	trap_dead_code(env);
 	/* Last: it renumbers instructions, and aux is indexed by the old numbers. */
 	return rewrite_ctx_accesses(env);
 }

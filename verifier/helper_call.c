@@ -168,7 +168,6 @@ int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
 			  bool write, bool uninit_ok)
 {
 	struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
-	int off, err;
 
 	switch (kbpf_reg_base(reg)) {
 	case KBPF_PTR_TO_STACK:
@@ -179,26 +178,8 @@ int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
 	case KBPF_PTR_TO_MAP_KEY:
 	case KBPF_PTR_TO_MAP_VALUE:
 	case KBPF_PTR_TO_MEM:
-		if (!access_size) {
-			if (zero_size_allowed)
-				return 0;
-			verbose(env, "invalid zero-sized read\n");
-			return -EACCES;
-		}
-		/* Check the first and the last byte as a load or store would. */
-		for (off = 0; off < access_size; off += access_size - 1) {
-			int size = 1;
-
-			err = kbpf_check_mem_access(env, env->insn_idx, regno,
-						    off, size,
-						    write ? KBPF_WRITE : KBPF_READ,
-						    -1);
-			if (err)
-				return err;
-			if (access_size == 1)
-				break;
-		}
-		return 0;
+		return kbpf_check_helper_region(env, regno, access_size,
+						zero_size_allowed, write);
 	default:
 		if (zero_size_allowed && !access_size && kbpf_reg_is_const(reg) &&
 		    !reg->var_off.value)

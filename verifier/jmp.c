@@ -161,6 +161,8 @@ static u8 flip_op(u8 op)
 /* Keep the 64-bit bounds, which stay true, and add what the 32 bits say. */
 static void sync_after_32(struct kbpf_reg *reg)
 {
+	/* First let the signed and unsigned 32-bit views learn from each other. */
+	kbpf_reg_bounds_sync(reg);
 	if (tnum_equals_const(tnum_clear_subreg(reg->var_off), 0) &&
 	    reg->u32_min_value <= reg->u32_max_value) {
 		reg->umin_value = max_t(u64, reg->umin_value, reg->u32_min_value);
@@ -452,6 +454,40 @@ static bool match_pkt_pointers(const struct bpf_insn *insn,
 	}
 }
 
+struct kbpf_vstate *kbpf_push_speculative(struct kbpf_verifier_env *env,
+					  int next_idx, int curr_idx)
+{
+	struct kbpf_vstate *st = kbpf_push_stack(env, next_idx, curr_idx);
+
+	if (st)
+		st->speculative = true;
+	return st;
+}
+
+/*
+ * A branch whose outcome the verifier knows may still be mispredicted:
+ * unprivileged programs must be safe on the other side too, with the
+ * compared registers holding anything (Linux's sanitize_speculative_path).
+ */
+static int push_dead_branch(struct kbpf_verifier_env *env,
+			    const struct bpf_insn *insn, int next_idx,
+			    int curr_idx)
+{
+	struct kbpf_vstate *st;
+	struct kbpf_reg *regs;
+
+	if (kbpf_bypass_spec_v1(env))
+		return 0;
+	st = kbpf_push_speculative(env, next_idx, curr_idx);
+	if (!st)
+		return -EFAULT;
+	regs = st->frame[st->curframe]->regs;
+	kbpf_mark_reg_unknown(env, &regs[insn->dst_reg]);
+	if (BPF_SRC(insn->code) == BPF_X)
+		kbpf_mark_reg_unknown(env, &regs[insn->src_reg]);
+	return 0;
+}
+
 int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
 			const struct bpf_insn *insn, int *insn_idx)
 {
@@ -500,11 +536,13 @@ int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
 		pred = branch_taken(dst_reg, src_reg->var_off.value, op, is32);
 
 	if (pred == 1) {
+		err = push_dead_branch(env, insn, *insn_idx + 1, *insn_idx);
 		*insn_idx += insn->off;
-		return 0;
+		return err;
 	}
 	if (pred == 0)
-		return 0;
+		return push_dead_branch(env, insn, *insn_idx + insn->off + 1,
+					*insn_idx);
 
 	other_branch = kbpf_push_stack(env, *insn_idx + insn->off + 1, *insn_idx);
 	if (!other_branch)

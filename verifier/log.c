@@ -140,7 +140,7 @@ static void print_scalar_bounds(struct kbpf_verifier_env *env,
 	if (reg->umax_value != U64_MAX)
 		verbose(env, "umax=%llu,", (unsigned long long)reg->umax_value);
 	if (!tnum_is_unknown(reg->var_off))
-		verbose(env, "var_off=(%#llx; %#llx),",
+		verbose(env, "var_off=(0x%llx; 0x%llx),",
 			(unsigned long long)reg->var_off.value,
 			(unsigned long long)reg->var_off.mask);
 	if (reg->s32_min_value != S32_MIN)

@@ -297,8 +297,10 @@ static int do_check(struct kbpf_verifier_env *env)
 			if (err == 1) {
 				if (env->log.level & 1) {
 					if (do_print_state)
-						verbose(env, "\nfrom %d to %d: safe\n",
-							env->prev_insn_idx, env->insn_idx);
+						verbose(env, "\nfrom %d to %d%s: safe\n",
+							env->prev_insn_idx, env->insn_idx,
+							env->cur->speculative ?
+							" (speculative execution)" : "");
 					else
 						verbose(env, "%d: safe\n", env->insn_idx);
 				}
@@ -307,8 +309,9 @@ static int do_check(struct kbpf_verifier_env *env)
 		}
 		if ((env->log.level & 2) || ((env->log.level & 1) && do_print_state)) {
 			if (do_print_state)
-				verbose(env, "\nfrom %d to %d:", env->prev_insn_idx,
-					env->insn_idx);
+				verbose(env, "\nfrom %d to %d%s:", env->prev_insn_idx,
+					env->insn_idx, env->cur->speculative ?
+					" (speculative execution)" : "");
 			else
 				verbose(env, "%d:", env->insn_idx);
 			kbpf_print_state(env, kbpf_cur_frame(env));
@@ -316,7 +319,9 @@ static int do_check(struct kbpf_verifier_env *env)
 		}
 		if (env->log.level & 1)
 			kbpf_print_insn(env, insn, env->insn_idx);
-		env->aux[env->insn_idx].seen = true;
+		/* Code only speculation reaches stays dead code (Linux too). */
+		if (!env->cur->speculative)
+			env->aux[env->insn_idx].seen = true;
 		env->prev_insn_idx = env->insn_idx;
 
 		switch (class) {
@@ -346,7 +351,8 @@ static int do_check(struct kbpf_verifier_env *env)
 			} else if (BPF_MODE(insn->code) == BPF_IMM) {
 				err = check_ld_imm(env, insn);
 				env->insn_idx++;
-				env->aux[env->insn_idx].seen = true;
+				if (!env->cur->speculative)
+					env->aux[env->insn_idx].seen = true;
 			} else {
 				verbose(env, "invalid BPF_LD mode\n");
 				err = -EINVAL;
@@ -384,17 +390,19 @@ static int check_stack_chain(struct kbpf_verifier_env *env, int sub, u32 depth,
 			frames, depth);
 		return -EACCES;
 	}
-	if (frames > KBPF_MAX_CALL_FRAMES) {
-		verbose(env, "the call stack of %u frames is too deep !\n", frames);
-		return -E2BIG;
-	}
+	/* Every call counts, reached or not: Linux walks them all too. */
 	for (i = start; i < end; i++) {
 		if (env->insns[i].code != (BPF_JMP | BPF_CALL) ||
-		    env->insns[i].src_reg != BPF_PSEUDO_CALL || !env->aux[i].seen)
+		    env->insns[i].src_reg != BPF_PSEUDO_CALL)
 			continue;
 		callee = kbpf_find_subprog(env, i + env->insns[i].imm + 1);
 		if (callee < 0)
 			return -EFAULT;
+		if (frames >= KBPF_MAX_CALL_FRAMES) {
+			verbose(env, "the call stack of %u frames is too deep !\n",
+				frames);
+			return -E2BIG;
+		}
 		err = check_stack_chain(env, callee, depth, frames + 1);
 		if (err)
 			return err;
@@ -470,7 +478,9 @@ int kbpf_verify(struct kbpf_verify_args *args)
 	if (args->prog_flags & BPF_F_ANY_ALIGNMENT)
 		env->strict_alignment = false;
 
-	ret = kbpf_check_opcodes(env);
+	ret = kbpf_check_subprogs(env);
+	if (!ret)
+		ret = kbpf_check_opcodes(env);
 	if (!ret)
 		ret = kbpf_resolve_ld_imm64(env);
 	if (!ret)

@@ -128,6 +128,16 @@ static int check_mem_region(struct kbpf_verifier_env *env, u32 regno, int off,
 	return 0;
 }
 
+/* Linux's check_map_access() bounds: [off, off + size) of the map value regno points into. */
+int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,
+			       int off, int size)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+
+	return check_mem_region(env, regno, off, size,
+				reg->map_ptr->value_size, false);
+}
+
 static int check_packet_access(struct kbpf_verifier_env *env, u32 regno,
 			       int off, int size, bool zero_ok)
 {
@@ -174,6 +184,62 @@ static bool may_access_pkt(struct kbpf_verifier_env *env, enum kbpf_access_type 
 		return true;
 	default:
 		return false;
+	}
+}
+
+/*
+ * size bytes at the pointer in regno (packet, map key or value, memory)
+ * for a helper that reads them, or writes them when write: Linux's
+ * check_helper_mem_access(), one range check over the whole size.
+ */
+int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
+			     int size, bool zero_ok, bool write)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	struct kbpf_map *map = reg->map_ptr;
+
+	switch (kbpf_reg_base(reg)) {
+	case KBPF_PTR_TO_PACKET:
+	case KBPF_PTR_TO_PACKET_META:
+		if (!may_access_pkt(env, write ? KBPF_WRITE : KBPF_READ)) {
+			verbose(env, write ? "cannot write into packet\n" :
+				"helper access to the packet is not allowed\n");
+			return -EACCES;
+		}
+		return check_packet_access(env, regno, reg->off, size, zero_ok);
+	case KBPF_PTR_TO_MAP_KEY:
+		if (write) {
+			verbose(env, "R%u cannot write into %s\n", regno,
+				kbpf_reg_type_str(env, reg->type));
+			return -EACCES;
+		}
+		return check_mem_region(env, regno, reg->off, size,
+					map->key_size, false);
+	case KBPF_PTR_TO_MAP_VALUE:
+		if (write && (map->map_flags & BPF_F_RDONLY_PROG)) {
+			verbose(env, "write into map forbidden, value_size=%d off=%d size=%d\n",
+				map->value_size, reg->off, size);
+			return -EACCES;
+		}
+		if (!write && (map->map_flags & BPF_F_WRONLY_PROG)) {
+			verbose(env, "read from map forbidden, value_size=%d off=%d size=%d\n",
+				map->value_size, reg->off, size);
+			return -EACCES;
+		}
+		return check_mem_region(env, regno, reg->off, size,
+					map->value_size, zero_ok);
+	case KBPF_PTR_TO_MEM:
+		if (write && (reg->type & KBPF_MEM_RDONLY)) {
+			verbose(env, "R%u cannot write into %s\n", regno,
+				kbpf_reg_type_str(env, reg->type));
+			return -EACCES;
+		}
+		return check_mem_region(env, regno, reg->off, size,
+					reg->mem_size, zero_ok);
+	default:
+		verbose(env, "R%u invalid mem access '%s'\n", regno,
+			kbpf_reg_type_str(env, reg->type));
+		return -EACCES;
 	}
 }
 
@@ -273,6 +339,72 @@ static int check_ctx_access(struct kbpf_verifier_env *env, int insn_idx,
 			dst->id = ++env->id_gen;
 	}
 	return 0;
+}
+
+/* The kernel struct behind a map of this type, as Linux's map_btf_id names it. */
+static const char *map_struct_name(u32 map_type)
+{
+	switch (map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PROG_ARRAY:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+		return "bpf_array";
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+		return "bpf_htab";
+	case BPF_MAP_TYPE_LPM_TRIE:
+		return "lpm_trie";
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+		return "bpf_queue_stack";
+	case BPF_MAP_TYPE_RINGBUF:
+		return "bpf_ringbuf_map";
+	case BPF_MAP_TYPE_STACK_TRACE:
+		return "bpf_stack_map";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Loads from the struct bpf_map behind a map pointer (Linux's
+ * check_ptr_to_map_access()) need the kernel's BTF, which kbpf does not
+ * read: refused, but first for the reasons Linux gives before the BTF.
+ */
+static int map_ptr_access(struct kbpf_verifier_env *env, u32 regno, int off,
+			  enum kbpf_access_type t)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	const char *name = map_struct_name(reg->map_ptr->map_type);
+
+	if (!name) {
+		verbose(env, "map_ptr access not supported for map type %d\n",
+			reg->map_ptr->map_type);
+		return -EACCES;
+	}
+	if (!env->allow_ptr_leaks) {
+		verbose(env, "%s access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN\n",
+			name);
+		return -EPERM;
+	}
+	if (off < 0) {
+		verbose(env, "R%u is %s invalid negative access: off=%d\n",
+			regno, name, off);
+		return -EACCES;
+	}
+	if (t != KBPF_READ) {
+		verbose(env, "only read from %s is supported\n", name);
+		return -EACCES;
+	}
+	verbose(env, "R%u invalid mem access '%s'\n", regno,
+		kbpf_reg_type_str(env, reg->type));
+	return -EACCES;
 }
 
 int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
@@ -379,6 +511,8 @@ int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 		if (t == KBPF_READ && value_regno >= 0)
 			kbpf_mark_reg_unknown(env, &regs[value_regno]);
 		break;
+	case KBPF_CONST_PTR_TO_MAP:
+		return map_ptr_access(env, regno, off + reg->off, t);
 	default:
 		verbose(env, "R%u invalid mem access '%s'\n", regno,
 			kbpf_reg_type_str(env, reg->type));
@@ -395,6 +529,8 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 {
 	struct kbpf_reg *regs = kbpf_cur_regs(env);
 	int load_reg, size = kbpf_ldst_bytes(insn->code);
+	struct kbpf_reg addr;
+	bool strict;
 	u32 type;
 	int err;
 
@@ -453,21 +589,33 @@ int kbpf_check_atomic(struct kbpf_verifier_env *env, int insn_idx,
 	} else {
 		load_reg = -1;
 	}
-	/* Read first: the location must be initialised and readable. */
+	/*
+	 * Atomics must be aligned whatever the load flags say (Linux's
+	 * strict_alignment_once): x86 locks split across cache lines, other
+	 * architectures fault. Read first: the location must be initialised
+	 * (and, unprivileged, hold no pointer); then the old value goes to
+	 * the fetch register; then the write, through the address register
+	 * as it was even when the fetch register is the same one.
+	 */
+	strict = env->strict_alignment;
+	env->strict_alignment = true;
+	addr = regs[insn->dst_reg];
 	err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg, insn->off,
-				    size, KBPF_READ, load_reg);
-	if (!err && load_reg >= 0 && regs[load_reg].type != KBPF_SCALAR_VALUE) {
-		/* A spilled pointer read back by an atomic fetch: not modelled. */
-		kbpf_mark_reg_unknown(env, &regs[load_reg]);
-		if (!env->allow_ptr_leaks) {
-			verbose(env, "R%d leaks addr into mem\n", load_reg);
-			return -EACCES;
-		}
+				    size, KBPF_READ, -1);
+	if (!err && load_reg >= 0)
+		err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg,
+					    insn->off, size, KBPF_READ, load_reg);
+	if (!err) {
+		struct kbpf_reg loaded = regs[insn->dst_reg];
+
+		regs[insn->dst_reg] = addr;
+		err = kbpf_check_mem_access(env, insn_idx, insn->dst_reg,
+					    insn->off, size, KBPF_WRITE, -1);
+		if (load_reg == insn->dst_reg)
+			regs[insn->dst_reg] = loaded;
 	}
-	if (err)
-		return err;
-	return kbpf_check_mem_access(env, insn_idx, insn->dst_reg, insn->off,
-				     size, KBPF_WRITE, -1);
+	env->strict_alignment = strict;
+	return err;
 }
 
 /* Legacy LD_ABS/LD_IND: only from the skb in R6, R0 gets the value. */

@@ -97,6 +97,8 @@ struct kbpf_vstate {
 	struct kbpf_vstate *parent;
 	u32 branches;
 	int insn_idx;
+	/* A path only a mispredicted branch takes (Spectre v1 simulation). */
+	bool speculative;
 };
 
 struct kbpf_state_list {
@@ -130,6 +132,13 @@ struct kbpf_insn_aux {
 	struct kbpf_map *map_ptr;	/* LD_IMM64 of a map: the map */
 	const struct kbpf_func_proto *proto;	/* helper call */
 	bool tail_call;
+	/*
+	 * Unprivileged pointer arithmetic with a register operand: what the
+	 * instruction did on the paths seen so far (Linux's alu_state and
+	 * alu_limit); every path must agree.
+	 */
+	u32 alu_state;
+	u32 alu_limit;
 };
 
 /* Old ids map to current ids one to one in a state comparison. */
@@ -193,6 +202,7 @@ void kbpf_print_insn(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 #define verbose kbpf_verbose
 
 /* cfg.c: structure before the walk (opcodes, jumps, subprograms, loops). */
+int kbpf_check_subprogs(struct kbpf_verifier_env *env);
 int kbpf_check_opcodes(struct kbpf_verifier_env *env);
 int kbpf_check_cfg(struct kbpf_verifier_env *env);
 int kbpf_find_subprog(struct kbpf_verifier_env *env, int off);
@@ -243,6 +253,10 @@ int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
 			  bool write, bool uninit_ok);
 int kbpf_check_ld_abs(struct kbpf_verifier_env *env, const struct bpf_insn *insn);
 bool kbpf_type_is_pkt(u32 type);
+int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
+			     int size, bool zero_ok, bool write);
+int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,
+			       int off, int size);
 
 /* jmp.c */
 int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
@@ -283,6 +297,16 @@ int kbpf_fixup(struct kbpf_verifier_env *env);
 int kbpf_check_ptr_off_reg(struct kbpf_verifier_env *env,
 			   const struct kbpf_reg *reg, u32 regno,
 			   bool fixed_off_ok);
+
+/* Linux's env->bypass_spec_v1: no Spectre v1 hardening for this load. */
+static inline bool kbpf_bypass_spec_v1(const struct kbpf_verifier_env *env)
+{
+	return env->args->perfmon_capable;
+}
+
+/* Push the path to next_idx as one only speculative execution takes. */
+struct kbpf_vstate *kbpf_push_speculative(struct kbpf_verifier_env *env,
+					  int next_idx, int curr_idx);
 
 static inline struct kbpf_func_state *kbpf_cur_frame(struct kbpf_verifier_env *env)
 {

@@ -293,7 +293,10 @@ int kbpf_stack_access(struct kbpf_verifier_env *env, u32 regno, int off,
 		min_off = reg->smin_value + off;
 		max_off = reg->smax_value + off + size;
 	}
-	if (min_off < -KBPF_MAX_STACK || max_off > 0) {
+	/* Unprivileged reads stay within what was written (allocated_stack). */
+	if (min_off < -KBPF_MAX_STACK || max_off > 0 ||
+	    (t == KBPF_READ && !env->args->perfmon_capable &&
+	     min_off < -(s64)st->allocated_stack)) {
 		if (tnum_is_const(reg->var_off)) {
 			verbose(env, "invalid%s stack R%u off=%lld size=%d\n",
 				t == KBPF_WRITE ? " write to" : " read from",

@@ -58,6 +58,7 @@ int kbpf_copy_state(struct kbpf_vstate *dst, const struct kbpf_vstate *src)
 	dst->parent = src->parent;
 	dst->branches = src->branches;
 	dst->insn_idx = src->insn_idx;
+	dst->speculative = src->speculative;
 	return 0;
 }
 
@@ -242,6 +243,9 @@ static bool states_equal(struct kbpf_verifier_env *env,
 	int at;
 
 	if (old->curframe != cur->curframe)
+		return false;
+	/* A speculative path's state never stands for a real one. */
+	if (old->speculative && !cur->speculative)
 		return false;
 	memset(map, 0, sizeof(*map));
 	if (old->acquired_refs != cur->acquired_refs)

@@ -149,7 +149,7 @@ struct tnum tnum_const_subreg(struct tnum a, u32 value)
 
 int tnum_strn(char *str, size_t size, struct tnum a)
 {
-	return snprintf(str, size, "(%#llx; %#llx)",
+	return snprintf(str, size, "(0x%llx; 0x%llx)",
 			(unsigned long long)a.value,
 			(unsigned long long)a.mask);
 }

@@ -71,8 +71,14 @@ TEST(verifier_last_insn_not_exit)
 	const struct bpf_insn prog[] = {
 		BPF_MOV64_IMM(BPF_REG_0, 0),
 	};
+	/* The subprogram shape is checked before the opcodes, as in Linux. */
+	const struct bpf_insn bad_last[] = {
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_RAW_INSN(0xff, 0, 0, 0, 0),
+	};
 
 	VT_REJECT(prog, NULL, EINVAL, "last insn is not an exit or jmp");
+	VT_REJECT(bad_last, NULL, EINVAL, "last insn is not an exit or jmp");
 }
 
 TEST(verifier_unknown_opcode_and_ld_imm64)

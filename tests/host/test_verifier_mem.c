@@ -22,6 +22,12 @@ TEST(verifier_stack_rules)
 		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
 		BPF_EXIT_INSN(),
 	};
+	/* Below a written slot: within the frame's stack, but never written. */
+	const struct bpf_insn uninit_below[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 0),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+		BPF_EXIT_INSN(),
+	};
 	const struct bpf_insn oob[] = {
 		BPF_ST_MEM(BPF_DW, BPF_REG_10, -520, 0),
 		BPF_MOV64_IMM(BPF_REG_0, 0),
@@ -46,7 +52,8 @@ TEST(verifier_stack_rules)
 	};
 
 	VT_ACCEPT(ok, &unpriv);
-	VT_REJECT(uninit, &unpriv, EACCES, "invalid read from stack off -8+0 size 8");
+	VT_REJECT(uninit, &unpriv, EACCES, "invalid read from stack R10 off=-8 size=8");
+	VT_REJECT(uninit_below, &unpriv, EACCES, "invalid read from stack off -8+0 size 8");
 	VT_REJECT(oob, NULL, EACCES, "invalid write to stack R10 off=-520 size=8");
 	VT_REJECT(misaligned, NULL, EACCES, "+0+-12 size 8");
 	VT_ACCEPT(spill_fill, &unpriv);
@@ -342,4 +349,31 @@ TEST(verifier_bpf_to_bpf_calls)
 	VT_REJECT(ok, &unpriv, EPERM,
 		  "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN");
 	VT_REJECT(recursive, NULL, EINVAL, "back-edge from insn 0 to 0");
+}
+
+TEST(verifier_map_ptr_loads)
+{
+	const struct bpf_insn load[] = {
+		BPF_LD_MAP_FD(BPF_REG_1, VT_MAP_HASH),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 0),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn negative[] = {
+		BPF_LD_MAP_FD(BPF_REG_1, VT_MAP_ARRAY48),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, -8),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn store[] = {
+		BPF_LD_MAP_FD(BPF_REG_1, VT_MAP_ARRAY48),
+		BPF_ST_MEM(BPF_W, BPF_REG_1, 0, 1),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT(load, &unpriv, EPERM,
+		  "bpf_htab access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN");
+	VT_REJECT(negative, NULL, EACCES, "R1 is bpf_array invalid negative access: off=-8");
+	VT_REJECT(store, NULL, EACCES, "only read from bpf_array is supported");
+	/* Fields need the kernel's BTF, which kbpf does not read. */
+	VT_REJECT(load, NULL, EACCES, "R1 invalid mem access 'map_ptr'");
 }
