@@ -49,6 +49,16 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ktime_get_ns_proto;
 	case BPF_FUNC_ktime_get_boot_ns:
 		return &kbpf_ktime_get_boot_ns_proto;
+	case BPF_FUNC_ringbuf_output:
+		return &kbpf_ringbuf_output_proto;
+	case BPF_FUNC_ringbuf_reserve:
+		return &kbpf_ringbuf_reserve_proto;
+	case BPF_FUNC_ringbuf_submit:
+		return &kbpf_ringbuf_submit_proto;
+	case BPF_FUNC_ringbuf_discard:
+		return &kbpf_ringbuf_discard_proto;
+	case BPF_FUNC_ringbuf_query:
+		return &kbpf_ringbuf_query_proto;
 	default:
 		break;
 	}
@@ -233,6 +243,16 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
 	case BPF_FUNC_probe_read_kernel_str:
 		return read_kernel_allowed() ?
 		       &kbpf_probe_read_kernel_str_proto : NULL;
+	case BPF_FUNC_ringbuf_output:
+		return &kbpf_ringbuf_output_proto;
+	case BPF_FUNC_ringbuf_reserve:
+		return &kbpf_ringbuf_reserve_proto;
+	case BPF_FUNC_ringbuf_submit:
+		return &kbpf_ringbuf_submit_proto;
+	case BPF_FUNC_ringbuf_discard:
+		return &kbpf_ringbuf_discard_proto;
+	case BPF_FUNC_ringbuf_query:
+		return &kbpf_ringbuf_query_proto;
 	default:
 		return base_func_proto(func_id, caps);
 	}

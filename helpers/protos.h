@@ -57,4 +57,11 @@ extern const struct kbpf_func_proto kbpf_snprintf_proto;
 extern const struct kbpf_func_proto kbpf_skb_load_bytes_proto;
 extern const struct kbpf_func_proto kbpf_csum_diff_proto;
 
+/* ringbuf.c */
+extern const struct kbpf_func_proto kbpf_ringbuf_output_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_reserve_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_submit_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_discard_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_query_proto;
+
 #endif /* KBPF_HELPERS_PROTOS_H */
