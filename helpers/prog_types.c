@@ -147,10 +147,23 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 	}
 }
 
-/* cg_skb_func_proto(): sk_filter's plus the cgroup ones. */
+/* cgroup_common_func_proto(): what every cgroup program type starts from. */
+static const struct kbpf_func_proto *cgroup_common_func_proto(u32 func_id)
+{
+	switch (func_id) {
+	case BPF_FUNC_get_local_storage:
+		return &kbpf_get_local_storage_proto;
+	default:
+		return NULL;
+	}
+}
+
+/* cg_skb_func_proto(): the cgroup ones, then sk_filter's. */
 static const struct kbpf_func_proto *cg_skb_func_proto(u32 func_id, u32 caps)
 {
-	return sk_filter_func_proto(func_id, caps);
+	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
+
+	return fn ? fn : sk_filter_func_proto(func_id, caps);
 }
 
 /* sk_skb_func_proto(). */

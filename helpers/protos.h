@@ -64,4 +64,7 @@ extern const struct kbpf_func_proto kbpf_ringbuf_submit_proto;
 extern const struct kbpf_func_proto kbpf_ringbuf_discard_proto;
 extern const struct kbpf_func_proto kbpf_ringbuf_query_proto;
 
+/* local_storage.c */
+extern const struct kbpf_func_proto kbpf_get_local_storage_proto;
+
 #endif /* KBPF_HELPERS_PROTOS_H */

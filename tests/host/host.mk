@@ -55,7 +55,7 @@ HOST_CORE_SRCS += jit/check.c jit/interp_checked.c
 HOST_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
 		  helpers/prog_types.c helpers/task.c helpers/probe.c \
 		  helpers/bprintf.c helpers/trace_printk.c helpers/skb.c
-HOST_CORE_SRCS += helpers/ringbuf.c
+HOST_CORE_SRCS += helpers/ringbuf.c helpers/local_storage.c maps/local_storage.c
 
 # Context access rules per program type (verifier/ctx_*.c).
 HOST_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \

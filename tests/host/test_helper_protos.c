@@ -53,7 +53,7 @@ static const struct helper_info helpers[] = {
  */
 static const char *const kbpf_missing =
 	" for_each_map_elem loop perf_event_output"
-	" get_local_storage get_socket_cookie get_func_ip get_stackid"
+	" get_socket_cookie get_func_ip get_stackid"
 	" get_stack"
 	" skb_store_bytes get_socket_uid"
 	" get_cgroup_classid skb_cgroup_id ";

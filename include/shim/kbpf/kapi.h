@@ -420,6 +420,7 @@ typedef unsigned int gfp_t;
 #define GFP_ATOMIC		0x10u
 #define GFP_KERNEL		0x20u
 #define GFP_USER		(GFP_KERNEL | 0x40u)
+#define GFP_NOWAIT		0x80u
 
 #define NUMA_NO_NODE		(-1)
 #define nr_node_ids		1U
@@ -647,6 +648,7 @@ static inline void kbpf_shim_kfree_rcu_cb(struct rcu_head *head)
 
 /* No lockdep here: a lock is taken to be held where the code says so. */
 #define lockdep_is_held(l)		((void)(l), 1)
+#define lockdep_assert_held(l)		((void)(l))
 
 /* As in the kernel without lockdep, the condition is type-checked only. */
 #define rcu_dereference_protected(p, c)	({ (void)(0 && (c)); (p); })
@@ -1039,6 +1041,12 @@ static inline int list_empty(const struct list_head *head)
 	return READ_ONCE(head->next) == head;
 }
 
+static inline int list_is_last(const struct list_head *list,
+			       const struct list_head *head)
+{
+	return list->next == head;
+}
+
 #define list_entry(ptr, type, member)	container_of(ptr, type, member)
 #define list_first_entry(ptr, type, member) \
 	list_entry((ptr)->next, type, member)
@@ -1198,6 +1206,8 @@ typedef struct { gid_t val; } kgid_t;
 struct user_namespace { int level; };
 __attribute__((__weak__)) struct user_namespace init_user_ns;
 
+struct bpf_run_ctx;
+
 struct task_struct {
 	pid_t pid;		/* thread id */
 	pid_t tgid;		/* process id */
@@ -1207,6 +1217,7 @@ struct task_struct {
 	kuid_t uid;
 	kgid_t gid;
 	void *mm;		/* non-NULL: a user task */
+	struct bpf_run_ctx *bpf_ctx;	/* the running program's (run_ctx.h) */
 };
 
 /*
