@@ -668,6 +668,8 @@ static inline void kbpf_shim_kfree_rcu_cb(struct rcu_head *head)
 __attribute__((__weak__)) __thread int kbpf_shim_cpu = 0;
 
 static inline unsigned int num_possible_cpus(void) { return NR_CPUS; }
+#define nr_cpu_ids		((unsigned int)NR_CPUS)
+static inline bool cpu_possible(int cpu) { return cpu >= 0 && cpu < NR_CPUS; }
 static inline int smp_processor_id(void) { return kbpf_shim_cpu; }
 static inline int raw_smp_processor_id(void) { return kbpf_shim_cpu; }
 
@@ -765,6 +767,11 @@ static inline bool queue_work(struct workqueue_struct *wq,
 	work->func(work);
 	return true;
 }
+
+#define kbpf_free_wq		system_wq
+
+/* The kernel's xchg(): a full barrier and the old value. */
+#define xchg(p, v)		__atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
 
 static inline bool schedule_work(struct work_struct *work)
 {
@@ -943,6 +950,8 @@ static inline void *skb_header_pointer(const struct sk_buff *skb, int offset,
  * <linux/bpf_perf_event.h>), the same 168 bytes as the kernel's on x86-64.
  */
 #include <linux/bpf_perf_event.h>
+/* The uapi records and mmap page of perf buffers (maps/perf_buffer.c). */
+#include <linux/perf_event.h>
 
 /* <linux/trace_events.h>: the largest tracepoint record a program reads. */
 #define PERF_MAX_TRACE_SIZE	8192
