@@ -20,9 +20,14 @@ struct kbpf_perf_buffer {
 	int cpu;
 	u32 wakeup_events;
 	raw_spinlock_t lock;
-	/* Under lock: samples since the last wake-up, samples dropped. */
+	/*
+	 * Under lock: samples since the last wake-up, samples dropped, and
+	 * the producer position, kept here because userspace may write to
+	 * the whole mapped page (data_head there is only a copy).
+	 */
 	u32 pending;
 	u64 lost;
+	u64 head;
 	u64 mask;			/* data size - 1 */
 	struct perf_event_mmap_page *user_page;
 	u8 *data;
@@ -182,7 +187,7 @@ int kbpf_perf_buffer_output(struct kbpf_perf_buffer *pb, const void *meta,
 	} else {
 		raw_spin_lock_irqsave(&pb->lock, flags);
 	}
-	head = pb->user_page->data_head;
+	head = pb->head;
 	/* Pairs with the consumer's release: its reads before our reuse. */
 	tail = smp_load_acquire(&pb->user_page->data_tail);
 	need = header.size + (pb->lost ? sizeof(struct lost_record) : 0);
@@ -209,6 +214,7 @@ int kbpf_perf_buffer_output(struct kbpf_perf_buffer *pb, const void *meta,
 		ring_put_ctx(pb, &pos, ctx, ctx_size, copy);
 	ring_zero(pb, &pos, raw_size - raw);
 	/* The records before the head that publishes them. */
+	pb->head = pos;
 	smp_store_release(&pb->user_page->data_head, pos);
 	if (++pb->pending >= pb->wakeup_events) {
 		pb->pending = 0;

@@ -244,3 +244,22 @@ TEST(perf_event_array_map_and_helper)
 	/* pb0 is still in slot 0: the map's free drops the last reference. */
 	tmap_destroy(map);
 }
+
+/* The mapped page is writable: a consumer scribbling data_head misleads only itself. */
+TEST(perf_buffer_head_is_kernel_owned)
+{
+	struct kbpf_perf_buffer *pb = kbpf_perf_buffer_alloc(0, 1, 0);
+	u8 msg[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, buf[64];
+	struct reader r;
+
+	ASSERT_TRUE(!IS_ERR(pb));
+	r = reader_of(pb);
+	EXPECT_EQ(kbpf_perf_buffer_output(pb, msg, 8, NULL, 0, NULL), 0);
+	WRITE_ONCE(r.page->data_head, 4000);
+	EXPECT_EQ(kbpf_perf_buffer_output(pb, msg, 8, NULL, 0, NULL), 0);
+	EXPECT_EQ(r.page->data_head, 48);
+	EXPECT_EQ(read_record(&r, buf, sizeof(buf)), PERF_RECORD_SAMPLE);
+	EXPECT_EQ(read_record(&r, buf, sizeof(buf)), PERF_RECORD_SAMPLE);
+	EXPECT_MEM_EQ(((struct sample *)buf)->data, msg, 8);
+	kbpf_perf_buffer_put(pb);
+}
