@@ -213,8 +213,8 @@ int kbpf_perf_buffer_output(struct kbpf_perf_buffer *pb, const void *meta,
 	if (ctx_size)
 		ring_put_ctx(pb, &pos, ctx, ctx_size, copy);
 	ring_zero(pb, &pos, raw_size - raw);
-	/* The records before the head that publishes them. */
 	pb->head = pos;
+	/* The records before the head that publishes them. */
 	smp_store_release(&pb->user_page->data_head, pos);
 	if (++pb->pending >= pb->wakeup_events) {
 		pb->pending = 0;
