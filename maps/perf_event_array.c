@@ -102,7 +102,7 @@ static long pea_delete_elem(struct kbpf_map *map, void *key)
 	u32 index = *(u32 *)key;
 
 	if (index >= map->max_entries)
-		return -EINVAL;
+		return -E2BIG;
 	old = xchg(&pea->ptrs[index], NULL);
 	if (!old)
 		return -ENOENT;

@@ -148,6 +148,40 @@ static bool c_create(const struct kt_be *be)
 	       create_is(be, "no_prealloc", 4, 4, 4, BPF_F_NO_PREALLOC, EINVAL);
 }
 
+/* What needs no perf buffer, so Linux can answer the same. */
+static bool c_elem_errors(const struct kt_be *be)
+{
+	int map = be_map_create(be, PEA, 4, 4, 2, 0);
+	int other = be_map_create(be, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	__u32 key = 0, val = (__u32)other, next = 9;
+	bool ok;
+
+	ok = kt_check_ok(map, "MAP_CREATE") && kt_check_ok(other, "array") &&
+	     kt_check_errno(be_elem(be, BPF_MAP_UPDATE_ELEM, map, &key, &val,
+				    BPF_NOEXIST), EINVAL, "update BPF_NOEXIST") &&
+	     kt_check_errno(be_elem(be, BPF_MAP_UPDATE_ELEM, map, &key, &val,
+				    BPF_ANY), EBADF, "update with a map fd") &&
+	     kt_check_errno(be_elem(be, BPF_MAP_LOOKUP_ELEM, map, &key, &next, 0),
+			    KT_ENOTSUPP, "lookup") &&
+	     kt_check_errno(be_elem(be, BPF_MAP_DELETE_ELEM, map, &key, NULL, 0),
+			    ENOENT, "delete empty") &&
+	     kt_check_ok(be_next_key(be, map, NULL, &next), "first key") &&
+	     kt_check_u64(next, 0, "first key") &&
+	     kt_check_ok(be_next_key(be, map, &next, &next), "next key") &&
+	     kt_check_u64(next, 1, "next key") &&
+	     kt_check_errno(be_next_key(be, map, &next, &next), ENOENT, "last");
+	key = 2;
+	ok = ok && kt_check_errno(be_elem(be, BPF_MAP_UPDATE_ELEM, map, &key,
+					  &val, BPF_ANY), E2BIG, "update past the end") &&
+	     kt_check_errno(be_elem(be, BPF_MAP_DELETE_ELEM, map, &key, NULL, 0),
+			    E2BIG, "delete past the end");
+	if (map >= 0)
+		close(map);
+	if (other >= 0)
+		close(other);
+	return ok;
+}
+
 static void t_map_cmds(void)
 {
 	int map = kt_map_create(PEA, 4, 4, 2, 0);
@@ -170,7 +204,7 @@ static void t_map_cmds(void)
 	key = 2;
 	ok = ok && kt_check_errno(kt_map_update(map, &key, &val, BPF_ANY), E2BIG,
 				  "update past the end") &&
-	     kt_check_errno(kt_map_delete(map, &key), EINVAL, "delete past the end");
+	     kt_check_errno(kt_map_delete(map, &key), E2BIG, "delete past the end");
 	key = 0;
 	val = (__u32)other;
 	ok = ok && kt_check_errno(kt_map_update(map, &key, &val, BPF_ANY), EBADF,
@@ -344,6 +378,8 @@ int main(int argc, char **argv)
 	pkt[13] = 0;
 	t_buffer_ioctl();
 	kt_dual("perf_event_array_create", c_create, kt_linux_bpf_usable());
+	kt_dual("perf_event_array_elem_errors", c_elem_errors,
+		kt_linux_bpf_usable());
 	t_map_cmds();
 	if (!kt_verifier_present()) {
 		kt_skip("programs", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");

@@ -236,7 +236,7 @@ TEST(perf_event_array_map_and_helper)
 	EXPECT_EQ(tmap_delete(map, &key), 0);
 	EXPECT_EQ(tmap_delete(map, &key), -ENOENT);
 	key = 9;
-	EXPECT_EQ(tmap_delete(map, &key), -EINVAL);
+	EXPECT_EQ(tmap_delete(map, &key), -E2BIG);
 	kbpf_host_perf_buffers[3] = NULL;
 	kbpf_host_perf_buffers[4] = NULL;
 	kbpf_perf_buffer_put(pb0);
