@@ -770,8 +770,10 @@ static inline bool queue_work(struct workqueue_struct *wq,
 
 #define kbpf_free_wq		system_wq
 
-/* The kernel's xchg(): a full barrier and the old value. */
-#define xchg(p, v)		__atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+/* The kernel's xchg() on a plain word: a full barrier and the old value. */
+#ifndef xchg
+#define xchg(ptr, new)	__atomic_exchange_n((ptr), (new), __ATOMIC_SEQ_CST)
+#endif
 
 static inline bool schedule_work(struct work_struct *work)
 {
