@@ -49,6 +49,16 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ktime_get_ns_proto;
 	case BPF_FUNC_ktime_get_boot_ns:
 		return &kbpf_ktime_get_boot_ns_proto;
+	case BPF_FUNC_ringbuf_output:
+		return &kbpf_ringbuf_output_proto;
+	case BPF_FUNC_ringbuf_reserve:
+		return &kbpf_ringbuf_reserve_proto;
+	case BPF_FUNC_ringbuf_submit:
+		return &kbpf_ringbuf_submit_proto;
+	case BPF_FUNC_ringbuf_discard:
+		return &kbpf_ringbuf_discard_proto;
+	case BPF_FUNC_ringbuf_query:
+		return &kbpf_ringbuf_query_proto;
 	default:
 		break;
 	}
@@ -104,6 +114,8 @@ static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 	switch (func_id) {
 	case BPF_FUNC_skb_load_bytes:
 		return &kbpf_skb_load_bytes_proto;
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_skb_event_output_proto;
 	default:
 		return sk_base_func_proto(func_id, caps);
 	}
@@ -119,6 +131,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:
 		return &kbpf_get_smp_processor_id_proto;
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_skb_event_output_proto;
 	default:
 		return sk_base_func_proto(func_id, caps);
 	}
@@ -128,6 +142,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_xdp_event_output_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:
@@ -137,16 +153,31 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 	}
 }
 
-/* cg_skb_func_proto(): sk_filter's plus the cgroup ones. */
+/* cgroup_common_func_proto(): what every cgroup program type starts from. */
+static const struct kbpf_func_proto *cgroup_common_func_proto(u32 func_id)
+{
+	switch (func_id) {
+	case BPF_FUNC_get_local_storage:
+		return &kbpf_get_local_storage_proto;
+	default:
+		return NULL;
+	}
+}
+
+/* cg_skb_func_proto(): the cgroup ones, then sk_filter's. */
 static const struct kbpf_func_proto *cg_skb_func_proto(u32 func_id, u32 caps)
 {
-	return sk_filter_func_proto(func_id, caps);
+	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
+
+	return fn ? fn : sk_filter_func_proto(func_id, caps);
 }
 
 /* sk_skb_func_proto(). */
 static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_skb_event_output_proto;
 	case BPF_FUNC_skb_load_bytes:
 		return &kbpf_skb_load_bytes_proto;
 	default:
@@ -154,10 +185,12 @@ static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 	}
 }
 
-/* sk_msg_func_proto(). */
+/* sk_msg_func_proto(): Linux's bpf_event_output_data, no context bytes. */
 static const struct kbpf_func_proto *sk_msg_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_perf_event_output_proto;
 	case BPF_FUNC_get_current_uid_gid:
 		return &kbpf_get_current_uid_gid_proto;
 	case BPF_FUNC_get_current_pid_tgid:
@@ -233,20 +266,38 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
 	case BPF_FUNC_probe_read_kernel_str:
 		return read_kernel_allowed() ?
 		       &kbpf_probe_read_kernel_str_proto : NULL;
+	case BPF_FUNC_ringbuf_output:
+		return &kbpf_ringbuf_output_proto;
+	case BPF_FUNC_ringbuf_reserve:
+		return &kbpf_ringbuf_reserve_proto;
+	case BPF_FUNC_ringbuf_submit:
+		return &kbpf_ringbuf_submit_proto;
+	case BPF_FUNC_ringbuf_discard:
+		return &kbpf_ringbuf_discard_proto;
+	case BPF_FUNC_ringbuf_query:
+		return &kbpf_ringbuf_query_proto;
 	default:
 		return base_func_proto(func_id, caps);
 	}
 }
 
-/* kprobe_prog_func_proto(). */
+/*
+ * kprobe_prog_func_proto(). Linux has one bpf_perf_event_output proto per
+ * tracing context (pt_regs, tracepoint, raw tracepoint); kbpf's ignores
+ * the context, so one serves all.
+ */
 static const struct kbpf_func_proto *kprobe_func_proto(u32 func_id, u32 caps)
 {
+	if (func_id == BPF_FUNC_perf_event_output)
+		return &kbpf_perf_event_output_proto;
 	return tracing_func_proto(func_id, caps);
 }
 
 /* tp_prog_func_proto(), pe_prog_func_proto(), raw_tp_prog_func_proto(). */
 static const struct kbpf_func_proto *tp_func_proto(u32 func_id, u32 caps)
 {
+	if (func_id == BPF_FUNC_perf_event_output)
+		return &kbpf_perf_event_output_proto;
 	return tracing_func_proto(func_id, caps);
 }
 

@@ -57,4 +57,19 @@ extern const struct kbpf_func_proto kbpf_snprintf_proto;
 extern const struct kbpf_func_proto kbpf_skb_load_bytes_proto;
 extern const struct kbpf_func_proto kbpf_csum_diff_proto;
 
+/* ringbuf.c */
+extern const struct kbpf_func_proto kbpf_ringbuf_output_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_reserve_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_submit_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_discard_proto;
+extern const struct kbpf_func_proto kbpf_ringbuf_query_proto;
+
+/* local_storage.c */
+extern const struct kbpf_func_proto kbpf_get_local_storage_proto;
+
+/* perf_event.c */
+extern const struct kbpf_func_proto kbpf_perf_event_output_proto;
+extern const struct kbpf_func_proto kbpf_skb_event_output_proto;
+extern const struct kbpf_func_proto kbpf_xdp_event_output_proto;
+
 #endif /* KBPF_HELPERS_PROTOS_H */

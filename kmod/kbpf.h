@@ -37,6 +37,9 @@ bool kbpf_capable(void);
 /* Objects are freed from here, after an RCU grace period. */
 extern struct workqueue_struct *kbpf_free_wq;
 
+/* KBPF_IOCTL_PERF_BUFFER (kmod/perf_buffer_fd.c): a new perf buffer fd. */
+long kbpf_perf_buffer_ioctl(void __user *uattr);
+
 /* Maps (kmod/map_obj.c). */
 struct kbpf_map *kbpf_map_create(union bpf_attr *attr);
 int kbpf_map_new_fd(struct kbpf_map *map, int flags);

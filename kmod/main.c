@@ -58,6 +58,8 @@ static long kbpf_dev_ioctl(struct file *file, unsigned int ioc,
 {
 	struct kbpf_ioctl_bpf req;
 
+	if (ioc == KBPF_IOCTL_PERF_BUFFER)
+		return kbpf_perf_buffer_ioctl((void __user *)arg);
 	if (ioc != KBPF_IOCTL_BPF)
 		return -ENOTTY;
 	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))

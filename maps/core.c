@@ -18,6 +18,9 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_QUEUE] = &kbpf_queue_map_ops,
 	[BPF_MAP_TYPE_STACK] = &kbpf_stack_map_ops,
 	[BPF_MAP_TYPE_RINGBUF] = &kbpf_ringbuf_map_ops,
+	[BPF_MAP_TYPE_CGROUP_STORAGE] = &kbpf_cgroup_storage_map_ops,
+	[BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE] = &kbpf_percpu_cgroup_storage_map_ops,
+	[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = &kbpf_perf_event_array_map_ops,
 };
 
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type)
@@ -42,7 +45,8 @@ bool kbpf_map_is_percpu(u32 map_type)
 {
 	return map_type == BPF_MAP_TYPE_PERCPU_HASH ||
 	       map_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	       map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	       map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
+	       map_type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
 }
 
 u32 kbpf_map_value_size(const struct kbpf_map *map)

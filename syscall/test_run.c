@@ -20,6 +20,9 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/bpf.h>
 
+#include <kbpf/map.h>
+#include <kbpf/run_ctx.h>
+
 #include "../kmod/kbpf.h"
 #include "attr.h"
 #include "cmds.h"
@@ -41,15 +44,55 @@ static void run_leave(void)
 	rcu_read_unlock();
 }
 
+static void test_storages_free(struct kbpf_run_ctx *run_ctx)
+{
+	int t;
+
+	for (t = 0; t < __KBPF_CGROUP_STORAGE_MAX; t++)
+		kbpf_cgroup_storage_free(run_ctx->cgroup_storage[t]);
+}
+
+/*
+ * Like Linux's bpf_test_run(): a fresh, zeroed storage for each cgroup
+ * storage map the program uses, kept over the repeats of this run and
+ * never linked into the map (which shows attachments' storages only).
+ */
+static int test_storages_alloc(const struct kbpf_prog *prog,
+			       struct kbpf_run_ctx *run_ctx)
+{
+	struct kbpf_cgroup_storage *s;
+	u32 i;
+
+	for (i = 0; i < prog->used_map_cnt; i++) {
+		struct kbpf_map *map = prog->used_maps[i];
+
+		if (!kbpf_map_type_is_cgroup_storage(map->map_type))
+			continue;
+		s = kbpf_cgroup_storage_alloc(map);
+		if (IS_ERR(s)) {
+			test_storages_free(run_ctx);
+			return PTR_ERR(s);
+		}
+		run_ctx->cgroup_storage[kbpf_cgroup_storage_type_of(map->map_type)] = s;
+	}
+	return 0;
+}
+
 int kbpf_test_run_repeat(const struct kbpf_prog *prog, void *ctx, u32 repeat,
 			 u32 *retval, u32 *duration)
 {
+	struct kbpf_run_ctx run_ctx = {};
+	struct bpf_run_ctx *old_ctx;
 	u64 start, spent = 0;
 	u32 i = 0;
-	int err = 0;
+	int err;
 
 	if (!repeat)
 		repeat = 1;
+	err = test_storages_alloc(prog, &run_ctx);
+	if (err)
+		return err;
+	old_ctx = kbpf_run_ctx_set(&run_ctx);
 	run_enter(&start);
 	for (;;) {
 		*retval = kbpf_prog_run(prog, ctx);
@@ -68,6 +111,8 @@ int kbpf_test_run_repeat(const struct kbpf_prog *prog, void *ctx, u32 repeat,
 	}
 	spent += ktime_get_ns() - start;
 	run_leave();
+	kbpf_run_ctx_reset(old_ctx);
+	test_storages_free(&run_ctx);
 	if (err)
 		return err;
 	spent = div_u64(spent, i);

@@ -9,6 +9,8 @@
  */
 #include "priv.h"
 
+#include <kbpf/cgroup_storage.h>
+
 #define KBPF_MAX_USED_MAPS	64
 
 static int add_used_map(struct kbpf_verifier_env *env, struct kbpf_map *map)
@@ -35,6 +37,27 @@ static int add_used_map(struct kbpf_verifier_env *env, struct kbpf_map *map)
 		}
 	}
 	env->used_maps[env->used_map_cnt++] = map;
+	return 0;
+}
+
+/*
+ * A run gives the program one storage per cgroup storage type, which
+ * bpf_get_local_storage() finds by the map's type: one map of each type.
+ */
+static int check_cgroup_storage(struct kbpf_verifier_env *env,
+				struct kbpf_map *map)
+{
+	u32 i;
+
+	if (!kbpf_map_type_is_cgroup_storage(map->map_type))
+		return 0;
+	for (i = 0; i < env->used_map_cnt; i++) {
+		if (env->used_maps[i] != map &&
+		    env->used_maps[i]->map_type == map->map_type) {
+			verbose(env, "only one cgroup storage of each type is allowed\n");
+			return -EBUSY;
+		}
+	}
 	return 0;
 }
 
@@ -91,6 +114,9 @@ int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
 			return map ? PTR_ERR(map) : -EBADF;
 		}
 		err = add_used_map(env, map);
+		if (err)
+			return err;
+		err = check_cgroup_storage(env, map);
 		if (err)
 			return err;
 		env->aux[i].map_ptr = map;

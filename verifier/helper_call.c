@@ -116,6 +116,9 @@ static bool map_func_ok(u32 map_type, int id)
 	case BPF_FUNC_map_peek_elem:
 		return map_type == BPF_MAP_TYPE_QUEUE ||
 		       map_type == BPF_MAP_TYPE_STACK;
+	case BPF_FUNC_get_local_storage:
+		return map_type == BPF_MAP_TYPE_CGROUP_STORAGE ||
+		       map_type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
 	default:
 		/* A map helper kbpf has not been taught about. */
 		return false;
@@ -628,6 +631,12 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 	if (meta.map && !map_func_ok(meta.map->map_type, func_id)) {
 		verbose(env, "cannot pass map_type %d into func %s#%d\n",
 			meta.map->map_type, func_name(func_id), func_id);
+		return -EINVAL;
+	}
+	/* The helper cannot fail, so it cannot refuse flags at run time. */
+	if (func_id == BPF_FUNC_get_local_storage &&
+	    !reg_is_null(&kbpf_cur_regs(env)[BPF_REG_2])) {
+		verbose(env, "get_local_storage() doesn't support non-zero flags\n");
 		return -EINVAL;
 	}
 	if (func_id == BPF_FUNC_tail_call && !meta.map) {

@@ -98,4 +98,11 @@ static inline bool kbpf_nmi_uaccess_okay(void)
 	return mm && (__read_cr3() & CR3_ADDR_MASK) == __pa(mm->pgd);
 }
 
+/*
+ * kmod/'s queue for frees that may sleep; module exit waits for RCU
+ * callbacks and then drains it, so core objects freed through it never
+ * outlive the module's text. The host shim runs such work at once.
+ */
+extern struct workqueue_struct *kbpf_free_wq;
+
 #endif /* KBPF_KAPI_H */

@@ -123,6 +123,9 @@ extern const struct kbpf_map_ops kbpf_queue_map_ops;
 extern const struct kbpf_map_ops kbpf_stack_map_ops;
 extern const struct kbpf_map_ops kbpf_lpm_trie_map_ops;
 extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
+extern const struct kbpf_map_ops kbpf_cgroup_storage_map_ops;
+extern const struct kbpf_map_ops kbpf_percpu_cgroup_storage_map_ops;
+extern const struct kbpf_map_ops kbpf_perf_event_array_map_ops;
 
 /* Fill the common fields every map type takes from BPF_MAP_CREATE's attr. */
 void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);

@@ -52,9 +52,8 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" for_each_map_elem loop perf_event_output ringbuf_output"
-	" ringbuf_reserve ringbuf_submit ringbuf_discard ringbuf_query"
-	" get_local_storage get_socket_cookie get_func_ip get_stackid"
+	" for_each_map_elem loop"
+	" get_socket_cookie get_func_ip get_stackid"
 	" get_stack"
 	" skb_store_bytes get_socket_uid"
 	" get_cgroup_classid skb_cgroup_id ";

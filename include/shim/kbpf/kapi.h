@@ -420,6 +420,7 @@ typedef unsigned int gfp_t;
 #define GFP_ATOMIC		0x10u
 #define GFP_KERNEL		0x20u
 #define GFP_USER		(GFP_KERNEL | 0x40u)
+#define GFP_NOWAIT		0x80u
 
 #define NUMA_NO_NODE		(-1)
 #define nr_node_ids		1U
@@ -647,6 +648,7 @@ static inline void kbpf_shim_kfree_rcu_cb(struct rcu_head *head)
 
 /* No lockdep here: a lock is taken to be held where the code says so. */
 #define lockdep_is_held(l)		((void)(l), 1)
+#define lockdep_assert_held(l)		((void)(l))
 
 /* As in the kernel without lockdep, the condition is type-checked only. */
 #define rcu_dereference_protected(p, c)	({ (void)(0 && (c)); (p); })
@@ -666,6 +668,8 @@ static inline void kbpf_shim_kfree_rcu_cb(struct rcu_head *head)
 __attribute__((__weak__)) __thread int kbpf_shim_cpu = 0;
 
 static inline unsigned int num_possible_cpus(void) { return NR_CPUS; }
+#define nr_cpu_ids		((unsigned int)NR_CPUS)
+static inline bool cpu_possible(int cpu) { return cpu >= 0 && cpu < NR_CPUS; }
 static inline int smp_processor_id(void) { return kbpf_shim_cpu; }
 static inline int raw_smp_processor_id(void) { return kbpf_shim_cpu; }
 
@@ -763,6 +767,13 @@ static inline bool queue_work(struct workqueue_struct *wq,
 	work->func(work);
 	return true;
 }
+
+#define kbpf_free_wq		system_wq
+
+/* The kernel's xchg() on a plain word: a full barrier and the old value. */
+#ifndef xchg
+#define xchg(ptr, new)	__atomic_exchange_n((ptr), (new), __ATOMIC_SEQ_CST)
+#endif
 
 static inline bool schedule_work(struct work_struct *work)
 {
@@ -941,6 +952,8 @@ static inline void *skb_header_pointer(const struct sk_buff *skb, int offset,
  * <linux/bpf_perf_event.h>), the same 168 bytes as the kernel's on x86-64.
  */
 #include <linux/bpf_perf_event.h>
+/* The uapi records and mmap page of perf buffers (maps/perf_buffer.c). */
+#include <linux/perf_event.h>
 
 /* <linux/trace_events.h>: the largest tracepoint record a program reads. */
 #define PERF_MAX_TRACE_SIZE	8192
@@ -1037,6 +1050,12 @@ static inline void list_move_tail(struct list_head *list, struct list_head *head
 static inline int list_empty(const struct list_head *head)
 {
 	return READ_ONCE(head->next) == head;
+}
+
+static inline int list_is_last(const struct list_head *list,
+			       const struct list_head *head)
+{
+	return list->next == head;
 }
 
 #define list_entry(ptr, type, member)	container_of(ptr, type, member)
@@ -1198,6 +1217,8 @@ typedef struct { gid_t val; } kgid_t;
 struct user_namespace { int level; };
 __attribute__((__weak__)) struct user_namespace init_user_ns;
 
+struct bpf_run_ctx;
+
 struct task_struct {
 	pid_t pid;		/* thread id */
 	pid_t tgid;		/* process id */
@@ -1207,6 +1228,7 @@ struct task_struct {
 	kuid_t uid;
 	kgid_t gid;
 	void *mm;		/* non-NULL: a user task */
+	struct bpf_run_ctx *bpf_ctx;	/* the running program's (run_ctx.h) */
 };
 
 /*
