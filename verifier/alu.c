@@ -278,7 +278,7 @@ static int ptr_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 	u32 dst = insn->dst_reg;
 	struct kbpf_reg ptr = *ptr_in;
 	bool ptr_is_dst = ptr_in == dst_reg;
-	struct alu_sanitize san;
+	struct alu_sanitize san = {};
 	s64 lo, hi;
 	int err;
 
