@@ -414,9 +414,27 @@ static struct htab_elem *htab_new_elem(struct kbpf_htab *htab,
 	if (htab->percpu)
 		kbpf_htab_pcpu_init(htab, l->pptr, value, onallcpus);
 	else
-		memcpy(htab_elem_value(htab, l), value, htab->map.value_size);
+		memcpy(htab_elem_value(htab, l), value, htab_value_bytes(htab));
 	htab_write_end(l);
 	return l;
+}
+
+/*
+ * HASH_OF_MAPS: the inner map l holds a reference to (its value slot is
+ * pointer-sized, see htab_value_bytes()), NULL for other types. Read
+ * before l can be reused for another key.
+ */
+static void *htab_fd_ptr(struct kbpf_htab *htab, struct htab_elem *l)
+{
+	if (htab->map.map_type != BPF_MAP_TYPE_HASH_OF_MAPS)
+		return NULL;
+	return READ_ONCE(*(void **)htab_elem_value(htab, l));
+}
+
+static void htab_put_fd_ptr(struct kbpf_htab *htab, void *ptr)
+{
+	if (ptr && htab->map.fd_ops)
+		htab->map.fd_ops->put(&htab->map, ptr);
 }
 
 /* l left the table (bucket lock dropped): recycle it or free it after RCU. */
@@ -459,6 +477,7 @@ static long htab_map_update_elem(struct kbpf_map *map, void *key,
 	struct htab_elem *l_new, *l_old;
 	unsigned long irqflags;
 	struct htab_bucket *b;
+	void *old_ptr = NULL;
 	u32 hash;
 	int ret;
 
@@ -484,10 +503,14 @@ static long htab_map_update_elem(struct kbpf_map *map, void *key,
 	}
 	/* New before old goes: a lookup meanwhile finds one of the two. */
 	kbpf_htab_link(b, l_new);
-	if (l_old)
+	if (l_old) {
 		kbpf_htab_unlink(b, l_old);
+		/* l_old may be this CPU's spare now: read it while locked. */
+		old_ptr = htab_fd_ptr(htab, l_old);
+	}
 unlock:
 	kbpf_htab_unlock_bucket(htab, b, hash, irqflags);
+	htab_put_fd_ptr(htab, old_ptr);
 	if (!ret && l_old && !htab->prealloc)
 		call_rcu(&l_old->rcu, htab_elem_free_rcu);
 	return ret;
@@ -564,8 +587,10 @@ static long htab_map_delete_elem(struct kbpf_map *map, void *key)
 	else
 		ret = -ENOENT;
 	kbpf_htab_unlock_bucket(htab, b, hash, irqflags);
-	if (l)
+	if (l) {
+		htab_put_fd_ptr(htab, htab_fd_ptr(htab, l));
 		htab_retire(htab, l);
+	}
 	return ret;
 }
 
@@ -860,11 +885,26 @@ static void htab_free_linked(struct kbpf_htab *htab)
 	}
 }
 
+/* HASH_OF_MAPS: drop the inner map of every element still linked. */
+static void htab_put_fd_ptrs(struct kbpf_htab *htab)
+{
+	struct htab_elem *l;
+	u32 i;
+
+	for (i = 0; i < htab->n_buckets; i++) {
+		for (l = htab_deref_locked(htab->buckets[i].first);
+		     !htab_is_nulls(l); l = htab_deref_locked(l->next))
+			htab_put_fd_ptr(htab, htab_fd_ptr(htab, l));
+		cond_resched();
+	}
+}
+
 void kbpf_htab_free(struct kbpf_map *map)
 {
 	struct kbpf_htab *htab = to_htab(map);
 	int i;
 
+	htab_put_fd_ptrs(htab);
 	if (htab->prealloc) {
 		htab_free_elems(htab);
 		if (htab->lru)
@@ -893,6 +933,7 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.map_lookup_and_delete_elem = htab_map_lookup_and_delete_elem,
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
+	.map_meta_equal = kbpf_map_meta_equal,
 };
 
 const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
@@ -908,4 +949,22 @@ const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
 	.map_lookup_and_delete_elem = htab_map_lookup_and_delete_elem,
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
+	.map_meta_equal = kbpf_map_meta_equal,
 };
+
+/* For HASH_OF_MAPS (maps/htab_of_maps.c), which adds fds around them. */
+void *kbpf_htab_lookup_elem(struct kbpf_map *map, void *key)
+{
+	return htab_map_lookup_elem(map, key);
+}
+
+long kbpf_htab_update_elem(struct kbpf_map *map, void *key, void *value,
+			   u64 flags)
+{
+	return htab_map_update_elem(map, key, value, flags);
+}
+
+long kbpf_htab_delete_elem(struct kbpf_map *map, void *key)
+{
+	return htab_map_delete_elem(map, key);
+}

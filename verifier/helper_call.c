@@ -95,6 +95,10 @@ static bool map_func_ok(u32 map_type, int id)
 		case BPF_MAP_TYPE_LRU_HASH:
 		case BPF_MAP_TYPE_LRU_PERCPU_HASH:
 			return true;
+		case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+		case BPF_MAP_TYPE_HASH_OF_MAPS:
+			/* Programs read inner maps; only userspace changes them. */
+			return id == BPF_FUNC_map_lookup_elem;
 		default:
 			return false;
 		}
@@ -548,6 +552,16 @@ static int set_return(struct kbpf_verifier_env *env,
 		kbpf_mark_reg_known_zero(r0);
 		r0->type = KBPF_PTR_TO_MAP_VALUE | flags;
 		r0->map_ptr = meta->map;
+		/*
+		 * A map-in-map's value is an inner map: a map pointer shaped
+		 * like the template, usable as a map helper's argument 1
+		 * once NULL-checked (Linux turns it into CONST_PTR_TO_MAP at
+		 * the NULL check; here it is one from the start).
+		 */
+		if (meta->map->inner_map_meta) {
+			r0->type = KBPF_CONST_PTR_TO_MAP | flags;
+			r0->map_ptr = meta->map->inner_map_meta;
+		}
 		break;
 	case KBPF_RET_PTR_TO_SOCKET:
 		kbpf_mark_reg_known_zero(r0);

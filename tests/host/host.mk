@@ -37,6 +37,7 @@ HOST_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
 		  jit/runtime.c jit/exec_host.c
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_CORE_SRCS += maps/queue_stack.c maps/lpm_trie.c
+HOST_CORE_SRCS += maps/fd_array.c maps/map_in_map.c maps/htab_of_maps.c
 
 # The verifier.
 HOST_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
