@@ -551,17 +551,11 @@ static int set_return(struct kbpf_verifier_env *env,
 		}
 		kbpf_mark_reg_known_zero(r0);
 		r0->type = KBPF_PTR_TO_MAP_VALUE | flags;
-		r0->map_ptr = meta->map;
 		/*
-		 * A map-in-map's value is an inner map: a map pointer shaped
-		 * like the template, usable as a map helper's argument 1
-		 * once NULL-checked (Linux turns it into CONST_PTR_TO_MAP at
-		 * the NULL check; here it is one from the start).
+		 * For a map-in-map, the NULL check turns this into the inner
+		 * map (CONST_PTR_TO_MAP of the template; jmp.c), as in Linux.
 		 */
-		if (meta->map->inner_map_meta) {
-			r0->type = KBPF_CONST_PTR_TO_MAP | flags;
-			r0->map_ptr = meta->map->inner_map_meta;
-		}
+		r0->map_ptr = meta->map;
 		break;
 	case KBPF_RET_PTR_TO_SOCKET:
 		kbpf_mark_reg_known_zero(r0);
