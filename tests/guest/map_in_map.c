@@ -38,7 +38,7 @@ static bool c_create_errors(const struct kt_be *be)
 {
 	int inner = be_map_create(be, BPF_MAP_TYPE_ARRAY, 4, 8, 2, 0);
 	int progs = be_map_create(be, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 2, 0);
-	int prog = -1, outer = -1, nested, bad_size;
+	int prog = -1, outer = -1, nested = -1, bad_size = -1;
 	const struct bpf_insn ret0[] = { KT_MOV64_IMM(0, 0), KT_EXIT() };
 	union bpf_attr attr;
 	bool ok;
@@ -49,19 +49,19 @@ static bool c_create_errors(const struct kt_be *be)
 		goto out;
 	prog = be_prog_load(be, BPF_PROG_TYPE_SOCKET_FILTER, ret0, 2);
 	outer = outer_create(be, BPF_MAP_TYPE_ARRAY_OF_MAPS, inner, 0);
-	nested = outer_create(be, BPF_MAP_TYPE_HASH_OF_MAPS, outer, 0);
-	be_close(nested);
 	kt_attr_zero(&attr);
 	attr.map_type = BPF_MAP_TYPE_ARRAY_OF_MAPS;
 	attr.key_size = 4;
 	attr.value_size = 8;
 	attr.max_entries = OUTER_SLOTS;
 	attr.inner_map_fd = (__u32)inner;
-	bad_size = (int)be_call(be, BPF_MAP_CREATE, &attr);
-	be_close(bad_size);
+	/* Each errno is checked right after its call. */
 	ok = kt_check_ok(prog, "PROG_LOAD") && kt_check_ok(outer, "MAP_CREATE") &&
-	     kt_check_errno(nested, EINVAL, "a map-in-map as inner map") &&
-	     kt_check_errno(bad_size, EINVAL, "value_size 8") &&
+	     kt_check_errno(nested = outer_create(be, BPF_MAP_TYPE_HASH_OF_MAPS,
+						  outer, 0),
+			    EINVAL, "a map-in-map as inner map") &&
+	     kt_check_errno(bad_size = (int)be_call(be, BPF_MAP_CREATE, &attr),
+			    EINVAL, "value_size 8") &&
 	     kt_check_errno(outer_create(be, BPF_MAP_TYPE_ARRAY_OF_MAPS, 9999, 0),
 			    EBADF, "closed inner_map_fd") &&
 	     kt_check_errno(outer_create(be, BPF_MAP_TYPE_HASH_OF_MAPS, prog, 0),
@@ -72,6 +72,8 @@ static bool c_create_errors(const struct kt_be *be)
 					 BPF_F_RDONLY_PROG),
 			    EINVAL, "BPF_F_RDONLY_PROG on an array of maps");
 out:
+	be_close(bad_size);
+	be_close(nested);
 	be_close(outer);
 	be_close(prog);
 	be_close(progs);
@@ -284,15 +286,23 @@ static bool c_prog_rejects(const struct kt_be *be)
 		KT_MOV64_IMM(0, 0),
 		KT_EXIT(),
 	};
-	int p1 = be_prog_load(be, BPF_PROG_TYPE_SOCKET_FILTER, del,
-			      KT_ARRAY_SIZE(del));
-	int p2 = be_prog_load(be, BPF_PROG_TYPE_SOCKET_FILTER, unchecked,
-			      KT_ARRAY_SIZE(unchecked));
+	int p1 = -1, p2 = -1;
 	bool ok;
 
-	ok = kt_check_ok(outer, "MAP_CREATE") &&
-	     kt_check_errno(p1, EINVAL, "map_delete_elem on an array of maps") &&
-	     kt_check_errno(p2, EACCES, "inner map used before its NULL check");
+	/* Each errno checked before the next call can change errno. */
+	ok = kt_check_ok(outer, "MAP_CREATE");
+	if (ok) {
+		p1 = be_prog_load(be, BPF_PROG_TYPE_SOCKET_FILTER, del,
+				  KT_ARRAY_SIZE(del));
+		ok = kt_check_errno(p1, EINVAL,
+				    "map_delete_elem on an array of maps");
+	}
+	if (ok) {
+		p2 = be_prog_load(be, BPF_PROG_TYPE_SOCKET_FILTER, unchecked,
+				  KT_ARRAY_SIZE(unchecked));
+		ok = kt_check_errno(p2, EACCES,
+				    "inner map used before its NULL check");
+	}
 	be_close(p2);
 	be_close(p1);
 	be_close(outer);

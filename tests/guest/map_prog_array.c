@@ -9,6 +9,8 @@
  * Every case runs on kbpf and on the kernel's own bpf(2); the tail call
  * cases run on kbpf once JITed and once on the interpreter.
  */
+#include <pthread.h>
+
 #include "kt_fdmap.h"
 
 #define SLOTS		4
@@ -302,10 +304,10 @@ static bool c_owner_at_load(const struct kt_be *be)
 	if (ok) {
 		cls = be_prog_load(be, BPF_PROG_TYPE_SCHED_CLS, insns,
 				   KT_ARRAY_SIZE(insns));
+		ok = kt_check_errno(cls, EINVAL, "sched_cls user of the array");
 		filter = be_prog_load(be, BPF_PROG_TYPE_SOCKET_FILTER, insns,
 				      KT_ARRAY_SIZE(insns));
-		ok = kt_check_errno(cls, EINVAL, "sched_cls user of the array") &&
-		     kt_check_ok(filter, "socket filter user of the array");
+		ok = kt_check_ok(filter, "socket filter user of the array") && ok;
 	}
 	be_close(filter);
 	be_close(cls);
@@ -333,13 +335,13 @@ static void t_owner_runtime(void)
 	     kt_check_true(set_jit(0), "jit_enable=0");
 	if (ok) {
 		interp_prog = load_ret(&kt_be_kbpf, BPF_PROG_TYPE_SOCKET_FILTER, 2);
-		user = be_prog_load(&kt_be_kbpf, BPF_PROG_TYPE_SOCKET_FILTER,
-				    insns, KT_ARRAY_SIZE(insns));
 		ok = kt_check_ok(interp_prog, "PROG_LOAD interpreted") &&
 		     kt_check_errno(put_fd(&kt_be_kbpf, arr, 1, interp_prog, 0),
 				    EINVAL, "update with an interpreted program") &&
-		     kt_check_errno(user, EINVAL,
-				    "interpreted user of a JITed array");
+		     kt_check_errno(user = be_prog_load(&kt_be_kbpf,
+							BPF_PROG_TYPE_SOCKET_FILTER,
+							insns, KT_ARRAY_SIZE(insns)),
+				    EINVAL, "interpreted user of a JITed array");
 	}
 	ok = kt_check_true(set_jit(1), "jit_enable=1") && ok;
 	kt_verdict("owner_runtime", ok);
@@ -397,6 +399,59 @@ static bool c_uref_breaks_cycle(const struct kt_be *be)
 	return ok;
 }
 
+struct churn {
+	const struct kt_be *be;
+	int arr, t42, t43;
+	volatile int stop;
+	long errors;
+};
+
+/* Swap the program in slot 0 and empty it, over and over. */
+static void *churn_slot(void *arg)
+{
+	struct churn *c = arg;
+	__u32 key = 0;
+
+	while (!c->stop) {
+		if (put_fd(c->be, c->arr, 0, c->t42, 0) ||
+		    put_fd(c->be, c->arr, 0, c->t43, 0))
+			c->errors++;
+		be_elem(c->be, BPF_MAP_DELETE_ELEM, c->arr, &key, NULL, 0);
+	}
+	return NULL;
+}
+
+/* Tail calls while another thread rewrites the slot: 42, 43 or through. */
+static bool c_tail_call_vs_update(const struct kt_be *be)
+{
+	struct churn c = { .be = be, .arr = prog_array(be) };
+	int caller = load_caller(be, c.arr, 0), i;
+	__u32 ret = 0;
+	bool ok, started;
+	pthread_t th;
+
+	c.t42 = load_ret(be, BPF_PROG_TYPE_SOCKET_FILTER, 42);
+	c.t43 = load_ret(be, BPF_PROG_TYPE_SOCKET_FILTER, 43);
+	ok = kt_check_ok(c.arr, "MAP_CREATE") && kt_check_ok(caller, "PROG_LOAD") &&
+	     kt_check_ok(c.t42, "PROG_LOAD") && kt_check_ok(c.t43, "PROG_LOAD") &&
+	     kt_check_ok(pthread_create(&th, NULL, churn_slot, &c), "thread");
+	started = ok;
+	for (i = 0; ok && i < 3000; i++)
+		ok = kt_check_ok(be_test_run(be, caller, &ret), "TEST_RUN") &&
+		     kt_check_true(ret == 42 || ret == 43 || ret == FALLTHROUGH,
+				   "42, 43 or fall through");
+	if (started) {
+		c.stop = 1;
+		pthread_join(th, NULL);
+	}
+	ok = ok && kt_check_u64(c.errors, 0, "failed updates");
+	be_close(c.t43);
+	be_close(c.t42);
+	be_close(caller);
+	be_close(c.arr);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	bool linux_ok;
@@ -417,6 +472,7 @@ int main(int argc, char **argv)
 	kt_dual("tail_call_limit", c_tail_call_limit, linux_ok);
 	kt_dual("owner_at_load", c_owner_at_load, linux_ok);
 	kt_dual("uref_breaks_cycle", c_uref_breaks_cycle, linux_ok);
+	kt_dual("tail_call_vs_update", c_tail_call_vs_update, linux_ok);
 	t_owner_runtime();
 
 	/* The same tail calls on kbpf's interpreter. */
@@ -430,6 +486,8 @@ int main(int argc, char **argv)
 	kt_verdict("tail_call_limit_interp", c_tail_call_limit(&kt_be_kbpf));
 	kt_verdict("uref_breaks_cycle_interp",
 		   c_uref_breaks_cycle(&kt_be_kbpf));
+	kt_verdict("tail_call_vs_update_interp",
+		   c_tail_call_vs_update(&kt_be_kbpf));
 	if (!set_jit(1))
 		kt_fail("interp_teardown", "cannot write jit_enable: %s",
 			kt_errname(errno));

@@ -385,3 +385,91 @@ TEST(prog_array_tail_call_runtimes)
 			kbpf_prog_free_runtime(code);
 	}
 }
+
+/*
+ * Writers replace and delete inner maps while readers look them up under
+ * RCU: every map a reader sees is one of the two, and once the outer map
+ * is freed each inner map is back to the test's own reference.
+ */
+#define CONC_WRITERS	2
+#define CONC_READERS	2
+#define CONC_OPS	20000
+
+static struct kbpf_map *conc_outer;
+static int conc_done;
+
+static void *conc_writer(void *arg)
+{
+	u32 t = (u32)(long)arg, i, seed = 12345 + t, key, fd;
+
+	kbpf_shim_thread_init(1 + t);
+	for (i = 0; i < CONC_OPS; i++) {
+		seed = seed * 1103515245 + 12345;
+		key = (seed >> 8) & 3;
+		fd = (seed >> 12) & 1;
+		rcu_read_lock();
+		if ((seed >> 16) % 3)
+			EXPECT_EQ(sys_update(conc_outer, key, fd, BPF_ANY), 0);
+		else
+			conc_outer->ops->map_delete_elem(conc_outer, &key);
+		rcu_read_unlock();
+	}
+	kbpf_shim_thread_exit();
+	return NULL;
+}
+
+static void *conc_reader(void *arg)
+{
+	unsigned long bad = 0;
+	struct kbpf_map *inner;
+	u32 key, id;
+
+	kbpf_shim_thread_init(1 + CONC_WRITERS + (int)(long)arg);
+	while (!__atomic_load_n(&conc_done, __ATOMIC_ACQUIRE)) {
+		for (key = 0; key < 4; key++) {
+			rcu_read_lock();
+			inner = conc_outer->ops->map_lookup_elem(conc_outer, &key);
+			id = inner ? READ_ONCE(inner->id) : 11;
+			rcu_read_unlock();
+			if (id != 11 && id != 12 && bad++ < 3)
+				EXPECT_TRUE(id == 11 || id == 12);
+		}
+	}
+	kbpf_shim_thread_exit();
+	return NULL;
+}
+
+TEST(map_in_map_concurrent)
+{
+	u32 t, types[] = { BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS };
+
+	for (t = 0; t < ARRAY_SIZE(types); t++) {
+		pthread_t w[CONC_WRITERS], r[CONC_READERS];
+		struct kbpf_map *a = inner_array(2, 0, 11);
+		struct kbpf_map *b = inner_array(2, 0, 12);
+		long i;
+
+		fd_table[0] = a;
+		fd_table[1] = b;
+		conc_outer = outer_map(types[t], a);
+		conc_done = 0;
+		for (i = 0; i < CONC_READERS; i++)
+			ASSERT_EQ(pthread_create(&r[i], NULL, conc_reader,
+						 (void *)i), 0);
+		for (i = 0; i < CONC_WRITERS; i++)
+			ASSERT_EQ(pthread_create(&w[i], NULL, conc_writer,
+						 (void *)i), 0);
+		for (i = 0; i < CONC_WRITERS; i++)
+			pthread_join(w[i], NULL);
+		__atomic_store_n(&conc_done, 1, __ATOMIC_RELEASE);
+		for (i = 0; i < CONC_READERS; i++)
+			pthread_join(r[i], NULL);
+		synchronize_rcu();
+		tmap_destroy(conc_outer);
+		EXPECT_EQ(refs(a), 1);
+		EXPECT_EQ(refs(b), 1);
+		memset(fd_table, 0, sizeof(fd_table));
+		tmap_destroy(b);
+		tmap_destroy(a);
+	}
+}
