@@ -223,4 +223,6 @@ const struct kbpf_map_ops kbpf_array_of_maps_map_ops = {
 	.map_delete_elem = fd_array_map_delete_elem,
 	.map_copy_value = fd_array_map_copy_value,
 	.map_update_value = fd_array_map_update_value,
+	/* Linux's generic batch commands, which go through the fds and ids. */
+	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 };

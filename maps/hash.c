@@ -226,12 +226,36 @@ void kbpf_htab_pcpu_init(struct kbpf_htab *htab, void __percpu *pptr,
 	}
 }
 
+/*
+ * HASH_OF_MAPS: the inner map l holds a reference to (its value slot is
+ * pointer-sized, see htab_value_bytes()), NULL for other types. Read
+ * before l can be reused for another key.
+ */
+static void *htab_fd_ptr(struct kbpf_htab *htab, struct htab_elem *l)
+{
+	if (htab->map.map_type != BPF_MAP_TYPE_HASH_OF_MAPS)
+		return NULL;
+	return READ_ONCE(*(void **)htab_elem_value(htab, l));
+}
+
+static void htab_put_fd_ptr(struct kbpf_htab *htab, void *ptr)
+{
+	if (ptr && htab->map.fd_ops)
+		htab->map.fd_ops->put(&htab->map, ptr);
+}
+
 void kbpf_htab_copy_out(struct kbpf_htab *htab, struct htab_elem *l,
 			void *value)
 {
 	u32 size = htab_pcpu_size(htab), off = 0;
+	void *ptr = htab_fd_ptr(htab, l);
 	int cpu;
 
+	/* HASH_OF_MAPS: userspace sees the inner map's id. */
+	if (ptr && htab->map.fd_ops) {
+		*(u32 *)value = htab->map.fd_ops->sys_lookup(ptr);
+		return;
+	}
 	if (!htab->percpu) {
 		memcpy(value, htab_elem_value(htab, l), htab->map.value_size);
 		return;
@@ -419,27 +443,11 @@ static struct htab_elem *htab_new_elem(struct kbpf_htab *htab,
 	return l;
 }
 
-/*
- * HASH_OF_MAPS: the inner map l holds a reference to (its value slot is
- * pointer-sized, see htab_value_bytes()), NULL for other types. Read
- * before l can be reused for another key.
- */
-static void *htab_fd_ptr(struct kbpf_htab *htab, struct htab_elem *l)
-{
-	if (htab->map.map_type != BPF_MAP_TYPE_HASH_OF_MAPS)
-		return NULL;
-	return READ_ONCE(*(void **)htab_elem_value(htab, l));
-}
-
-static void htab_put_fd_ptr(struct kbpf_htab *htab, void *ptr)
-{
-	if (ptr && htab->map.fd_ops)
-		htab->map.fd_ops->put(&htab->map, ptr);
-}
-
 /* l left the table (bucket lock dropped): recycle it or free it after RCU. */
 static void htab_retire(struct kbpf_htab *htab, struct htab_elem *l)
 {
+	/* Its inner map goes with it (HASH_OF_MAPS), before any reuse. */
+	htab_put_fd_ptr(htab, htab_fd_ptr(htab, l));
 	if (htab->prealloc) {
 		kbpf_freelist_push(&htab->freelist, &l->fnode);
 		return;
@@ -587,10 +595,8 @@ static long htab_map_delete_elem(struct kbpf_map *map, void *key)
 	else
 		ret = -ENOENT;
 	kbpf_htab_unlock_bucket(htab, b, hash, irqflags);
-	if (l) {
-		htab_put_fd_ptr(htab, htab_fd_ptr(htab, l));
+	if (l)
 		htab_retire(htab, l);
-	}
 	return ret;
 }
 
@@ -891,6 +897,8 @@ static void htab_put_fd_ptrs(struct kbpf_htab *htab)
 	struct htab_elem *l;
 	u32 i;
 
+	if (htab->map.map_type != BPF_MAP_TYPE_HASH_OF_MAPS)
+		return;
 	for (i = 0; i < htab->n_buckets; i++) {
 		for (l = htab_deref_locked(htab->buckets[i].first);
 		     !htab_is_nulls(l); l = htab_deref_locked(l->next))

@@ -83,4 +83,7 @@ const struct kbpf_map_ops kbpf_htab_of_maps_map_ops = {
 	.map_delete_elem = kbpf_htab_delete_elem,
 	.map_copy_value = htab_of_maps_copy_value,
 	.map_update_value = htab_of_maps_update_value,
+	/* Batches as for any hash map; values cross as fds and ids. */
+	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
+	.map_batch_bucket = kbpf_htab_batch_bucket,
 };

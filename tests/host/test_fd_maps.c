@@ -473,3 +473,34 @@ TEST(map_in_map_concurrent)
 		tmap_destroy(a);
 	}
 }
+
+/* HASH_OF_MAPS batches through the hash table's buckets: ids out, refs dropped. */
+TEST(htab_of_maps_batch_bucket)
+{
+	struct kbpf_map *a = inner_array(2, 0, 21);
+	struct kbpf_map *outer = outer_map(BPF_MAP_TYPE_HASH_OF_MAPS, a);
+	u32 keys[8], vals[8], bucket, found = 0, i;
+	void *scratch[8];
+	int n;
+
+	fd_table[0] = a;
+	EXPECT_EQ(sys_update(outer, 3, 0, BPF_ANY), 0);
+	EXPECT_EQ(sys_update(outer, 4, 0, BPF_ANY), 0);
+	EXPECT_EQ(refs(a), 3);
+	for (bucket = 0;; bucket++) {
+		rcu_read_lock();
+		n = outer->ops->map_batch_bucket(outer, bucket, keys, vals,
+						 scratch, 8, true);
+		rcu_read_unlock();
+		if (n < 0)
+			break;
+		for (i = 0; i < (u32)n; i++, found++)
+			EXPECT_EQ(vals[i], 21);
+	}
+	EXPECT_EQ(n, -ENOENT);
+	EXPECT_EQ(found, 2);
+	EXPECT_EQ(refs(a), 1);
+	tmap_destroy(outer);
+	fd_table[0] = NULL;
+	tmap_destroy(a);
+}
