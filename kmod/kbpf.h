@@ -51,6 +51,14 @@ struct kbpf_map *kbpf_map_get_by_id(u32 id);
 /* O_RDONLY/O_WRONLY/O_RDWR for BPF_F_RDONLY/BPF_F_WRONLY, -EINVAL for both. */
 int kbpf_file_flags(u32 flags);
 
+/* Maps holding objects by fd (kmod/map_fd.c). */
+const struct kbpf_map_fd_ops *kbpf_map_fd_ops_for(u32 map_type);
+/* The map-in-map template from the map behind ufd (inner_map_fd). */
+struct kbpf_map *kbpf_map_meta_from_fd(int ufd);
+/* Linux's bpf_prog_map_compatible() for a PROG_ARRAY (fixes its owner). */
+bool kbpf_prog_map_compatible(struct kbpf_map *map,
+			      const struct kbpf_prog *prog);
+
 /* Programs (kmod/prog_obj.c). */
 struct kbpf_prog *kbpf_prog_alloc(u32 insn_cnt);
 /* Give a fully built program its id; after this it is visible to GET_FD_BY_ID. */

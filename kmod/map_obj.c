@@ -51,7 +51,7 @@ struct kbpf_map *kbpf_map_create(union bpf_attr *attr)
 {
 	const struct kbpf_map_ops *ops = kbpf_map_type_ops(attr->map_type);
 	int numa_node = kbpf_map_attr_numa_node(attr);
-	struct kbpf_map *map;
+	struct kbpf_map *map, *meta = NULL;
 	int err;
 
 	if (!ops)
@@ -64,10 +64,21 @@ struct kbpf_map *kbpf_map_create(union bpf_attr *attr)
 		if (err)
 			return ERR_PTR(err);
 	}
+	/* Map-in-map: the template first, from inner_map_fd (its errno first). */
+	if (kbpf_map_is_map_in_map(attr->map_type)) {
+		meta = kbpf_map_meta_from_fd(attr->inner_map_fd);
+		if (IS_ERR(meta))
+			return meta;
+	}
 	map = ops->map_alloc(attr);
-	if (IS_ERR(map))
+	if (IS_ERR(map)) {
+		kbpf_map_meta_free(meta);
 		return map;
+	}
 	map->ops = ops;
+	map->inner_map_meta = meta;
+	map->fd_ops = kbpf_map_fd_ops_for(attr->map_type);
+	atomic64_set(&map->usercnt, 0);
 	refcount_set(&map->refcnt, 1);
 	atomic64_set(&map->writecnt, 0);
 	mutex_init(&map->freeze_mutex);
@@ -166,15 +177,30 @@ struct kbpf_map *kbpf_map_get_from_fd(int ufd, fmode_t *mode)
 }
 KBPF_EXPORT_FOR_KUNIT(kbpf_map_get_from_fd);
 
+/* The last user fd is gone: Linux's bpf_map_put_uref(). */
+static void map_put_uref(struct kbpf_map *map)
+{
+	if (atomic64_dec_and_test(&map->usercnt) && map->ops->map_release_uref)
+		map->ops->map_release_uref(map);
+}
+
 int kbpf_map_new_fd(struct kbpf_map *map, int flags)
 {
-	return anon_inode_getfd("bpf-map", &kbpf_map_fops, map,
-				flags | O_CLOEXEC);
+	int fd;
+
+	/* Counted before the fd exists: another thread may close it at once. */
+	atomic64_inc(&map->usercnt);
+	fd = anon_inode_getfd("bpf-map", &kbpf_map_fops, map,
+			      flags | O_CLOEXEC);
+	if (fd < 0)
+		map_put_uref(map);
+	return fd;
 }
 KBPF_EXPORT_FOR_KUNIT(kbpf_map_new_fd);
 
 static int map_release(struct inode *inode, struct file *file)
 {
+	map_put_uref(file->private_data);
 	kbpf_map_put(file->private_data);
 	return 0;
 }

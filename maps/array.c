@@ -291,6 +291,7 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_delete_elem = array_map_delete_elem,
 	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 	.map_mmap_area = array_map_mmap_area,
+	.map_meta_equal = kbpf_array_map_meta_equal,
 };
 
 const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
@@ -304,4 +305,5 @@ const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.map_copy_value = percpu_array_map_copy_value,
 	.map_update_value = percpu_array_map_update_value,
 	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
+	.map_meta_equal = kbpf_map_meta_equal,
 };

@@ -226,12 +226,36 @@ void kbpf_htab_pcpu_init(struct kbpf_htab *htab, void __percpu *pptr,
 	}
 }
 
+/*
+ * HASH_OF_MAPS: the inner map l holds a reference to (its value slot is
+ * pointer-sized, see htab_value_bytes()), NULL for other types. Read
+ * before l can be reused for another key.
+ */
+static void *htab_fd_ptr(struct kbpf_htab *htab, struct htab_elem *l)
+{
+	if (htab->map.map_type != BPF_MAP_TYPE_HASH_OF_MAPS)
+		return NULL;
+	return READ_ONCE(*(void **)htab_elem_value(htab, l));
+}
+
+static void htab_put_fd_ptr(struct kbpf_htab *htab, void *ptr)
+{
+	if (ptr && htab->map.fd_ops)
+		htab->map.fd_ops->put(&htab->map, ptr);
+}
+
 void kbpf_htab_copy_out(struct kbpf_htab *htab, struct htab_elem *l,
 			void *value)
 {
 	u32 size = htab_pcpu_size(htab), off = 0;
+	void *ptr = htab_fd_ptr(htab, l);
 	int cpu;
 
+	/* HASH_OF_MAPS: userspace sees the inner map's id. */
+	if (ptr && htab->map.fd_ops) {
+		*(u32 *)value = htab->map.fd_ops->sys_lookup(ptr);
+		return;
+	}
 	if (!htab->percpu) {
 		memcpy(value, htab_elem_value(htab, l), htab->map.value_size);
 		return;
@@ -414,7 +438,7 @@ static struct htab_elem *htab_new_elem(struct kbpf_htab *htab,
 	if (htab->percpu)
 		kbpf_htab_pcpu_init(htab, l->pptr, value, onallcpus);
 	else
-		memcpy(htab_elem_value(htab, l), value, htab->map.value_size);
+		memcpy(htab_elem_value(htab, l), value, htab_value_bytes(htab));
 	htab_write_end(l);
 	return l;
 }
@@ -422,6 +446,8 @@ static struct htab_elem *htab_new_elem(struct kbpf_htab *htab,
 /* l left the table (bucket lock dropped): recycle it or free it after RCU. */
 static void htab_retire(struct kbpf_htab *htab, struct htab_elem *l)
 {
+	/* Its inner map goes with it (HASH_OF_MAPS), before any reuse. */
+	htab_put_fd_ptr(htab, htab_fd_ptr(htab, l));
 	if (htab->prealloc) {
 		kbpf_freelist_push(&htab->freelist, &l->fnode);
 		return;
@@ -459,6 +485,7 @@ static long htab_map_update_elem(struct kbpf_map *map, void *key,
 	struct htab_elem *l_new, *l_old;
 	unsigned long irqflags;
 	struct htab_bucket *b;
+	void *old_ptr = NULL;
 	u32 hash;
 	int ret;
 
@@ -484,10 +511,14 @@ static long htab_map_update_elem(struct kbpf_map *map, void *key,
 	}
 	/* New before old goes: a lookup meanwhile finds one of the two. */
 	kbpf_htab_link(b, l_new);
-	if (l_old)
+	if (l_old) {
 		kbpf_htab_unlink(b, l_old);
+		/* l_old may be this CPU's spare now: read it while locked. */
+		old_ptr = htab_fd_ptr(htab, l_old);
+	}
 unlock:
 	kbpf_htab_unlock_bucket(htab, b, hash, irqflags);
+	htab_put_fd_ptr(htab, old_ptr);
 	if (!ret && l_old && !htab->prealloc)
 		call_rcu(&l_old->rcu, htab_elem_free_rcu);
 	return ret;
@@ -860,11 +891,28 @@ static void htab_free_linked(struct kbpf_htab *htab)
 	}
 }
 
+/* HASH_OF_MAPS: drop the inner map of every element still linked. */
+static void htab_put_fd_ptrs(struct kbpf_htab *htab)
+{
+	struct htab_elem *l;
+	u32 i;
+
+	if (htab->map.map_type != BPF_MAP_TYPE_HASH_OF_MAPS)
+		return;
+	for (i = 0; i < htab->n_buckets; i++) {
+		for (l = htab_deref_locked(htab->buckets[i].first);
+		     !htab_is_nulls(l); l = htab_deref_locked(l->next))
+			htab_put_fd_ptr(htab, htab_fd_ptr(htab, l));
+		cond_resched();
+	}
+}
+
 void kbpf_htab_free(struct kbpf_map *map)
 {
 	struct kbpf_htab *htab = to_htab(map);
 	int i;
 
+	htab_put_fd_ptrs(htab);
 	if (htab->prealloc) {
 		htab_free_elems(htab);
 		if (htab->lru)
@@ -893,6 +941,7 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.map_lookup_and_delete_elem = htab_map_lookup_and_delete_elem,
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
+	.map_meta_equal = kbpf_map_meta_equal,
 };
 
 const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
@@ -908,4 +957,22 @@ const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
 	.map_lookup_and_delete_elem = htab_map_lookup_and_delete_elem,
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
+	.map_meta_equal = kbpf_map_meta_equal,
 };
+
+/* For HASH_OF_MAPS (maps/htab_of_maps.c), which adds fds around them. */
+void *kbpf_htab_lookup_elem(struct kbpf_map *map, void *key)
+{
+	return htab_map_lookup_elem(map, key);
+}
+
+long kbpf_htab_update_elem(struct kbpf_map *map, void *key, void *value,
+			   u64 flags)
+{
+	return htab_map_update_elem(map, key, value, flags);
+}
+
+long kbpf_htab_delete_elem(struct kbpf_map *map, void *key)
+{
+	return htab_map_delete_elem(map, key);
+}

@@ -82,6 +82,18 @@ static inline void *htab_elem_value(struct kbpf_htab *htab,
 	return l->key + round_up(htab->map.key_size, 8);
 }
 
+/*
+ * Bytes of value an element stores: value_size, but a whole pointer for
+ * HASH_OF_MAPS, whose 4-byte value (an fd to userspace) is an inner map
+ * inside; round_up(value_size, 8) leaves room for it.
+ */
+static inline u32 htab_value_bytes(const struct kbpf_htab *htab)
+{
+	if (htab->map.map_type == BPF_MAP_TYPE_HASH_OF_MAPS)
+		return sizeof(void *);
+	return htab->map.value_size;
+}
+
 static inline u32 htab_pcpu_size(struct kbpf_htab *htab)
 {
 	return round_up(htab->map.value_size, 8);
@@ -148,6 +160,10 @@ struct kbpf_map *kbpf_htab_alloc(union bpf_attr *attr);
 void kbpf_htab_free(struct kbpf_map *map);
 int kbpf_htab_get_next_key(struct kbpf_map *map, void *key, void *next_key);
 int kbpf_htab_copy_value(struct kbpf_map *map, void *key, void *value);
+void *kbpf_htab_lookup_elem(struct kbpf_map *map, void *key);
+long kbpf_htab_update_elem(struct kbpf_map *map, void *key, void *value,
+			   u64 flags);
+long kbpf_htab_delete_elem(struct kbpf_map *map, void *key);
 
 /* Every hash map type takes all four batch commands. */
 #define KBPF_HTAB_BATCH_CMDS	(KBPF_BATCH_LOOKUP | KBPF_BATCH_LOOKUP_AND_DELETE | \

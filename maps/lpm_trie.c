@@ -433,4 +433,5 @@ const struct kbpf_map_ops kbpf_lpm_trie_map_ops = {
 	.map_lookup_elem = lpm_map_lookup_elem,
 	.map_update_elem = lpm_map_update_elem,
 	.map_delete_elem = lpm_map_delete_elem,
+	.map_meta_equal = kbpf_map_meta_equal,
 };

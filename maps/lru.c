@@ -230,6 +230,7 @@ const struct kbpf_map_ops kbpf_htab_lru_map_ops = {
 	.map_lookup_and_delete_elem = lru_map_lookup_and_delete_elem,
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
+	.map_meta_equal = kbpf_map_meta_equal,
 };
 
 const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops = {
@@ -245,4 +246,5 @@ const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops = {
 	.map_lookup_and_delete_elem = lru_map_lookup_and_delete_elem,
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
+	.map_meta_equal = kbpf_map_meta_equal,
 };

@@ -230,6 +230,7 @@ const struct kbpf_map_ops kbpf_queue_map_ops = {
 	.map_push_elem = qs_push_elem,
 	.map_pop_elem = queue_pop_elem,
 	.map_peek_elem = queue_peek_elem,
+	.map_meta_equal = kbpf_map_meta_equal,
 };
 
 const struct kbpf_map_ops kbpf_stack_map_ops = {
@@ -246,4 +247,5 @@ const struct kbpf_map_ops kbpf_stack_map_ops = {
 	.map_push_elem = qs_push_elem,
 	.map_pop_elem = stack_pop_elem,
 	.map_peek_elem = stack_peek_elem,
+	.map_meta_equal = kbpf_map_meta_equal,
 };

@@ -272,4 +272,5 @@ const struct kbpf_map_ops kbpf_ringbuf_map_ops = {
 	.map_delete_elem = ringbuf_map_delete_elem,
 	.map_mmap_area = ringbuf_map_mmap_area,
 	.map_poll = ringbuf_map_poll,
+	.map_meta_equal = kbpf_map_meta_equal,
 };

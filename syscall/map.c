@@ -52,6 +52,16 @@ int kbpf_cmd_map_create(union bpf_attr *attr, union bpf_attr __user *uattr)
 	return fd;
 }
 
+/*
+ * Linux's maybe_wait_bpf_programs(): once a map-in-map command returns,
+ * no program still runs with what the map held before it.
+ */
+static void map_wait_programs(struct kbpf_map *map)
+{
+	if (kbpf_map_is_map_in_map(map->map_type))
+		synchronize_rcu();
+}
+
 /* The syscall's update of an element (all CPUs' values). */
 int kbpf_map_sys_update(struct kbpf_map *map, void *key, void *value,
 			u64 flags)
@@ -200,6 +210,7 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 		goto err_free_key;
 
 	err = kbpf_map_sys_update(map, key, value, attr->flags);
+	map_wait_programs(map);
 
 	kvfree(value);
 err_free_key:
@@ -226,6 +237,7 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	rcu_read_lock();
 	err = map->ops->map_delete_elem(map, key);
 	rcu_read_unlock();
+	map_wait_programs(map);
 
 	kvfree(key);
 err_put:

@@ -244,6 +244,24 @@ static int prog_verify(struct kbpf_prog *prog, const union bpf_attr *attr)
 	return 0;
 }
 
+/*
+ * Linux's bpf_check_tail_call(): once the runtime is chosen, the program
+ * must match the owner of every prog array it uses (or becomes it).
+ */
+static int prog_check_tail_call(struct kbpf_prog *prog)
+{
+	u32 i;
+
+	for (i = 0; i < prog->used_map_cnt; i++) {
+		struct kbpf_map *map = prog->used_maps[i];
+
+		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY &&
+		    !kbpf_prog_map_compatible(map, prog))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int kbpf_cmd_prog_load(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
 	u32 type = attr->prog_type, limit, eat;
@@ -337,6 +355,9 @@ int kbpf_cmd_prog_load(union bpf_attr *attr, union bpf_attr __user *uattr)
 	 */
 	err = kbpf_prog_select_runtime(&prog->code, bpf_cap);
 	if (err == -EINVAL)
+		goto free;
+	err = prog_check_tail_call(prog);
+	if (err)
 		goto free;
 
 	err = kbpf_prog_publish(prog);

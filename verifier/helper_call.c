@@ -96,6 +96,10 @@ static bool map_func_ok(u32 map_type, int id)
 		case BPF_MAP_TYPE_LRU_PERCPU_HASH:
 		case BPF_MAP_TYPE_LPM_TRIE:
 			return true;
+		case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+		case BPF_MAP_TYPE_HASH_OF_MAPS:
+			/* Programs read inner maps; only userspace changes them. */
+			return id == BPF_FUNC_map_lookup_elem;
 		default:
 			return false;
 		}
@@ -532,6 +536,10 @@ static int set_return(struct kbpf_verifier_env *env,
 		}
 		kbpf_mark_reg_known_zero(r0);
 		r0->type = KBPF_PTR_TO_MAP_VALUE | flags;
+		/*
+		 * For a map-in-map, the NULL check turns this into the inner
+		 * map (CONST_PTR_TO_MAP of the template; jmp.c), as in Linux.
+		 */
 		r0->map_ptr = meta->map;
 		break;
 	case KBPF_RET_PTR_TO_SOCKET:

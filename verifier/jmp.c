@@ -364,6 +364,12 @@ static void mark_ptr_or_null(struct kbpf_verifier_env *env,
 				reg->type &= ~KBPF_PTR_MAYBE_NULL;
 				/* Acquired references keep ref_obj_id for release. */
 				reg->id = 0;
+				/* A map-in-map's value is the inner map. */
+				if (reg->type == KBPF_PTR_TO_MAP_VALUE &&
+				    reg->map_ptr->inner_map_meta) {
+					reg->type = KBPF_CONST_PTR_TO_MAP;
+					reg->map_ptr = reg->map_ptr->inner_map_meta;
+				}
 			}
 		}
 	}));

@@ -107,10 +107,32 @@ struct kbpf_code {
  * All programs of one array share one runtime (all JITed or none), as in
  * Linux, so a tail call never crosses from the interpreter to a JIT image.
  */
+struct kbpf_prog_array_owner {
+	bool set;
+	bool jited;
+	bool xdp_has_frags;
+	u32 type;			/* enum bpf_prog_type */
+	u32 expected_attach_type;
+};
+
 struct kbpf_prog_array {
 	struct kbpf_map map;
+	/*
+	 * The first program that uses the array or is put in it fixes the
+	 * type, attach type, runtime and XDP frags every other must have
+	 * (Linux's map->owner); maps/fd_array.c checks under owner_lock.
+	 */
+	spinlock_t owner_lock;
+	struct kbpf_prog_array_owner owner;
 	struct kbpf_code *ptrs[];
 };
+
+/*
+ * Linux's bpf_prog_map_compatible(): true when a program like want may
+ * share the array's slots (making it the owner if there is none yet).
+ */
+bool kbpf_prog_array_compatible(struct kbpf_map *map,
+				const struct kbpf_prog_array_owner *want);
 
 static inline u64 kbpf_code_run(const struct kbpf_code *code, const void *ctx)
 {

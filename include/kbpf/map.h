@@ -80,6 +80,30 @@ struct kbpf_map_ops {
 	/* poll/epoll on the map fd (ringbuf); EPOLLERR without it. */
 	__poll_t (*map_poll)(struct kbpf_map *map, struct file *file,
 			     struct poll_table_struct *pts);
+	/*
+	 * Linux's map_meta_equal: may map take the place of the template
+	 * meta (an inner map's type, sizes, flags)? Types without it cannot
+	 * be inner maps (ENOTSUPP at create).
+	 */
+	bool (*map_meta_equal)(const struct kbpf_map *meta,
+			       const struct kbpf_map *map);
+	/* The last user fd is gone (Linux's map_release_uref). */
+	void (*map_release_uref)(struct kbpf_map *map);
+};
+
+/*
+ * What maps holding objects by fd (PROG_ARRAY, ARRAY_OF_MAPS,
+ * HASH_OF_MAPS) need from the object layer, which the shared core cannot
+ * see: kmod/ in the kernel, the tests on the host. get() turns the fd
+ * userspace wrote as a value into a referenced pointer (or an ERR_PTR
+ * with Linux's errno), put() drops that reference (the object's own
+ * free waits for RCU readers), sys_lookup() is the id a syscall lookup
+ * returns.
+ */
+struct kbpf_map_fd_ops {
+	void *(*get)(struct kbpf_map *map, int ufd);
+	void (*put)(struct kbpf_map *map, void *ptr);
+	u32 (*sys_lookup)(void *ptr);
 };
 
 #define KBPF_BATCH_LOOKUP		BIT(0)
@@ -108,6 +132,12 @@ struct kbpf_map {
 	refcount_t refcnt;
 	/* Serialises BPF_MAP_FREEZE against writers that need a stable view. */
 	struct mutex freeze_mutex;
+	/* Open fds (Linux's usercnt): at 0, ops->map_release_uref(). */
+	atomic64_t usercnt;
+	/* Maps holding objects by fd: how to resolve and release them. */
+	const struct kbpf_map_fd_ops *fd_ops;
+	/* ARRAY_OF_MAPS, HASH_OF_MAPS: the template every inner map matches. */
+	struct kbpf_map *inner_map_meta;
 	struct rcu_head rcu;
 	struct work_struct work;
 };
@@ -126,6 +156,38 @@ extern const struct kbpf_map_ops kbpf_ringbuf_map_ops;
 extern const struct kbpf_map_ops kbpf_cgroup_storage_map_ops;
 extern const struct kbpf_map_ops kbpf_percpu_cgroup_storage_map_ops;
 extern const struct kbpf_map_ops kbpf_perf_event_array_map_ops;
+extern const struct kbpf_map_ops kbpf_prog_array_map_ops;
+extern const struct kbpf_map_ops kbpf_array_of_maps_map_ops;
+extern const struct kbpf_map_ops kbpf_htab_of_maps_map_ops;
+
+/* Types whose values are fds on the syscall side and objects inside. */
+static inline bool kbpf_map_is_fd_map(u32 map_type)
+{
+	return map_type == BPF_MAP_TYPE_PROG_ARRAY ||
+	       map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+	       map_type == BPF_MAP_TYPE_HASH_OF_MAPS;
+}
+
+static inline bool kbpf_map_is_map_in_map(u32 map_type)
+{
+	return map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+	       map_type == BPF_MAP_TYPE_HASH_OF_MAPS;
+}
+
+/*
+ * Map-in-map templates (maps/map_in_map.c). meta_alloc copies what an
+ * inner map must match from inner (the map inner_map_fd names):
+ * -EINVAL for a map-in-map (one level only), -ENOTSUPP for a type that
+ * cannot be an inner map, as Linux's bpf_map_meta_alloc().
+ */
+struct kbpf_map *kbpf_map_meta_alloc(const struct kbpf_map *inner);
+void kbpf_map_meta_free(struct kbpf_map *meta);
+/* Linux's bpf_map_meta_equal(): type, key and value size, flags. */
+bool kbpf_map_meta_equal(const struct kbpf_map *meta,
+			 const struct kbpf_map *map);
+/* ARRAY's: the same, and max_entries too unless BPF_F_INNER_MAP. */
+bool kbpf_array_map_meta_equal(const struct kbpf_map *meta,
+			       const struct kbpf_map *map);
 
 /* Fill the common fields every map type takes from BPF_MAP_CREATE's attr. */
 void kbpf_map_init_from_attr(struct kbpf_map *map, const union bpf_attr *attr);

@@ -78,6 +78,22 @@ static int host_map_create(const struct vt_map_spec *spec)
 		return PTR_ERR(map);
 	map->ops = ops;
 	refcount_set(&map->refcnt, 1);
+	/* test_verifier's map in map: an array of 1 u32 as the template. */
+	if (kbpf_map_is_map_in_map(spec->map_type)) {
+		struct kbpf_map inner = {
+			.ops = kbpf_map_type_ops(BPF_MAP_TYPE_ARRAY),
+			.map_type = BPF_MAP_TYPE_ARRAY,
+			.key_size = 4, .value_size = 4, .max_entries = 1,
+		};
+
+		map->inner_map_meta = kbpf_map_meta_alloc(&inner);
+		if (IS_ERR(map->inner_map_meta)) {
+			err = PTR_ERR(map->inner_map_meta);
+			map->inner_map_meta = NULL;
+			ops->map_free(map);
+			return err;
+		}
+	}
 	host_maps[i].map = map;
 	host_maps[i].refs = 0;
 	return HOST_FD_BASE + i;

@@ -352,6 +352,9 @@ KBPF_SHIM_ATOMIC_OPS(atomic, atomic_t, int)
 KBPF_SHIM_ATOMIC_OPS(atomic64, atomic64_t, s64)
 #undef KBPF_SHIM_ATOMIC_OPS
 
+/* The kernel's xchg() on a plain word (pointer slots of fd maps). */
+#define xchg(ptr, new)	__atomic_exchange_n((ptr), (new), __ATOMIC_SEQ_CST)
+
 /*
  * refcount_t: the checks of the kernel's (increment from zero is a
  * use-after-free, decrement below zero an underflow) but, instead of
