@@ -29,7 +29,6 @@ extern struct kbpf_ids kbpf_prog_ids;
 extern bool kbpf_unprivileged_bpf_enabled;
 
 /* BPF_PROG_LOAD is refused unless set: the verifier is a preview. */
-extern bool kbpf_verifier_preview;
 
 /* True when the caller may run privileged bpf commands (CAP_BPF or CAP_SYS_ADMIN). */
 bool kbpf_capable(void);

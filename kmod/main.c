@@ -26,16 +26,6 @@ module_param_named(unprivileged_bpf, kbpf_unprivileged_bpf_enabled, bool, 0644);
 MODULE_PARM_DESC(unprivileged_bpf,
 		 "Allow map creation and program loads without CAP_BPF (default: no, like kernel.unprivileged_bpf_disabled)");
 
-/*
- * The verifier is young: Linux's test_verifier still finds programs it
- * accepts that Linux rejects as unsafe (README, "Verifier"). Until none
- * remain, BPF_PROG_LOAD is refused unless this is set on purpose.
- */
-bool kbpf_verifier_preview;
-module_param_named(verifier_preview, kbpf_verifier_preview, bool, 0644);
-MODULE_PARM_DESC(verifier_preview,
-		 "Enable BPF_PROG_LOAD with the preview verifier, which still accepts some unsafe programs (default: no)");
-
 struct workqueue_struct *kbpf_free_wq;
 atomic_t kbpf_live_objects = ATOMIC_INIT(0);
 KBPF_EXPORT_FOR_KUNIT(kbpf_live_objects);

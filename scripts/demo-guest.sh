@@ -82,9 +82,8 @@ expect() {
 
 say "kbpf is the eBPF subsystem as an out-of-tree module. This guest runs" \
     "Debian's stock $(uname -r) kernel; loading kbpf.ko adds /dev/kbpf," \
-    "whose one ioctl is bpf(2). kbpf's verifier is still a preview (see the" \
-    "README), so program loading is off unless verifier_preview=1."
-run insmod /lib/kbpf/kbpf.ko verifier_preview=1
+    "whose one ioctl is bpf(2)."
+run insmod /lib/kbpf/kbpf.ko
 run ls -l /dev/kbpf
 [ -c /dev/kbpf ] || fail "/dev/kbpf is not a character device"
 

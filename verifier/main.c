@@ -15,9 +15,10 @@ static int init_state(struct kbpf_verifier_env *env)
 	env->cur = kzalloc(sizeof(*env->cur), GFP_KERNEL);
 	if (!env->cur)
 		return -ENOMEM;
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kbpf_alloc_frame(env);
 	if (!f)
 		return -ENOMEM;
+	memset(f, 0, sizeof(*f));
 	env->cur->frame[0] = f;
 	env->cur->branches = 1;
 	f->callsite = -1;
@@ -417,10 +418,10 @@ static void free_env(struct kbpf_verifier_env *env)
 
 	for (e = env->head; e; e = next) {
 		next = e->next;
-		kbpf_free_state(&e->st, false);
+		kbpf_free_state(env, &e->st, false);
 		kfree(e);
 	}
-	kbpf_free_state(env->cur, true);
+	kbpf_free_state(env, env->cur, true);
 	kbpf_free_explored(env);
 	if (env->used_maps) {
 		for (i = 0; i < env->used_map_cnt; i++)

@@ -33,7 +33,13 @@
 
 /* A register: its type (enum kbpf_reg_type | KBPF_PTR_MAYBE_NULL | KBPF_MEM_RDONLY). */
 struct kbpf_reg {
-	u32 type;
+	/*
+	 * enum kbpf_reg_type | flags (all below bit 16). u16 here and a u8
+	 * frameno keep the register at 96 bytes and a saved frame under
+	 * 8 KiB (one order-1 allocation; states.c asserts it).
+	 */
+	u16 type;
+	u8 frameno;		/* PTR_TO_STACK: the frame it points into */
 	/* Constant offset of a pointer from its object's start. */
 	s32 off;
 	/* PTR_TO_PACKET*: bytes known readable after off (from pkt_end checks). */
@@ -48,7 +54,6 @@ struct kbpf_reg {
 	 */
 	u32 id;
 	u32 ref_obj_id;		/* acquired reference this pointer holds, or 0 */
-	u32 frameno;		/* PTR_TO_STACK: the frame it points into */
 	/* The variable part: for scalars the value, for pointers the variable offset. */
 	struct tnum var_off;
 	s64 smin_value, smax_value;
@@ -168,6 +173,7 @@ struct kbpf_verifier_env {
 	struct kbpf_vstate *cur;
 	struct kbpf_stack_elem *head;
 	u32 stack_size;
+	u32 frames_alive;	/* function frames allocated, for the budget */
 	struct kbpf_state_list **explored;
 	int insn_idx;
 	int prev_insn_idx;
@@ -274,8 +280,12 @@ int kbpf_release_ref(struct kbpf_verifier_env *env, u32 ref_obj_id);
 void kbpf_clear_caller_saved(struct kbpf_verifier_env *env);
 
 /* states.c: copies, the branch stack, pruning. */
-int kbpf_copy_state(struct kbpf_vstate *dst, const struct kbpf_vstate *src);
-void kbpf_free_state(struct kbpf_vstate *st, bool self);
+struct kbpf_func_state *kbpf_alloc_frame(struct kbpf_verifier_env *env);
+void kbpf_free_frame(struct kbpf_verifier_env *env, struct kbpf_func_state *f);
+int kbpf_copy_state(struct kbpf_verifier_env *env, struct kbpf_vstate *dst,
+		    const struct kbpf_vstate *src);
+void kbpf_free_state(struct kbpf_verifier_env *env, struct kbpf_vstate *st,
+		     bool self);
 struct kbpf_vstate *kbpf_push_stack(struct kbpf_verifier_env *env,
 				    int insn_idx, int prev_insn_idx);
 int kbpf_pop_stack(struct kbpf_verifier_env *env, int *prev_insn_idx,

@@ -17,36 +17,74 @@
  */
 #include "priv.h"
 
-static void free_frames(struct kbpf_vstate *st)
+/*
+ * Every saved state holds full copies of its frames (about 9 KiB each,
+ * the whole 512-byte stack of slots), so a program with thousands of
+ * pending branches in deep calls could take hundreds of MiB of kernel
+ * memory and wake the OOM killer. A verification may hold this many
+ * frames at once (128 MiB's worth); past it the load fails with ENOMEM and
+ * a log line, the memory freed. Linux's states are smaller (only the
+ * stack a frame uses); kbpf's could be too, then this can grow.
+ */
+#define KBPF_MAX_FRAMES_ALIVE	((128UL << 20) / sizeof(struct kbpf_func_state))
+/* Past 8 KiB a frame would take a 16 KiB allocation: twice the memory. */
+_Static_assert(sizeof(struct kbpf_func_state) <= 8192, "saved frames must stay within 8 KiB");
+
+struct kbpf_func_state *kbpf_alloc_frame(struct kbpf_verifier_env *env)
+{
+	struct kbpf_func_state *f;
+
+	if (env->frames_alive >= KBPF_MAX_FRAMES_ALIVE) {
+		verbose(env, "kbpf: verifier state memory limit reached (%lu frames of %zu bytes)\n",
+			(unsigned long)KBPF_MAX_FRAMES_ALIVE, sizeof(*f));
+		return NULL;
+	}
+	f = kmalloc(sizeof(*f), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (f)
+		env->frames_alive++;
+	return f;
+}
+
+void kbpf_free_frame(struct kbpf_verifier_env *env, struct kbpf_func_state *f)
+{
+	if (!f)
+		return;
+	env->frames_alive--;
+	kfree(f);
+}
+
+static void free_frames(struct kbpf_verifier_env *env, struct kbpf_vstate *st)
 {
 	u32 i;
 
 	for (i = 0; i < KBPF_MAX_CALL_FRAMES; i++) {
-		kfree(st->frame[i]);
+		kbpf_free_frame(env, st->frame[i]);
 		st->frame[i] = NULL;
 	}
 }
 
-void kbpf_free_state(struct kbpf_vstate *st, bool self)
+void kbpf_free_state(struct kbpf_verifier_env *env, struct kbpf_vstate *st,
+		     bool self)
 {
 	if (!st)
 		return;
-	free_frames(st);
+	free_frames(env, st);
 	if (self)
 		kfree(st);
 }
 
-int kbpf_copy_state(struct kbpf_vstate *dst, const struct kbpf_vstate *src)
+int kbpf_copy_state(struct kbpf_verifier_env *env, struct kbpf_vstate *dst,
+		    const struct kbpf_vstate *src)
 {
 	u32 i;
 
 	for (i = src->curframe + 1; i < KBPF_MAX_CALL_FRAMES; i++) {
-		kfree(dst->frame[i]);
+		kbpf_free_frame(env, dst->frame[i]);
 		dst->frame[i] = NULL;
 	}
 	for (i = 0; i <= src->curframe; i++) {
 		if (!dst->frame[i]) {
-			dst->frame[i] = kmalloc(sizeof(*dst->frame[i]), GFP_KERNEL);
+			dst->frame[i] = kbpf_alloc_frame(env);
 			if (!dst->frame[i])
 				return -ENOMEM;
 		}
@@ -76,7 +114,7 @@ struct kbpf_vstate *kbpf_push_stack(struct kbpf_verifier_env *env,
 	elem->next = env->head;
 	env->head = elem;
 	env->stack_size++;
-	if (kbpf_copy_state(&elem->st, env->cur))
+	if (kbpf_copy_state(env, &elem->st, env->cur))
 		return NULL;
 	if (env->stack_size > KBPF_JMP_SEQ_LIMIT) {
 		verbose(env, "The sequence of %d jumps is too complex.\n",
@@ -96,7 +134,7 @@ int kbpf_pop_stack(struct kbpf_verifier_env *env, int *prev_insn_idx,
 
 	if (!head)
 		return -ENOENT;
-	err = kbpf_copy_state(env->cur, &head->st);
+	err = kbpf_copy_state(env, env->cur, &head->st);
 	if (err)
 		return err;
 	/* At level 1 the log keeps only the path that failed. */
@@ -105,7 +143,7 @@ int kbpf_pop_stack(struct kbpf_verifier_env *env, int *prev_insn_idx,
 	*insn_idx = head->insn_idx;
 	*prev_insn_idx = head->prev_insn_idx;
 	env->head = head->next;
-	kbpf_free_state(&head->st, false);
+	kbpf_free_state(env, &head->st, false);
 	kfree(head);
 	env->stack_size--;
 	return 0;
@@ -295,7 +333,7 @@ static void drop_state(struct kbpf_verifier_env *env, struct kbpf_state_list *sl
 		env->free_list = sl;
 		return;
 	}
-	kbpf_free_state(&sl->state, false);
+	kbpf_free_state(env, &sl->state, false);
 	kfree(sl);
 	env->peak_states--;
 }
@@ -365,9 +403,9 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 	env->peak_states++;
 	env->prev_jmps_processed = env->jmps_processed;
 	env->prev_insn_processed = env->insn_processed;
-	err = kbpf_copy_state(&new_sl->state, cur);
+	err = kbpf_copy_state(env, &new_sl->state, cur);
 	if (err) {
-		kbpf_free_state(&new_sl->state, false);
+		kbpf_free_state(env, &new_sl->state, false);
 		kfree(new_sl);
 		return err;
 	}
@@ -387,7 +425,7 @@ void kbpf_free_explored(struct kbpf_verifier_env *env)
 	kbpf_free_liveness(env);
 	for (sl = env->free_list; sl; sl = next) {
 		next = sl->next;
-		kbpf_free_state(&sl->state, false);
+		kbpf_free_state(env, &sl->state, false);
 		kfree(sl);
 	}
 	env->free_list = NULL;
@@ -396,7 +434,7 @@ void kbpf_free_explored(struct kbpf_verifier_env *env)
 	for (i = 0; i < env->insn_cnt; i++) {
 		for (sl = env->explored[i]; sl; sl = next) {
 			next = sl->next;
-			kbpf_free_state(&sl->state, false);
+			kbpf_free_state(env, &sl->state, false);
 			kfree(sl);
 		}
 	}

@@ -79,18 +79,11 @@ if ! insmod "$ko"; then
 	fail "insmod: cannot load $ko"
 	summary
 fi
-# The load path is off by default while the verifier is a preview
-# (kbpf's verifier_preview parameter): the tests turn it on.
-echo 1 >/sys/module/kbpf/parameters/verifier_preview ||
-	fail "verifier_preview: cannot enable BPF_PROG_LOAD"
 
 for bin in "$bindir"/*; do
 	name=${bin##*/}
 	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	[ "$name" = rmmod ] && continue
-	# Linux's test_verifier still finds false accepts and crashes of the
-	# preview verifier: run by `make test-verifier`, not in these tiers.
-	[ "$name" = test_verifier ] && [ -z "${KBPF_TEST_VERIFIER:-}" ] && continue
 	run_bin "$name"
 done
 

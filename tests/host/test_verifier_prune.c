@@ -190,6 +190,36 @@ TEST(prune_caller_frame_register_rejects)
 /* A loop that never ends: the 1M processed-insn limit, Linux's words and E2BIG, quickly. */
 TEST(prune_complexity_limit)
 {
+	/*
+	 * r0 counts up and never reaches the exit condition: every pass is
+	 * a new state. A long body keeps the states few (one per two
+	 * passes) so the instruction count, not state memory, ends it.
+	 */
+	static struct bpf_insn prog[256];
+	unsigned int i, n = 0;
+
+	prog[n++] = BPF_MOV64_IMM(BPF_REG_0, 5);
+	prog[n++] = BPF_JMP_IMM(BPF_JLT, BPF_REG_0, 4, 239);
+	for (i = 0; i < 237; i++)
+		prog[n++] = BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1);
+	prog[n++] = BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1);
+	prog[n++] = BPF_JMP_A(-240);
+	while (n < ARRAY_SIZE(prog) - 1)
+		prog[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	prog[n++] = BPF_EXIT_INSN();
+
+	VT_REJECT(prog, &(struct vt_opts){ .log_level = 4 }, E2BIG,
+		  "BPF program is too large. Processed 1000001 insn");
+}
+
+/*
+ * A short loop that never converges adds a state every few passes; they
+ * all stay alive (each is the parent of the path still running), so the
+ * verifier's state memory budget ends it before the instruction limit,
+ * with ENOMEM and a log line instead of the OOM killer.
+ */
+TEST(prune_state_memory_limit)
+{
 	const struct bpf_insn prog[] = {
 		BPF_MOV64_IMM(BPF_REG_0, 5),
 		BPF_JMP_IMM(BPF_JLT, BPF_REG_0, 4, 2),
@@ -198,8 +228,8 @@ TEST(prune_complexity_limit)
 		BPF_EXIT_INSN(),
 	};
 
-	VT_REJECT(prog, &(struct vt_opts){ .log_level = 4 }, E2BIG,
-		  "BPF program is too large. Processed 1000001 insn");
+	VT_REJECT(prog, &(struct vt_opts){ .log_level = 4 }, ENOMEM,
+		  "kbpf: verifier state memory limit reached");
 }
 
 /* Refused, and the second path was not pruned at the join. */

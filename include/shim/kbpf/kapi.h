@@ -422,6 +422,7 @@ typedef unsigned int gfp_t;
 #define __GFP_RETRY_MAYFAIL	0x08u
 #define GFP_ATOMIC		0x10u
 #define GFP_KERNEL		0x20u
+#define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
 #define GFP_USER		(GFP_KERNEL | 0x40u)
 #define GFP_NOWAIT		0x80u
 

@@ -22,8 +22,7 @@
  * between rounds). ARRAY has no delete and no miss (out-of-range index).
  *
  * Not a test: it prints figures and fails only when an operation does.
- * Run by scripts/bench-maps.sh in the stock-kernel guest, with kbpf
- * loaded with verifier_preview=1.
+ * Run by scripts/bench-maps.sh in the stock-kernel guest.
  */
 #include <time.h>
 

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # /tests/run.sh of the guest scripts/bench-maps.sh boots: load kbpf with
-# the load path on (verifier_preview=1), run the map benchmark, unload.
+# run the map benchmark, unload.
 ko=/lib/kbpf/kbpf.ko
 
-if ! insmod "$ko" verifier_preview=1; then
+if ! insmod "$ko"; then
 	echo "map_bench-error: insmod $ko failed"
 	exit 1
 fi
