@@ -146,6 +146,44 @@ static int convert_ctx(struct kbpf_verifier_env *env, u32 idx,
 	return cnt;
 }
 
+/*
+ * An unprivileged tail call (Linux's fixup_bpf_calls for Spectre v1):
+ * "if r3 >= max_entries skip the call; w3 &= index_mask", so that not even
+ * a mispredicted bounds check indexes past the array's power-of-two
+ * size. The index compare is 64-bit here, as in Linux: an index above
+ * 32 bits skips the call, where the runtimes' own u32 index would not.
+ */
+static int mask_tail_call(struct kbpf_verifier_env *env, u32 idx,
+			  struct bpf_insn *buf)
+{
+	const struct kbpf_map *map = env->aux[idx].call_map;
+
+	buf[0] = BPF_JMP_IMM(BPF_JGE, BPF_REG_3, map->max_entries, 2);
+	buf[1] = BPF_ALU32_IMM(BPF_AND, BPF_REG_3,
+			       roundup_pow_of_two(map->max_entries) - 1);
+	buf[2] = env->insns[idx];
+	return 3;
+}
+
+static bool needs_mask(const struct kbpf_verifier_env *env, u32 idx)
+{
+	const struct kbpf_insn_aux *aux = &env->aux[idx];
+
+	return aux->tail_call && aux->seen && aux->call_map &&
+	       !kbpf_bypass_spec_v1(env);
+}
+
+/* The instructions that replace insn idx in buf, or 0 to keep it. */
+static int rewrite_one(struct kbpf_verifier_env *env, u32 idx,
+		       struct bpf_insn *buf)
+{
+	if (env->aux[idx].ctx_access)
+		return convert_ctx(env, idx, buf);
+	if (needs_mask(env, idx))
+		return mask_tail_call(env, idx, buf);
+	return 0;
+}
+
 static bool is_branch(const struct bpf_insn *insn, s64 *target, s64 idx)
 {
 	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
@@ -196,6 +234,14 @@ static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 		if (!aux->seen)
 			continue;	/* dead code: never runs */
 		if (aux->tail_call) {
+			/*
+			 * Without CAP_PERFMON the index is checked and masked
+			 * against the one prog array of this site (rewrite_one).
+			 */
+			if (!kbpf_bypass_spec_v1(env) && aux->call_map_poison) {
+				verbose(env, "tail_call abusing map_ptr\n");
+				return -EINVAL;
+			}
 			insn[i].code = BPF_JMP | BPF_TAIL_CALL;
 			insn[i].imm = 0;
 			continue;
@@ -210,7 +256,12 @@ static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 	return 0;
 }
 
-static int rewrite_ctx_accesses(struct kbpf_verifier_env *env)
+/*
+ * Replace instructions by sequences (rewrite_one: context accesses by the
+ * program type's rules, unprivileged tail calls with their index mask)
+ * and retarget every jump and bpf-to-bpf call across them.
+ */
+static int rewrite_insns(struct kbpf_verifier_env *env)
 {
 	struct bpf_insn buf[KBPF_CTX_REWRITE_MAX];
 	struct bpf_insn *out = NULL;
@@ -219,7 +270,7 @@ static int rewrite_ctx_accesses(struct kbpf_verifier_env *env)
 	bool any = false;
 
 	for (i = 0; i < n; i++)
-		if (env->aux[i].ctx_access)
+		if (env->aux[i].ctx_access || needs_mask(env, i))
 			any = true;
 	if (!any)
 		return 0;
@@ -229,7 +280,7 @@ static int rewrite_ctx_accesses(struct kbpf_verifier_env *env)
 	/* First pass: sizes. */
 	for (i = 0; i < n; i++) {
 		newpos[i] = total;
-		cnt = env->aux[i].ctx_access ? convert_ctx(env, i, buf) : 0;
+		cnt = rewrite_one(env, i, buf);
 		if (cnt < 0) {
 			err = cnt;
 			goto out;
@@ -249,7 +300,7 @@ static int rewrite_ctx_accesses(struct kbpf_verifier_env *env)
 	for (i = 0; i < n; i++) {
 		s64 target;
 
-		cnt = env->aux[i].ctx_access ? convert_ctx(env, i, buf) : 0;
+		cnt = rewrite_one(env, i, buf);
 		if (cnt < 0) {
 			err = cnt;
 			goto out;
@@ -316,5 +367,5 @@ int kbpf_fixup(struct kbpf_verifier_env *env)
 	/* After the map addresses went in, before the renumbering. */
 	trap_dead_code(env);
 	/* Last: it renumbers instructions, and aux is indexed by the old numbers. */
-	return rewrite_ctx_accesses(env);
+	return rewrite_insns(env);
 }

@@ -578,6 +578,19 @@ static int set_return(struct kbpf_verifier_env *env,
 	return 0;
 }
 
+/* One prog array per tail call site, or poisoned (Linux's record_func_map). */
+static void record_tail_call_map(struct kbpf_insn_aux *aux,
+				 struct kbpf_map *map)
+{
+	if (!aux->tail_call) {
+		aux->tail_call = true;
+		aux->call_map = map;
+	} else if (aux->call_map != map) {
+		aux->call_map = NULL;
+		aux->call_map_poison = true;
+	}
+}
+
 int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 			   struct bpf_insn *insn, int insn_idx)
 {
@@ -681,7 +694,7 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 			verbose(env, "tail_calls are not allowed in non-JITed programs with bpf-to-bpf calls\n");
 			return -EINVAL;
 		}
-		env->aux[insn_idx].tail_call = true;
+		record_tail_call_map(&env->aux[insn_idx], meta.map);
 	}
 	env->aux[insn_idx].proto = fn;
 	kbpf_clear_caller_saved(env);

@@ -138,6 +138,13 @@ struct kbpf_insn_aux {
 	const struct kbpf_func_proto *proto;	/* helper call */
 	bool tail_call;
 	/*
+	 * Tail call: the prog array every path passed (Linux's map_ptr_state),
+	 * or call_map_poison when paths disagree. Unprivileged loads get a
+	 * bounds check and an index mask from it, so it must be one map.
+	 */
+	struct kbpf_map *call_map;
+	bool call_map_poison;
+	/*
 	 * Unprivileged pointer arithmetic with a register operand: what the
 	 * instruction did on the paths seen so far (Linux's alu_state and
 	 * alu_limit); every path must agree.
