@@ -34,13 +34,24 @@ static bool is_spillable(const struct kbpf_reg *reg)
 	return kbpf_is_ptr(reg);
 }
 
+/*
+ * The depth the runtimes give the frame: every access counts, reads too
+ * (Linux's update_stack_depth), or a privileged read of a never-written
+ * slot would reach below the JITed frame.
+ */
+static void note_depth(struct kbpf_verifier_env *env,
+		       const struct kbpf_func_state *st, s64 min_off)
+{
+	if ((u32)-min_off > env->subprog[st->subprogno].stack_depth)
+		env->subprog[st->subprogno].stack_depth = -min_off;
+}
+
 static void grow(struct kbpf_verifier_env *env, struct kbpf_func_state *st,
 		 int min_off)
 {
 	if ((u32)-min_off > st->allocated_stack)
 		st->allocated_stack = round_up(-min_off, 8);
-	if ((u32)-min_off > env->subprog[st->subprogno].stack_depth)
-		env->subprog[st->subprogno].stack_depth = -min_off;
+	note_depth(env, st, min_off);
 }
 
 /* A write of size bytes at the constant offset off (from fp) of frame st. */
@@ -309,6 +320,7 @@ int kbpf_stack_access(struct kbpf_verifier_env *env, u32 regno, int off,
 		}
 		return -EACCES;
 	}
+	note_depth(env, st, min_off);
 	if (!tnum_is_const(reg->var_off))
 		return stack_access_var(env, regno, off, size, t, value_regno);
 	if (t == KBPF_WRITE)

@@ -377,3 +377,22 @@ TEST(verifier_map_ptr_loads)
 	/* Fields need the kernel's BTF, which kbpf does not read. */
 	VT_REJECT(load, NULL, EACCES, "R1 invalid mem access 'map_ptr'");
 }
+
+/*
+ * A privileged program may read a stack slot it never wrote (Linux's
+ * allow_uninit_stack), and that read counts towards the frame's depth:
+ * the runtimes size the frame from it, and a JITed frame of 0 bytes
+ * would have the load read below it.
+ */
+TEST(verifier_stack_read_counts_in_depth)
+{
+	static struct vt_result r;
+	const struct bpf_insn prog[] = {
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -24),
+		BPF_EXIT_INSN(),
+	};
+
+	if (!EXPECT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), NULL), 0))
+		fprintf(stderr, "log:\n%s\n", r.log);
+	EXPECT_EQ(r.args.stack_depth, 24);
+}

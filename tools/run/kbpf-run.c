@@ -12,7 +12,7 @@
  * given (verify.c: MEM.bin is then the program's context), so the
  * program runs in the checked interpreter, which confines every access
  * to the memory and the live stack frames; a verified program runs
- * there too, as the verifier is a preview.
+ * there too: a second line of defence that costs nothing here.
  *
  * With --jit it runs natively, JITed by kbpf's x86-64 JIT into executable
  * memory, which checks nothing: so it first runs once in the checked
