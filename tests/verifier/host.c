@@ -196,6 +196,7 @@ static void host_set_unpriv(bool unpriv)
 
 static const struct vt_place host_place = {
 	.name = "host",
+	.no_prog_handles = true,
 	.map_create = host_map_create,
 	.map_update = host_map_update,
 	.map_close = host_map_close,

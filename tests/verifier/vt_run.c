@@ -173,7 +173,7 @@ static int vt_prog_array(const struct vt_place *pl,
 {
 	int fd = pl->map_create(spec), p[3], i, err = 0;
 
-	if (fd < 0)
+	if (fd < 0 || pl->no_prog_handles)
 		return fd;
 	p[0] = vt_dummy_prog(pl, prog_type, -1, 0, 42);
 	p[1] = vt_dummy_prog(pl, prog_type, fd, spec->prog_keys[1], 41);

@@ -71,6 +71,12 @@ struct vt_place {
 	bool fork_each_case;
 	/* Honours vt_load.no_prune (the -P check runs only there). */
 	bool can_skip_pruning;
+	/*
+	 * prog_load's handles cannot go into a prog array (the host core has
+	 * no prog objects): prog arrays stay empty, which the verifier
+	 * cannot tell apart; only retval runs need their programs.
+	 */
+	bool no_prog_handles;
 	/* Also print tests/guest/run.sh's KBPF-TEST lines. */
 	bool ktest_lines;
 	/* Failures of the place's own checks (e.g. map references), counted in. */
