@@ -127,6 +127,12 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 	switch (func_id) {
 	case BPF_FUNC_skb_load_bytes:
 		return &kbpf_skb_load_bytes_proto;
+	case BPF_FUNC_skb_store_bytes:
+		return &kbpf_skb_store_bytes_proto;
+	case BPF_FUNC_l3_csum_replace:
+		return &kbpf_l3_csum_replace_proto;
+	case BPF_FUNC_l4_csum_replace:
+		return &kbpf_l4_csum_replace_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:

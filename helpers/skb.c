@@ -4,14 +4,18 @@
  * and sk_skb programs is the struct sk_buff itself (ctx_access.h), so R1
  * is the skb.
  *
- * Not here yet, because they need what the verifier and the attach code
- * do not provide yet or what the kernel does not export: skb_store_bytes
- * (may reallocate the head: the verifier must drop packet pointers after
- * it, Linux's bpf_helper_changes_pkt_data), get_socket_cookie (the
- * cookie generator __sock_gen_cookie is not exported), get_socket_uid,
- * get_cgroup_classid and skb_cgroup_id.
+ * The writers (skb_store_bytes, l3/l4_csum_replace) may reallocate the
+ * head to make it writable: the verifier drops every packet pointer after
+ * them (changes_pkt_data() in verifier/helper_call.c) and they recompute
+ * the data/data_end the context rewrites read, as Linux's
+ * bpf_try_make_writable() does.
+ *
+ * Not here: get_socket_cookie (the cookie generator __sock_gen_cookie is
+ * not exported, and a cookie of kbpf's own would collide with Linux's),
+ * get_socket_uid, get_cgroup_classid and skb_cgroup_id.
  */
 #include <kbpf/kapi.h>
+#include <kbpf/ctx_access.h>
 
 #include "protos.h"
 
@@ -85,5 +89,166 @@ const struct kbpf_func_proto kbpf_csum_diff_proto = {
 			    KBPF_MEM_RDONLY, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			    KBPF_ARG_PTR_TO_MEM | KBPF_PTR_MAYBE_NULL |
 			    KBPF_MEM_RDONLY, KBPF_ARG_CONST_SIZE_OR_ZERO,
+			    KBPF_ARG_ANYTHING },
+};
+
+/* The first write_len bytes of the head private and writable. */
+static int skb_make_writable(struct sk_buff *skb, u32 write_len)
+{
+	int err = skb_ensure_writable(skb, write_len);
+
+	kbpf_skb_compute_data_pointers(skb);
+	return err;
+}
+
+#define STORE_BYTES_FLAGS	(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)
+
+static u64 kbpf_skb_store_bytes(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = (struct sk_buff *)(unsigned long)r1;
+	const void *from = (const void *)(unsigned long)r3;
+	u32 offset = r2, len = r4;
+	void *ptr;
+
+	if (unlikely(r5 & ~(u64)STORE_BYTES_FLAGS))
+		return -EINVAL;
+	if (unlikely(offset > INT_MAX))
+		return -EFAULT;
+	if (unlikely(skb_make_writable(skb, offset + len)))
+		return -EFAULT;
+	ptr = skb->data + offset;
+	/* A CHECKSUM_COMPLETE sum loses the old bytes and gains the new. */
+	if (r5 & BPF_F_RECOMPUTE_CSUM)
+		__skb_postpull_rcsum(skb, ptr, len, offset);
+	memcpy(ptr, from, len);
+	if (r5 & BPF_F_RECOMPUTE_CSUM)
+		__skb_postpush_rcsum(skb, ptr, len, offset);
+	if (r5 & BPF_F_INVALIDATE_HASH)
+		skb_clear_hash(skb);
+	return 0;
+}
+
+const struct kbpf_func_proto kbpf_skb_store_bytes_proto = {
+	.func		= kbpf_skb_store_bytes,
+	.name		= "bpf_skb_store_bytes",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY,
+			    KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING },
+};
+
+/*
+ * The 16-bit checksum field at offset, made writable. Linux's limits: a
+ * checksum sits in the first 64 KiB, on an even offset.
+ */
+static __sum16 *csum_field(struct sk_buff *skb, u32 offset)
+{
+	if (unlikely(offset > 0xffff || (offset & 1)))
+		return NULL;
+	if (unlikely(skb_make_writable(skb, offset + sizeof(__sum16))))
+		return NULL;
+	return (__sum16 *)(skb->data + offset);
+}
+
+/*
+ * An IP header checksum updated for a field changing from "from" to "to":
+ * the low flag bits give the field's size (2 or 4), or 0 when "to" already
+ * is the checksum difference (from csum_diff) and "from" must be 0.
+ */
+static u64 kbpf_l3_csum_replace(u64 r1, u64 r2, u64 from, u64 to, u64 flags)
+{
+	struct sk_buff *skb = (struct sk_buff *)(unsigned long)r1;
+	__sum16 *sum;
+
+	if (unlikely(flags & ~(u64)BPF_F_HDR_FIELD_MASK))
+		return -EINVAL;
+	sum = csum_field(skb, r2);
+	if (!sum)
+		return -EFAULT;
+	switch (flags & BPF_F_HDR_FIELD_MASK) {
+	case 0:
+		if (unlikely(from))
+			return -EINVAL;
+		csum_replace_by_diff(sum, (__force __wsum)to);
+		return 0;
+	case 2:
+		csum_replace2(sum, (__force __be16)from, (__force __be16)to);
+		return 0;
+	case 4:
+		csum_replace4(sum, (__force __be32)from, (__force __be32)to);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+const struct kbpf_func_proto kbpf_l3_csum_replace_proto = {
+	.func		= kbpf_l3_csum_replace,
+	.name		= "bpf_l3_csum_replace",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING },
+};
+
+#define L4_CSUM_FLAGS	(BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | \
+			 BPF_F_PSEUDO_HDR | BPF_F_HDR_FIELD_MASK | BPF_F_IPV6)
+
+/*
+ * The same for a TCP/UDP checksum, which also covers the pseudo header
+ * (BPF_F_PSEUDO_HDR: the field is an address, so CHECKSUM_COMPLETE sums
+ * change too). UDP's "no checksum" 0 stays 0 with BPF_F_MARK_MANGLED_0,
+ * and a result of 0 is written as CSUM_MANGLED_0 (0xffff) instead.
+ * BPF_F_IPV6 (in Debian's 6.1 too): an IPv6 CHECKSUM_COMPLETE sum already
+ * covers no pseudo header, so a csum_diff change leaves it alone.
+ */
+static u64 kbpf_l4_csum_replace(u64 r1, u64 r2, u64 from, u64 to, u64 flags)
+{
+	struct sk_buff *skb = (struct sk_buff *)(unsigned long)r1;
+	bool pseudo = flags & BPF_F_PSEUDO_HDR;
+	bool mangled_0 = flags & BPF_F_MARK_MANGLED_0;
+	bool enforce = flags & BPF_F_MARK_ENFORCE;
+	bool ipv6 = flags & BPF_F_IPV6;
+	__sum16 *sum;
+
+	if (unlikely(flags & ~(u64)L4_CSUM_FLAGS))
+		return -EINVAL;
+	sum = csum_field(skb, r2);
+	if (!sum)
+		return -EFAULT;
+	if (mangled_0 && !enforce && !*sum)
+		return 0;
+	switch (flags & BPF_F_HDR_FIELD_MASK) {
+	case 0:
+		if (unlikely(from))
+			return -EINVAL;
+		inet_proto_csum_replace_by_diff(sum, skb, (__force __wsum)to,
+						pseudo, ipv6);
+		break;
+	case 2:
+		inet_proto_csum_replace2(sum, skb, (__force __be16)from,
+					 (__force __be16)to, pseudo);
+		break;
+	case 4:
+		inet_proto_csum_replace4(sum, skb, (__force __be32)from,
+					 (__force __be32)to, pseudo);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (mangled_0 && !*sum)
+		*sum = CSUM_MANGLED_0;
+	return 0;
+}
+
+const struct kbpf_func_proto kbpf_l4_csum_replace_proto = {
+	.func		= kbpf_l4_csum_replace,
+	.name		= "bpf_l4_csum_replace",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING,
 			    KBPF_ARG_ANYTHING },
 };

@@ -46,6 +46,7 @@
 #include <linux/topology.h>
 #include <linux/types.h>
 #include <linux/uaccess.h>
+#include <net/checksum.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
 #include <linux/perf_event.h>
