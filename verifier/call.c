@@ -46,7 +46,7 @@ int kbpf_check_func_call(struct kbpf_verifier_env *env,
 		kbpf_mark_reg_not_init(&caller->regs[i]);
 	st->curframe++;
 	*insn_idx = target - 1;
-	if (env->log.level & 1) {
+	if (env->log.level & KBPF_LOG_LEVEL) {
 		verbose(env, "caller:\n");
 		kbpf_print_state(env, caller);
 		verbose(env, "callee:\n");
@@ -69,7 +69,7 @@ int kbpf_prepare_func_exit(struct kbpf_verifier_env *env, int *insn_idx)
 	caller->regs[BPF_REG_0] = *r0;
 	/* The main loop steps past the call instruction. */
 	*insn_idx = callee->callsite;
-	if (env->log.level & 1) {
+	if (env->log.level & KBPF_LOG_LEVEL) {
 		verbose(env, "returning from callee:\n");
 		kbpf_print_state(env, callee);
 		verbose(env, "to caller at %d:\n", *insn_idx + 1);

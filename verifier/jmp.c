@@ -601,7 +601,7 @@ int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
 		verbose(env, "R%u pointer comparison prohibited\n", insn->dst_reg);
 		return -EACCES;
 	}
-	if (env->log.level & 2)
+	if (env->log.level & KBPF_LOG_LEVEL2)
 		kbpf_print_state(env, kbpf_cur_frame(env));
 	return 0;
 }

@@ -7,10 +7,6 @@
  */
 #include "priv.h"
 
-/* Linux's BPF_LOG_* bits of attr->log_level. */
-#define KBPF_LOG_LEVEL1	1
-#define KBPF_LOG_LEVEL2	2
-#define KBPF_LOG_STATS	4
 #define KBPF_LOG_MASK	(KBPF_LOG_LEVEL1 | KBPF_LOG_LEVEL2 | KBPF_LOG_STATS)
 
 int kbpf_log_init(struct kbpf_vlog *log, const struct kbpf_verify_args *args)

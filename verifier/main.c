@@ -296,7 +296,7 @@ static int do_check(struct kbpf_verifier_env *env)
 			if (err < 0)
 				return err;
 			if (err == 1) {
-				if (env->log.level & 1) {
+				if (env->log.level & KBPF_LOG_LEVEL) {
 					if (do_print_state)
 						verbose(env, "\nfrom %d to %d%s: safe\n",
 							env->prev_insn_idx, env->insn_idx,
@@ -308,7 +308,8 @@ static int do_check(struct kbpf_verifier_env *env)
 				goto path_done;
 			}
 		}
-		if ((env->log.level & 2) || ((env->log.level & 1) && do_print_state)) {
+		if ((env->log.level & KBPF_LOG_LEVEL2) ||
+		    ((env->log.level & KBPF_LOG_LEVEL1) && do_print_state)) {
 			if (do_print_state)
 				verbose(env, "\nfrom %d to %d%s:", env->prev_insn_idx,
 					env->insn_idx, env->cur->speculative ?
@@ -318,7 +319,7 @@ static int do_check(struct kbpf_verifier_env *env)
 			kbpf_print_state(env, kbpf_cur_frame(env));
 			do_print_state = false;
 		}
-		if (env->log.level & 1)
+		if (env->log.level & KBPF_LOG_LEVEL)
 			kbpf_print_insn(env, insn, env->insn_idx);
 		/* Code only speculation reaches stays dead code (Linux too). */
 		if (!env->cur->speculative)

@@ -26,6 +26,12 @@
 #define KBPF_MAX_VAR_OFF	(1 << 29)
 #define KBPF_MAX_VAR_SIZ	(1 << 29)
 /* Linux's MAX_PACKET_OFF. */
+/* Linux's BPF_LOG_* bits of attr->log_level; LEVEL: either verbose level. */
+#define KBPF_LOG_LEVEL1		1
+#define KBPF_LOG_LEVEL2		2
+#define KBPF_LOG_STATS		4
+#define KBPF_LOG_LEVEL		(KBPF_LOG_LEVEL1 | KBPF_LOG_LEVEL2)
+
 #define KBPF_MAX_PACKET_OFF	0xffff
 
 /* Register type flag: ringbuf memory from bpf_ringbuf_reserve() ("alloc_mem"). */

@@ -138,7 +138,7 @@ int kbpf_pop_stack(struct kbpf_verifier_env *env, int *prev_insn_idx,
 	if (err)
 		return err;
 	/* At level 1 the log keeps only the path that failed. */
-	if ((env->log.level & 1) && !(env->log.level & 2))
+	if (!(env->log.level & KBPF_LOG_LEVEL2))
 		kbpf_log_reset(&env->log, head->log_pos);
 	*insn_idx = head->insn_idx;
 	*prev_insn_idx = head->prev_insn_idx;

@@ -572,6 +572,9 @@ TEST(kbpf_run_verify_log)
 			BPF_EXIT_INSN()));
 	EXPECT_RUN(&r, 0, out, "0x7\n");
 	EXPECT_TRUE(strstr(r.err, "R1=ctx(off=0) R2=4 R10=fp(off=0)"));
+	/* Level 2 alone prints each instruction too, as Linux's does. */
+	EXPECT_TRUE(strstr(r.err, "\n0: (71) r0 = *(u8 *)(r1 +0)\n"));
+	EXPECT_TRUE(strstr(r.err, "\n1: (95) exit\n"));
 	EXPECT_TRUE(strstr(r.err, "processed 2 insns"));
 	/* A rejection: the log, then the error. */
 	ASSERT_TRUE(RUN(&r, mem, sizeof(mem),
