@@ -133,6 +133,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_l3_csum_replace_proto;
 	case BPF_FUNC_l4_csum_replace:
 		return &kbpf_l4_csum_replace_proto;
+	case BPF_FUNC_get_cgroup_classid:
+		return &kbpf_get_cgroup_classid_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:

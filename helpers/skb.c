@@ -12,7 +12,7 @@
  *
  * Not here: get_socket_cookie (the cookie generator __sock_gen_cookie is
  * not exported, and a cookie of kbpf's own would collide with Linux's),
- * get_socket_uid, get_cgroup_classid and skb_cgroup_id.
+ * get_socket_uid and skb_cgroup_id.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
@@ -90,6 +90,24 @@ const struct kbpf_func_proto kbpf_csum_diff_proto = {
 			    KBPF_ARG_PTR_TO_MEM | KBPF_PTR_MAYBE_NULL |
 			    KBPF_MEM_RDONLY, KBPF_ARG_CONST_SIZE_OR_ZERO,
 			    KBPF_ARG_ANYTHING },
+};
+
+/*
+ * The net_cls classid of the packet: the current task's, or in softirq
+ * context the one of the packet's socket (<net/cls_cgroup.h>). 0 when the
+ * kernel has no net_cls controller.
+ */
+static u64 kbpf_get_cgroup_classid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return task_get_classid((const struct sk_buff *)(unsigned long)r1);
+}
+
+const struct kbpf_func_proto kbpf_get_cgroup_classid_proto = {
+	.func		= kbpf_get_cgroup_classid,
+	.name		= "bpf_get_cgroup_classid",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX },
 };
 
 /* The first write_len bytes of the head private and writable. */

@@ -47,6 +47,7 @@
 #include <linux/types.h>
 #include <linux/uaccess.h>
 #include <net/checksum.h>
+#include <net/cls_cgroup.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>
 #include <linux/perf_event.h>

@@ -56,7 +56,7 @@ static const char *const kbpf_missing =
 	" get_socket_cookie get_func_ip get_stackid"
 	" get_stack"
 	" get_socket_uid"
-	" get_cgroup_classid skb_cgroup_id ";
+	" skb_cgroup_id ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -133,8 +133,16 @@ static bool in_list(const char *list, const char *name)
 static bool type_missing(u32 prog_type, const char *name)
 {
 	/* sk_skb has its own skb_store_bytes: its data_end is in tcp_skb_cb. */
-	return prog_type == BPF_PROG_TYPE_SK_SKB &&
-	       in_list(" skb_store_bytes ", name);
+	if (prog_type == BPF_PROG_TYPE_SK_SKB)
+		return in_list(" skb_store_bytes ", name);
+	/*
+	 * sk_msg's variant reads current's classid through
+	 * __task_get_classid(), which kernels without net_cls (the debug
+	 * test kernel) do not define.
+	 */
+	if (prog_type == BPF_PROG_TYPE_SK_MSG)
+		return in_list(" get_cgroup_classid ", name);
+	return false;
 }
 
 static bool linux_offers(const struct type_table *t, const char *name,

@@ -963,6 +963,12 @@ static inline int skb_ensure_writable(struct sk_buff *skb, unsigned int len)
 	return len <= skb_headlen(skb) ? 0 : -ENOMEM;
 }
 
+/* <net/cls_cgroup.h>: a host task is in no net_cls cgroup. */
+static inline u32 task_get_classid(const struct sk_buff *skb)
+{
+	return 0;
+}
+
 static inline void skb_clear_hash(struct sk_buff *skb)
 {
 	skb->hash = 0;
