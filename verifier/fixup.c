@@ -96,7 +96,6 @@ static int resolve_value_ref(struct kbpf_verifier_env *env, u32 idx,
 		return err;
 	}
 	env->aux[idx].map_off = off;
-	env->aux[idx].map_value_addr = addr + off;
 	return 0;
 }
 
@@ -250,6 +249,23 @@ static bool is_branch(const struct bpf_insn *insn, s64 *target, s64 idx)
 	return true;
 }
 
+/* What a resolved LD_IMM64 loads: the map, or its value's address + offset. */
+static int ld_imm64_addr(const struct bpf_insn *insn,
+			 const struct kbpf_insn_aux *aux, u64 *addr)
+{
+	const struct kbpf_map *map = aux->map_ptr;
+
+	if (!is_value_ref(insn)) {
+		*addr = (unsigned long)map;
+		return 0;
+	}
+	/* resolve_value_ref() had the same answer. */
+	if (map->ops->map_direct_value_addr(map, addr, aux->map_off))
+		return -EFAULT;
+	*addr += aux->map_off;
+	return 0;
+}
+
 static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 {
 	struct bpf_insn *insn = env->insns;
@@ -259,10 +275,10 @@ static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 		struct kbpf_insn_aux *aux = &env->aux[i];
 
 		if (aux->map_ptr) {
-			u64 addr = is_value_ref(&insn[i]) ?
-				   aux->map_value_addr :
-				   (unsigned long)aux->map_ptr;
+			u64 addr;
 
+			if (ld_imm64_addr(&insn[i], aux, &addr))
+				return -EFAULT;
 			insn[i].imm = (u32)addr;
 			insn[i + 1].imm = addr >> 32;
 			i++;

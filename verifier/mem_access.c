@@ -431,6 +431,9 @@ static int map_value_read(struct kbpf_verifier_env *env,
 	struct kbpf_map *map = reg->map_ptr;
 	const void *ptr;
 	u64 addr, val;
+	u32 v32;
+	u16 v16;
+	u8 v8;
 	int err;
 
 	if (!tnum_is_const(reg->var_off) || !map_is_rdonly(map) ||
@@ -443,18 +446,22 @@ static int map_value_read(struct kbpf_verifier_env *env,
 	if (err)
 		return err;
 	ptr = (const void *)(unsigned long)(addr + off);
+	/* memcpy: with BPF_F_ANY_ALIGNMENT the place may be unaligned. */
 	switch (size) {
 	case 1:
-		val = *(const u8 *)ptr;
+		memcpy(&v8, ptr, 1);
+		val = v8;
 		break;
 	case 2:
-		val = *(const u16 *)ptr;
+		memcpy(&v16, ptr, 2);
+		val = v16;
 		break;
 	case 4:
-		val = *(const u32 *)ptr;
+		memcpy(&v32, ptr, 4);
+		val = v32;
 		break;
 	case 8:
-		val = *(const u64 *)ptr;
+		memcpy(&val, ptr, 8);
 		break;
 	default:
 		return -EINVAL;

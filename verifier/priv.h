@@ -135,9 +135,7 @@ struct kbpf_insn_aux {
 	bool ctx_access;	/* a load or store on the context: rewrite it */
 	u32 ctx_field_size;	/* narrow ctx load: the field's full size */
 	struct kbpf_map *map_ptr;	/* LD_IMM64 of a map: the map */
-	/* LD_IMM64 of BPF_PSEUDO_MAP_VALUE: the offset, the address loaded. */
-	u32 map_off;
-	u64 map_value_addr;
+	u32 map_off;		/* LD_IMM64 of BPF_PSEUDO_MAP_VALUE: the offset */
 	const struct kbpf_func_proto *proto;	/* helper call */
 	bool tail_call;
 	/*

@@ -340,6 +340,14 @@ TEST(map_value_frozen_rdonly_reads_constants)
 		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 48),
 		BPF_EXIT_INSN(),
 	};
+	/* An unaligned word: bytes 5-8, 0x12 and zeroes (little endian). */
+	const struct bpf_insn unaligned[] = {
+		LD_MAP_VALUE(BPF_REG_1, MV_FD, 1),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 4),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0x12, 1),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 48),
+		BPF_EXIT_INSN(),
+	};
 	struct kbpf_map *map = array48(1, BPF_F_RDONLY_PROG);
 	u32 value[12] = { 0, 0x1234 }, key = 0;
 	static struct mv_load l;
@@ -356,6 +364,8 @@ TEST(map_value_frozen_rdonly_reads_constants)
 		  "invalid access to map value, value_size=48 off=48 size=8");
 	atomic64_dec(&map->writecnt);
 	if (mv_accept(&l, prog, ARRAY_SIZE(prog), map, false, NULL))
+		mv_release(&l);
+	if (mv_accept(&l, unaligned, ARRAY_SIZE(unaligned), map, false, NULL))
 		mv_release(&l);
 	/* Another constant: the other branch, and its bad access, is taken. */
 	value[1] = 0x1235;
