@@ -265,6 +265,43 @@ static void *array_map_mmap_area(struct kbpf_map *map, u64 pgoff, u64 pages,
 	return array->values;
 }
 
+/*
+ * Direct value access (LD_IMM64 of BPF_PSEUDO_MAP_VALUE): a program
+ * reaches the value without a lookup, so there must be exactly one value
+ * for the address to name, as in Linux. *imm is the value's start; the
+ * verifier adds off. -ENOTSUPP for more than one element, -EINVAL for an
+ * offset past the value.
+ */
+static int array_map_direct_value_addr(const struct kbpf_map *map, u64 *imm,
+				       u32 off)
+{
+	const struct kbpf_array *array = container_of(map, struct kbpf_array,
+						      map);
+
+	if (map->max_entries != 1)
+		return -ENOTSUPP;
+	if (off >= map->value_size)
+		return -EINVAL;
+	*imm = (unsigned long)array->values;
+	return 0;
+}
+
+/* The way back, for the xlated dump: which offset of the value is imm? */
+static int array_map_direct_value_meta(const struct kbpf_map *map, u64 imm,
+				       u32 *off)
+{
+	const struct kbpf_array *array = container_of(map, struct kbpf_array,
+						      map);
+	u64 base = (unsigned long)array->values;
+
+	if (map->max_entries != 1)
+		return -ENOTSUPP;
+	if (imm < base || imm >= base + array->elem_size)
+		return -ENOENT;
+	*off = imm - base;
+	return 0;
+}
+
 static int array_map_get_next_key(struct kbpf_map *map, void *key,
 				  void *next_key)
 {
@@ -292,6 +329,8 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 	.map_mmap_area = array_map_mmap_area,
 	.map_meta_equal = kbpf_array_map_meta_equal,
+	.map_direct_value_addr = array_map_direct_value_addr,
+	.map_direct_value_meta = array_map_direct_value_meta,
 };
 
 const struct kbpf_map_ops kbpf_percpu_array_map_ops = {

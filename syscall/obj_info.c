@@ -62,8 +62,9 @@ static bool dump_raw_ok(int ufd)
 /*
  * The xlated program as Linux's bpf_insn_prepare_dump() shows it: map
  * pointers in LD_IMM64 become the map's id (src_reg BPF_PSEUDO_MAP_FD),
- * tail calls read as the helper call they came from, and helper call
- * targets are hidden unless raw_ok.
+ * addresses inside a map's value the id and the offset (src_reg
+ * BPF_PSEUDO_MAP_VALUE, insn[1].imm), tail calls read as the helper call
+ * they came from, and helper call targets are hidden unless raw_ok.
  */
 static struct bpf_insn *prog_dump_insns(const struct kbpf_prog *prog,
 					bool raw_ok)
@@ -94,11 +95,20 @@ static struct bpf_insn *prog_dump_insns(const struct kbpf_prog *prog,
 			continue;
 		imm = ((u64)(u32)insn[1].imm << 32) | (u32)insn->imm;
 		for (m = 0; m < prog->used_map_cnt; m++) {
-			if (imm != (u64)(unsigned long)prog->used_maps[m])
+			const struct kbpf_map *map = prog->used_maps[m];
+			u32 off = 0;
+
+			if (imm == (u64)(unsigned long)map) {
+				insn->src_reg = BPF_PSEUDO_MAP_FD;
+			} else if (map->ops->map_direct_value_meta &&
+				   !map->ops->map_direct_value_meta(map, imm,
+								    &off)) {
+				insn->src_reg = BPF_PSEUDO_MAP_VALUE;
+			} else {
 				continue;
-			insn->src_reg = BPF_PSEUDO_MAP_FD;
-			insn->imm = prog->used_maps[m]->id;
-			insn[1].imm = 0;
+			}
+			insn->imm = map->id;
+			insn[1].imm = off;
 			break;
 		}
 		i++;

@@ -87,6 +87,11 @@ void kbpf_print_insn(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 
 			if (insn->src_reg == BPF_PSEUDO_MAP_FD)
 				verbose(env, "r%u = map[id:%d]\n", insn->dst_reg, insn->imm);
+			else if (insn->src_reg == BPF_PSEUDO_MAP_VALUE)
+				/* bpftool's form; never the value's address. */
+				verbose(env, "r%u = map[id:%d][0]+%u\n",
+					insn->dst_reg, insn->imm,
+					(u32)insn[1].imm);
 			else
 				verbose(env, "r%u = 0x%llx\n", insn->dst_reg,
 					(unsigned long long)imm);

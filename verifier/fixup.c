@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * From the program userspace wrote to the program the engine runs
- * (engine.h): map fds become map pointers (before the walk, which needs
- * the maps), and after it helper ids become call displacements, tail
+ * (engine.h): map fds become map pointers, or for direct value
+ * references the value's address (before the walk, which needs the
+ * maps), and after it helper ids become call displacements, tail
  * calls their own opcode, bpf-to-bpf calls carry the callee's stack
  * depth, and context accesses are rewritten by the program type's rules,
  * which may grow the program (jumps are then re-aimed).
@@ -61,6 +62,43 @@ static int check_cgroup_storage(struct kbpf_verifier_env *env,
 	return 0;
 }
 
+static bool is_value_ref(const struct bpf_insn *insn)
+{
+	return insn->src_reg == BPF_PSEUDO_MAP_VALUE ||
+	       insn->src_reg == BPF_PSEUDO_MAP_IDX_VALUE;
+}
+
+/*
+ * A direct value reference (BPF_PSEUDO_MAP_VALUE): the map must give
+ * programs the address of its value, and insn[1].imm must be an offset
+ * inside it; the walk starts the register at that offset (check_ld_imm),
+ * the fix-up loads the value's address plus it.
+ */
+static int resolve_value_ref(struct kbpf_verifier_env *env, u32 idx,
+			     struct kbpf_map *map)
+{
+	u32 off = env->insns[idx + 1].imm;
+	u64 addr;
+	int err;
+
+	if (off >= KBPF_MAX_VAR_OFF) {
+		verbose(env, "direct value offset of %u is not allowed\n", off);
+		return -EINVAL;
+	}
+	if (!map->ops || !map->ops->map_direct_value_addr) {
+		verbose(env, "no direct value access support for this map type\n");
+		return -EINVAL;
+	}
+	err = map->ops->map_direct_value_addr(map, &addr, off);
+	if (err) {
+		verbose(env, "invalid access to map value pointer, value_size=%u off=%u\n",
+			map->value_size, off);
+		return err;
+	}
+	env->aux[idx].map_off = off;
+	return 0;
+}
+
 int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
 {
 	struct bpf_insn *insn = env->insns;
@@ -76,17 +114,15 @@ int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
 			continue;
 		}
 		switch (insn[i].src_reg) {
+		case BPF_PSEUDO_MAP_VALUE:
+		case BPF_PSEUDO_MAP_IDX_VALUE:
+			break;
 		case BPF_PSEUDO_MAP_FD:
 		case BPF_PSEUDO_MAP_IDX:
 			if (!insn[i + 1].imm)
 				break;
 			fallthrough;
 		default:
-			if (insn[i].src_reg == BPF_PSEUDO_MAP_VALUE ||
-			    insn[i].src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
-				verbose(env, "kbpf: direct map value access (BPF_PSEUDO_MAP_VALUE) is not supported\n");
-				return -EOPNOTSUPP;
-			}
 			if (insn[i].src_reg == BPF_PSEUDO_BTF_ID) {
 				verbose(env, "kbpf: BTF ids (BPF_PSEUDO_BTF_ID) are not supported\n");
 				return -EOPNOTSUPP;
@@ -95,7 +131,8 @@ int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
 			return -EINVAL;
 		}
 		fd = insn[i].imm;
-		if (insn[i].src_reg == BPF_PSEUDO_MAP_IDX) {
+		if (insn[i].src_reg == BPF_PSEUDO_MAP_IDX ||
+		    insn[i].src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
 			if (!env->args->fd_array) {
 				verbose(env, "fd_idx without fd_array is invalid\n");
 				return -EPROTO;
@@ -112,6 +149,13 @@ int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
 		if (IS_ERR_OR_NULL(map)) {
 			verbose(env, "fd %d is not pointing to valid bpf_map\n", fd);
 			return map ? PTR_ERR(map) : -EBADF;
+		}
+		if (is_value_ref(&insn[i])) {
+			err = resolve_value_ref(env, i, map);
+			if (err) {
+				env->args->map_put(env->args->map_priv, map);
+				return err;
+			}
 		}
 		err = add_used_map(env, map);
 		if (err)
@@ -205,6 +249,23 @@ static bool is_branch(const struct bpf_insn *insn, s64 *target, s64 idx)
 	return true;
 }
 
+/* What a resolved LD_IMM64 loads: the map, or its value's address + offset. */
+static int ld_imm64_addr(const struct bpf_insn *insn,
+			 const struct kbpf_insn_aux *aux, u64 *addr)
+{
+	const struct kbpf_map *map = aux->map_ptr;
+
+	if (!is_value_ref(insn)) {
+		*addr = (unsigned long)map;
+		return 0;
+	}
+	/* resolve_value_ref() had the same answer. */
+	if (map->ops->map_direct_value_addr(map, addr, aux->map_off))
+		return -EFAULT;
+	*addr += aux->map_off;
+	return 0;
+}
+
 static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 {
 	struct bpf_insn *insn = env->insns;
@@ -214,8 +275,10 @@ static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 		struct kbpf_insn_aux *aux = &env->aux[i];
 
 		if (aux->map_ptr) {
-			u64 addr = (unsigned long)aux->map_ptr;
+			u64 addr;
 
+			if (ld_imm64_addr(&insn[i], aux, &addr))
+				return -EFAULT;
 			insn[i].imm = (u32)addr;
 			insn[i + 1].imm = addr >> 32;
 			i++;

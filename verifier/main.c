@@ -60,8 +60,15 @@ static int check_ld_imm(struct kbpf_verifier_env *env, const struct bpf_insn *in
 		return -EFAULT;
 	}
 	kbpf_mark_reg_known_zero(dst);
-	dst->type = KBPF_CONST_PTR_TO_MAP;
 	dst->map_ptr = map;
+	if (insn->src_reg == BPF_PSEUDO_MAP_VALUE ||
+	    insn->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
+		/* Never NULL, and not a lookup result: no id to share. */
+		dst->type = KBPF_PTR_TO_MAP_VALUE;
+		dst->off = env->aux[env->insn_idx].map_off;
+	} else {
+		dst->type = KBPF_CONST_PTR_TO_MAP;
+	}
 	return 0;
 }
 

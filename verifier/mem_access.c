@@ -407,6 +407,69 @@ static int map_ptr_access(struct kbpf_verifier_env *env, u32 regno, int off,
 	return -EACCES;
 }
 
+/*
+ * Linux's bpf_map_is_rdonly(): programs cannot write the map, userspace
+ * froze it and no syscall write or writable mmap is still in flight, so
+ * its values are constants the verifier may read now.
+ */
+static bool map_is_rdonly(const struct kbpf_map *map)
+{
+	return (map->map_flags & BPF_F_RDONLY_PROG) && READ_ONCE(map->frozen) &&
+	       !atomic64_read(&map->writecnt);
+}
+
+/*
+ * What a load from a map value gives: a constant read from the map
+ * itself when the map is read-only and the place known (Linux's
+ * bpf_map_direct_read(), whose errors, -ENOTSUPP for an array of more
+ * than one element included, fail the load as in Linux), else unknown.
+ */
+static int map_value_read(struct kbpf_verifier_env *env,
+			  const struct kbpf_reg *reg, int off, int size,
+			  struct kbpf_reg *dst)
+{
+	struct kbpf_map *map = reg->map_ptr;
+	const void *ptr;
+	u64 addr, val;
+	u32 v32;
+	u16 v16;
+	u8 v8;
+	int err;
+
+	if (!tnum_is_const(reg->var_off) || !map_is_rdonly(map) ||
+	    !map->ops || !map->ops->map_direct_value_addr) {
+		kbpf_mark_reg_unknown(env, dst);
+		return 0;
+	}
+	off += reg->var_off.value;
+	err = map->ops->map_direct_value_addr(map, &addr, off);
+	if (err)
+		return err;
+	ptr = (const void *)(unsigned long)(addr + off);
+	/* memcpy: with BPF_F_ANY_ALIGNMENT the place may be unaligned. */
+	switch (size) {
+	case 1:
+		memcpy(&v8, ptr, 1);
+		val = v8;
+		break;
+	case 2:
+		memcpy(&v16, ptr, 2);
+		val = v16;
+		break;
+	case 4:
+		memcpy(&v32, ptr, 4);
+		val = v32;
+		break;
+	case 8:
+		memcpy(&val, ptr, 8);
+		break;
+	default:
+		return -EINVAL;
+	}
+	kbpf_mark_reg_known(dst, val);
+	return 0;
+}
+
 int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 			  u32 regno, int off, int size,
 			  enum kbpf_access_type t, int value_regno)
@@ -441,8 +504,12 @@ int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 				       map->value_size, false);
 		if (err)
 			return err;
-		if (t == KBPF_READ && value_regno >= 0)
-			kbpf_mark_reg_unknown(env, &regs[value_regno]);
+		if (t == KBPF_READ && value_regno >= 0) {
+			err = map_value_read(env, reg, off + reg->off, size,
+					     &regs[value_regno]);
+			if (err)
+				return err;
+		}
 		break;
 	case KBPF_PTR_TO_MAP_KEY:
 		if (t == KBPF_WRITE) {

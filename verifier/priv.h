@@ -141,6 +141,7 @@ struct kbpf_insn_aux {
 	bool ctx_access;	/* a load or store on the context: rewrite it */
 	u32 ctx_field_size;	/* narrow ctx load: the field's full size */
 	struct kbpf_map *map_ptr;	/* LD_IMM64 of a map: the map */
+	u32 map_off;		/* LD_IMM64 of BPF_PSEUDO_MAP_VALUE: the offset */
 	const struct kbpf_func_proto *proto;	/* helper call */
 	bool tail_call;
 	/*

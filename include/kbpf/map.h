@@ -89,6 +89,18 @@ struct kbpf_map_ops {
 			       const struct kbpf_map *map);
 	/* The last user fd is gone (Linux's map_release_uref). */
 	void (*map_release_uref)(struct kbpf_map *map);
+	/*
+	 * Direct value access (LD_IMM64 of BPF_PSEUDO_MAP_VALUE, Linux's ops
+	 * of the same names): the address of the value a program reaches
+	 * without a lookup, whose off bytes must lie inside it (-EINVAL, or
+	 * -ENOTSUPP when the map has no single such value); and back from
+	 * an address inside that value to its offset (-ENOENT when it is
+	 * not), for the xlated dump. Types without them refuse the access.
+	 */
+	int (*map_direct_value_addr)(const struct kbpf_map *map, u64 *imm,
+				     u32 off);
+	int (*map_direct_value_meta)(const struct kbpf_map *map, u64 imm,
+				     u32 *off);
 };
 
 /*
