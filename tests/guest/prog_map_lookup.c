@@ -109,15 +109,22 @@ static __u32 want_fold(void)
 /* The xlated program of the first lookup, in Linux's inline form. */
 static bool xlated_form(const struct kt_be *be, int prog)
 {
-	static struct bpf_insn x[NKEYS * 16];
+	static struct bpf_insn x[NKEYS * 24];
 	struct bpf_prog_info info;
 	const struct bpf_insn *l = &x[4];	/* after r6 = 0, the key */
 	__u32 n, i, calls = 0;
 
+	union bpf_attr attr;
+
+	/* Not be_obj_info(), which zeroes info first. */
 	memset(&info, 0, sizeof(info));
 	info.xlated_prog_len = sizeof(x);
 	info.xlated_prog_insns = kt_ptr(x);
-	if (!kt_check_ok(be_obj_info(be, prog, &info, sizeof(info)), "GET_INFO"))
+	kt_attr_zero(&attr);
+	attr.info.bpf_fd = (__u32)prog;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = kt_ptr(&info);
+	if (!kt_check_ok(be_call(be, BPF_OBJ_GET_INFO_BY_FD, &attr), "GET_INFO"))
 		return false;
 	n = info.xlated_prog_len / sizeof(*x);
 	if (!kt_check_true(n > 8 && n <= KT_ARRAY_SIZE(x), "xlated length"))
