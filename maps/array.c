@@ -29,7 +29,19 @@ struct kbpf_array {
 		/* PERCPU_ARRAY: one per-CPU slot of elem_size bytes per index. */
 		void __percpu **pptrs;
 	};
+	/*
+	 * A plain array that cannot be mmap'ed keeps its values right here
+	 * (values points at them), so an inlined lookup finds them at a
+	 * constant offset from the map, as in Linux's struct bpf_array.
+	 */
+	char inline_values[] __aligned(8);
 };
+
+static bool array_values_inline(const struct kbpf_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_ARRAY &&
+	       !(map->map_flags & BPF_F_MMAPABLE);
+}
 
 static struct kbpf_array *to_array(struct kbpf_map *map)
 {
@@ -109,14 +121,26 @@ static struct kbpf_map *array_map_alloc(union bpf_attr *attr)
 		if (slots > U32_MAX)
 			return ERR_PTR(-E2BIG);
 	}
-	array = kzalloc_node(sizeof(*array), GFP_USER | __GFP_ACCOUNT,
-			     numa_node);
-	if (!array)
-		return ERR_PTR(-ENOMEM);
+	if (attr->map_type == BPF_MAP_TYPE_ARRAY &&
+	    !(attr->map_flags & BPF_F_MMAPABLE)) {
+		array = kbpf_map_area_alloc(sizeof(*array) + slots * elem_size,
+					    numa_node);
+		if (!array)
+			return ERR_PTR(-ENOMEM);
+	} else {
+		array = kzalloc_node(sizeof(*array), GFP_USER | __GFP_ACCOUNT,
+				     numa_node);
+		if (!array)
+			return ERR_PTR(-ENOMEM);
+	}
 	kbpf_map_init_from_attr(&array->map, attr);
 	array->map.bypass_spec_v1 = bypass_spec_v1;
 	array->elem_size = elem_size;
 	array->index_mask = array_index_mask(attr->max_entries);
+	if (array_values_inline(&array->map)) {
+		array->values = array->inline_values;
+		return &array->map;
+	}
 	if (attr->map_flags & BPF_F_MMAPABLE)
 		area = kbpf_map_area_alloc_mmapable(slots * elem_size);
 	else
@@ -144,6 +168,10 @@ static void array_map_free(struct kbpf_map *map)
 {
 	struct kbpf_array *array = to_array(map);
 
+	if (array_values_inline(map)) {
+		kbpf_map_area_free(array);
+		return;
+	}
 	if (map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY) {
 		array_free_percpu(array);
 		kbpf_map_area_free(array->pptrs);
@@ -176,8 +204,9 @@ static void *percpu_array_map_lookup_elem(struct kbpf_map *map, void *key)
 }
 
 /*
- * Linux's array_map_gen_lookup() on kbpf's layout, whose values are not
- * inside the map object: load the values pointer, bounds check the index
+ * Linux's array_map_gen_lookup() on kbpf's layout: the values at a fixed
+ * offset from the map (or, for mmap-able arrays, whose values are pages
+ * of their own, load the pointer to them), bounds check the index
  * (32-bit, as max_entries may exceed S32_MAX), mask it for creators
  * without CAP_PERFMON, scale and add. map may be an inner map template
  * (maps/map_in_map.c, not a struct kbpf_array), so only its description
@@ -191,8 +220,14 @@ static int array_map_gen_lookup(struct kbpf_map *map, struct bpf_insn *buf)
 
 	if (map->map_flags & BPF_F_INNER_MAP)
 		return -EOPNOTSUPP;
-	*insn++ = BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_1,
-			      offsetof(struct kbpf_array, values));
+	/* A template's flags are its inner maps' (kbpf_map_meta_equal). */
+	if (array_values_inline(map))
+		*insn++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_1,
+					offsetof(struct kbpf_array,
+						 inline_values));
+	else
+		*insn++ = BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_1,
+				      offsetof(struct kbpf_array, values));
 	*insn++ = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0);
 	if (!map->bypass_spec_v1) {
 		*insn++ = BPF_JMP32_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 4);

@@ -377,21 +377,32 @@ TEST(map_inline_xlated_array)
 	struct kbpf_verify_args a;
 	const struct bpf_insn *x;
 	struct kbpf_map *map;
-	int unpriv;
+	bool unpriv, mmapable;
+	int cfg;
 
-	for (unpriv = 0; unpriv < 2; unpriv++) {
+	/* Privileged, unprivileged creator, mmap-able (values elsewhere). */
+	for (cfg = 0; cfg < 3; cfg++) {
+		unpriv = cfg == 1;
+		mmapable = cfg == 2;
 		/* 13 entries of 24 bytes: a multiply, mask 15. */
-		map = create(BPF_MAP_TYPE_ARRAY, 24, 13, 0, unpriv);
+		map = create(BPF_MAP_TYPE_ARRAY, 24, 13,
+			     mmapable ? BPF_F_MMAPABLE : 0, unpriv);
 		ASSERT_TRUE(!IS_ERR(map));
 		if (!load_single(&a, map, 12, unpriv))
 			break;
 		x = &a.xlated[5];
-		/* r1 = the values, the address of index 0's value. */
-		EXPECT_EQ(x[0].code, BPF_LDX | BPF_MEM | BPF_DW);
-		EXPECT_EQ(x[0].dst_reg, BPF_REG_1);
-		EXPECT_EQ(x[0].src_reg, BPF_REG_1);
-		EXPECT_EQ(*(void **)((char *)map + x[0].off),
-			  tmap_lookup(map, &(u32){ 0 }));
+		/* r1 = the values: the address of index 0's value. */
+		if (mmapable) {
+			EXPECT_INSN(&x[0], BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1,
+				    BPF_REG_1, x[0].off, 0);
+			EXPECT_EQ(*(void **)((char *)map + x[0].off),
+				  tmap_lookup(map, &(u32){ 0 }));
+		} else {
+			EXPECT_INSN(&x[0], BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1,
+				    0, 0, x[0].imm);
+			EXPECT_EQ((char *)map + x[0].imm,
+				  tmap_lookup(map, &(u32){ 0 }));
+		}
 		EXPECT_INSN(&x[1], BPF_LDX | BPF_MEM | BPF_W, BPF_REG_0,
 			    BPF_REG_2, 0, 0);
 		EXPECT_INSN(&x[2], BPF_JMP32 | BPF_JGE | BPF_K, BPF_REG_0, 0,
@@ -529,4 +540,22 @@ TEST(map_inline_direct_op_calls)
 	}
 	kbpf_verify_release(&a);
 	tmap_destroy(map);
+}
+
+/*
+ * Arrays of creators without CAP_PERFMON hold a power of two of values
+ * (Linux's padding for the index mask): past 2^31 entries that cannot
+ * be counted in a u32, and Linux says E2BIG.
+ */
+TEST(map_inline_unpriv_array_limit)
+{
+	struct kbpf_map *map = create(BPF_MAP_TYPE_ARRAY, 8, 0x80000001u, 0,
+				      true);
+
+	EXPECT_EQ(PTR_ERR(map), -E2BIG);
+	map = create(BPF_MAP_TYPE_PERCPU_ARRAY, 8, 0x80000001u, 0, true);
+	EXPECT_EQ(PTR_ERR(map), -E2BIG);
+	/* 2^31 itself is a power of two: no padding, no E2BIG. */
+	map = create(BPF_MAP_TYPE_ARRAY, 8, 0x80000000u, 0, true);
+	EXPECT_TRUE(IS_ERR(map) && PTR_ERR(map) == -ENOMEM);
 }
