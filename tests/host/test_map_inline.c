@@ -6,7 +6,8 @@
  * call site reached with two maps keeps the generic helper. Checked on
  * the xlated program, and differentially: programs of many lookups over
  * random keys (hits, misses, indexes past the end) run on the
- * interpreter and the JIT and must give what the generic helper gives.
+ * interpreter and the JIT (plain and blinded) and must give what the
+ * generic helper gives.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/engine.h>
@@ -149,7 +150,8 @@ static u64 reference(struct kbpf_map *map, const u32 *keys, u32 n, s16 off)
 	return r6;
 }
 
-static u64 run(const struct kbpf_verify_args *a, bool jit)
+/* jit 0: the interpreter, 1: the JIT, 2: the JIT with constant blinding. */
+static u64 run(const struct kbpf_verify_args *a, int jit)
 {
 	struct kbpf_code code = {
 		.bpf_func = kbpf_interp_run, .insnsi = a->xlated,
@@ -157,7 +159,7 @@ static u64 run(const struct kbpf_verify_args *a, bool jit)
 	};
 	u64 r0;
 
-	if (jit && kbpf_jit_compile(&code, false))
+	if (jit && kbpf_jit_compile(&code, jit == 2))
 		return 0xbad;
 	rcu_read_lock();
 	r0 = kbpf_code_run(&code, NULL);
@@ -245,8 +247,9 @@ static void differential(u32 type, u32 value_size, u32 max_entries,
 			for (ctl = 0; ctl < 2; ctl++) {
 				EXPECT_EQ(tmap_update(fd_maps[2], &(u32){ 0 }, &ctl,
 						      BPF_ANY), 0);
-				EXPECT_EQ(run(&a, false), want);
-				EXPECT_EQ(run(&a, true), want);
+				EXPECT_EQ(run(&a, 0), want);
+				EXPECT_EQ(run(&a, 1), want);
+				EXPECT_EQ(run(&a, 2), want);
 			}
 			kbpf_verify_release(&a);
 		}
