@@ -7,6 +7,7 @@
  * reads and writes all of them at once.
  */
 #include <kbpf/kapi.h>
+#include <kbpf/insn.h>
 #include <kbpf/map.h>
 
 #define ARRAY_CREATE_FLAG_MASK (BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY | \
@@ -16,12 +17,31 @@
 struct kbpf_array {
 	struct kbpf_map map;
 	u32 elem_size;
+	/*
+	 * Every index is ANDed with it after the bounds check (Linux's
+	 * Spectre v1 index mask); for creators without CAP_PERFMON the
+	 * values are allocated up to it, so a mispredicted check still
+	 * reads inside the array.
+	 */
+	u32 index_mask;
 	union {
 		char *values;
 		/* PERCPU_ARRAY: one per-CPU slot of elem_size bytes per index. */
 		void __percpu **pptrs;
 	};
+	/*
+	 * A plain array that cannot be mmap'ed keeps its values right here
+	 * (values points at them), so an inlined lookup finds them at a
+	 * constant offset from the map, as in Linux's struct bpf_array.
+	 */
+	char inline_values[] __aligned(8);
 };
+
+static bool array_values_inline(const struct kbpf_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_ARRAY &&
+	       !(map->map_flags & BPF_F_MMAPABLE);
+}
 
 static struct kbpf_array *to_array(struct kbpf_map *map)
 {
@@ -79,27 +99,53 @@ static int array_alloc_percpu(struct kbpf_array *array)
 	return 0;
 }
 
+/* The smallest 2^n - 1 that is >= every index below max_entries. */
+static u32 array_index_mask(u32 max_entries)
+{
+	return (u32)(roundup_pow_of_two(max_entries) - 1);
+}
+
 static struct kbpf_map *array_map_alloc(union bpf_attr *attr)
 {
 	bool percpu = attr->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
 	u32 elem_size = round_up(attr->value_size, 8);
 	int numa_node = kbpf_map_attr_numa_node(attr);
+	bool bypass_spec_v1 = perfmon_capable();
+	u64 slots = attr->max_entries;
 	struct kbpf_array *array;
 	void *area;
 
-	array = kzalloc_node(sizeof(*array), GFP_USER | __GFP_ACCOUNT,
-			     numa_node);
-	if (!array)
-		return ERR_PTR(-ENOMEM);
+	if (!bypass_spec_v1) {
+		slots = roundup_pow_of_two(attr->max_entries);
+		/* Linux's limit: the padded count must fit in a u32. */
+		if (slots > U32_MAX)
+			return ERR_PTR(-E2BIG);
+	}
+	if (attr->map_type == BPF_MAP_TYPE_ARRAY &&
+	    !(attr->map_flags & BPF_F_MMAPABLE)) {
+		array = kbpf_map_area_alloc(sizeof(*array) + slots * elem_size,
+					    numa_node);
+		if (!array)
+			return ERR_PTR(-ENOMEM);
+	} else {
+		array = kzalloc_node(sizeof(*array), GFP_USER | __GFP_ACCOUNT,
+				     numa_node);
+		if (!array)
+			return ERR_PTR(-ENOMEM);
+	}
 	kbpf_map_init_from_attr(&array->map, attr);
+	array->map.bypass_spec_v1 = bypass_spec_v1;
 	array->elem_size = elem_size;
+	array->index_mask = array_index_mask(attr->max_entries);
+	if (array_values_inline(&array->map)) {
+		array->values = array->inline_values;
+		return &array->map;
+	}
 	if (attr->map_flags & BPF_F_MMAPABLE)
-		area = kbpf_map_area_alloc_mmapable((u64)attr->max_entries *
-						    elem_size);
+		area = kbpf_map_area_alloc_mmapable(slots * elem_size);
 	else
-		area = kbpf_map_area_alloc((u64)attr->max_entries *
-					   (percpu ? sizeof(void *) : elem_size),
-					   numa_node);
+		area = kbpf_map_area_alloc(slots * (percpu ? sizeof(void *) :
+						    elem_size), numa_node);
 	if (!area)
 		goto err_free;
 	if (!percpu) {
@@ -122,6 +168,10 @@ static void array_map_free(struct kbpf_map *map)
 {
 	struct kbpf_array *array = to_array(map);
 
+	if (array_values_inline(map)) {
+		kbpf_map_area_free(array);
+		return;
+	}
 	if (map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY) {
 		array_free_percpu(array);
 		kbpf_map_area_free(array->pptrs);
@@ -138,7 +188,8 @@ static void *array_map_lookup_elem(struct kbpf_map *map, void *key)
 
 	if (unlikely(index >= map->max_entries))
 		return NULL;
-	return array->values + (u64)index * array->elem_size;
+	return array->values + (u64)(index & array->index_mask) *
+			       array->elem_size;
 }
 
 /* A program's view: its own CPU's copy. */
@@ -149,7 +200,50 @@ static void *percpu_array_map_lookup_elem(struct kbpf_map *map, void *key)
 
 	if (unlikely(index >= map->max_entries))
 		return NULL;
-	return this_cpu_ptr(array->pptrs[index]);
+	return this_cpu_ptr(array->pptrs[index & array->index_mask]);
+}
+
+/*
+ * Linux's array_map_gen_lookup() on kbpf's layout: the values at a fixed
+ * offset from the map (or, for mmap-able arrays, whose values are pages
+ * of their own, load the pointer to them), bounds check the index
+ * (32-bit, as max_entries may exceed S32_MAX), mask it for creators
+ * without CAP_PERFMON, scale and add. map may be an inner map template
+ * (maps/map_in_map.c, not a struct kbpf_array), so only its description
+ * is used; BPF_F_INNER_MAP templates do not fix max_entries, and keep
+ * the call.
+ */
+static int array_map_gen_lookup(struct kbpf_map *map, struct bpf_insn *buf)
+{
+	u32 elem_size = round_up(map->value_size, 8);
+	struct bpf_insn *insn = buf;
+
+	if (map->map_flags & BPF_F_INNER_MAP)
+		return -EOPNOTSUPP;
+	/* A template's flags are its inner maps' (kbpf_map_meta_equal). */
+	if (array_values_inline(map))
+		*insn++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_1,
+					offsetof(struct kbpf_array,
+						 inline_values));
+	else
+		*insn++ = BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_1,
+				      offsetof(struct kbpf_array, values));
+	*insn++ = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0);
+	if (!map->bypass_spec_v1) {
+		*insn++ = BPF_JMP32_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 4);
+		*insn++ = BPF_ALU32_IMM(BPF_AND, BPF_REG_0,
+					array_index_mask(map->max_entries));
+	} else {
+		*insn++ = BPF_JMP32_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 3);
+	}
+	if (is_power_of_2(elem_size))
+		*insn++ = BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, ilog2(elem_size));
+	else
+		*insn++ = BPF_ALU64_IMM(BPF_MUL, BPF_REG_0, elem_size);
+	*insn++ = BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1);
+	*insn++ = BPF_JMP_A(1);
+	*insn++ = BPF_MOV64_IMM(BPF_REG_0, 0);
+	return insn - buf;
 }
 
 /* Flags, then the index, then NOEXIST: the order of Linux's checks. */
@@ -178,8 +272,8 @@ static long array_map_update_elem(struct kbpf_map *map, void *key,
 	err = array_update_check(map, index, flags);
 	if (err)
 		return err;
-	memcpy(array->values + (u64)index * array->elem_size, value,
-	       map->value_size);
+	memcpy(array->values + (u64)(index & array->index_mask) *
+	       array->elem_size, value, map->value_size);
 	return 0;
 }
 
@@ -324,6 +418,7 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_free = array_map_free,
 	.map_get_next_key = array_map_get_next_key,
 	.map_lookup_elem = array_map_lookup_elem,
+	.map_gen_lookup = array_map_gen_lookup,
 	.map_update_elem = array_map_update_elem,
 	.map_delete_elem = array_map_delete_elem,
 	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,

@@ -16,6 +16,8 @@
  * can still be updated. A per-CPU map updates values in place.
  */
 #include <kbpf/kapi.h>
+#include <kbpf/engine.h>
+#include <kbpf/insn.h>
 #include <kbpf/map.h>
 
 #include "htab.h"
@@ -466,6 +468,45 @@ static void *htab_map_lookup_elem(struct kbpf_map *map, void *key)
 	l = kbpf_htab_find_rcu(htab, kbpf_htab_hash(key, map->key_size,
 						    htab->hashrnd), key);
 	return l ? htab_elem_value(htab, l) : NULL;
+}
+
+/*
+ * The call an inlined lookup makes (Linux's __htab_map_lookup_elem): the
+ * element of key in map (r1, r2), or 0. A helper in form, so both
+ * runtimes call it like any other.
+ */
+u64 kbpf_htab_lookup_raw(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = (struct kbpf_map *)(unsigned long)r1;
+	struct kbpf_htab *htab = to_htab(map);
+	void *key = (void *)(unsigned long)r2;
+
+	return (unsigned long)kbpf_htab_find_rcu(htab,
+			kbpf_htab_hash(key, map->key_size, htab->hashrnd), key);
+}
+
+int kbpf_htab_gen_lookup_call(struct bpf_insn *insn)
+{
+	s32 imm;
+
+	if (!kbpf_call_imm(kbpf_htab_lookup_raw, &imm))
+		return -EOPNOTSUPP;
+	*insn = BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, imm);
+	return 0;
+}
+
+/* Linux's htab_map_gen_lookup(): the element, then its value's offset. */
+static int htab_map_gen_lookup(struct kbpf_map *map, struct bpf_insn *buf)
+{
+	struct bpf_insn *insn = buf;
+
+	if (kbpf_htab_gen_lookup_call(insn++))
+		return -EOPNOTSUPP;
+	*insn++ = BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1);
+	*insn++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_0,
+				offsetof(struct htab_elem, key) +
+				round_up(map->key_size, 8));
+	return insn - buf;
 }
 
 static void *htab_percpu_map_lookup_elem(struct kbpf_map *map, void *key)
@@ -935,6 +976,7 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.map_free = kbpf_htab_free,
 	.map_get_next_key = kbpf_htab_get_next_key,
 	.map_lookup_elem = htab_map_lookup_elem,
+	.map_gen_lookup = htab_map_gen_lookup,
 	.map_update_elem = htab_map_update_elem,
 	.map_delete_elem = htab_map_delete_elem,
 	.map_copy_value = kbpf_htab_copy_value,

@@ -175,6 +175,13 @@ int kbpf_htab_batch_bucket(struct kbpf_map *map, u32 bucket, void *keys,
 			   void *values, void **scratch, u32 room,
 			   bool do_delete);
 
+/*
+ * Inlined program lookups: the element of key (R2) in map (R1), or 0,
+ * and the call instruction to it (-EOPNOTSUPP when out of call reach).
+ */
+u64 kbpf_htab_lookup_raw(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
+int kbpf_htab_gen_lookup_call(struct bpf_insn *insn);
+
 /* lru.c: take node's element out of the table for the LRU. */
 bool kbpf_htab_lru_evict(void *arg, struct kbpf_lru_node *node);
 

@@ -10,6 +10,7 @@
  * finding one may evict, and evicting locks the victim's bucket.
  */
 #include <kbpf/kapi.h>
+#include <kbpf/insn.h>
 #include <kbpf/map.h>
 
 #include "htab.h"
@@ -63,6 +64,29 @@ static void *lru_map_lookup_elem(struct kbpf_map *map, void *key)
 	struct htab_elem *l = lru_find(map, key);
 
 	return l ? htab_elem_value(to_htab(map), l) : NULL;
+}
+
+/*
+ * Linux's htab_lru_map_gen_lookup(): the element, its reference bit set
+ * (tested first, as kbpf_lru_node_set_ref() does), then its value.
+ */
+static int lru_map_gen_lookup(struct kbpf_map *map, struct bpf_insn *buf)
+{
+	const s16 ref = offsetof(struct htab_elem, lru) +
+			offsetof(struct kbpf_lru_node, ref);
+	struct bpf_insn *insn = buf;
+
+	BUILD_BUG_ON(sizeof(((struct kbpf_lru_node *)0)->ref) != 1);
+	if (kbpf_htab_gen_lookup_call(insn++))
+		return -EOPNOTSUPP;
+	*insn++ = BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 4);
+	*insn++ = BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_0, ref);
+	*insn++ = BPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, 1);
+	*insn++ = BPF_ST_MEM(BPF_B, BPF_REG_0, ref, 1);
+	*insn++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_0,
+				offsetof(struct htab_elem, key) +
+				round_up(map->key_size, 8));
+	return insn - buf;
 }
 
 static void *lru_percpu_map_lookup_elem(struct kbpf_map *map, void *key)
@@ -224,6 +248,7 @@ const struct kbpf_map_ops kbpf_htab_lru_map_ops = {
 	.map_free = kbpf_htab_free,
 	.map_get_next_key = kbpf_htab_get_next_key,
 	.map_lookup_elem = lru_map_lookup_elem,
+	.map_gen_lookup = lru_map_gen_lookup,
 	.map_update_elem = lru_map_update_elem,
 	.map_delete_elem = lru_map_delete_elem,
 	.map_copy_value = kbpf_htab_copy_value,

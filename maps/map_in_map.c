@@ -26,6 +26,7 @@ struct kbpf_map *kbpf_map_meta_alloc(const struct kbpf_map *inner)
 	meta->value_size = inner->value_size;
 	meta->max_entries = inner->max_entries;
 	meta->map_flags = inner->map_flags;
+	meta->bypass_spec_v1 = inner->bypass_spec_v1;
 	meta->numa_node = NUMA_NO_NODE;
 	return meta;
 }

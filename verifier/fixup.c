@@ -225,7 +225,8 @@ static int rewrite_one(struct kbpf_verifier_env *env, u32 idx,
 		return convert_ctx(env, idx, buf);
 	if (needs_mask(env, idx))
 		return mask_tail_call(env, idx, buf);
-	return 0;
+	/* map_call.c: a lookup the map type writes inline, or 0. */
+	return kbpf_map_gen_lookup(env, idx, buf);
 }
 
 static bool is_branch(const struct bpf_insn *insn, s64 *target, s64 idx)
@@ -309,6 +310,9 @@ static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 			insn[i].imm = 0;
 			continue;
 		}
+		/* map_call.c: straight to the map's op when the map is known. */
+		if (kbpf_map_call_direct(env, i, &insn[i].imm))
+			continue;
 		if (!aux->proto || !aux->proto->func ||
 		    !kbpf_call_imm(aux->proto->func, &insn[i].imm)) {
 			verbose(env, "kernel subsystem misconfigured func #%d: no implementation\n",
@@ -333,7 +337,8 @@ static int rewrite_insns(struct kbpf_verifier_env *env)
 	bool any = false;
 
 	for (i = 0; i < n; i++)
-		if (env->aux[i].ctx_access || needs_mask(env, i))
+		if (env->aux[i].ctx_access || needs_mask(env, i) ||
+		    kbpf_map_call_inlined(env, i))
 			any = true;
 	if (!any)
 		return 0;

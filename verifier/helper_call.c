@@ -696,6 +696,7 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 		}
 		record_tail_call_map(&env->aux[insn_idx], meta.map);
 	}
+	kbpf_record_map_call(env, insn_idx, func_id, meta.map);
 	env->aux[insn_idx].proto = fn;
 	kbpf_clear_caller_saved(env);
 	err = set_return(env, fn, &meta, insn_idx);

@@ -152,6 +152,12 @@ struct kbpf_insn_aux {
 	struct kbpf_map *call_map;
 	bool call_map_poison;
 	/*
+	 * A map helper (lookup, update, delete, push, pop, peek): its id, and
+	 * in call_map/call_map_poison the map every path passed, by which
+	 * map_call.c calls the map's op directly or inlines the lookup.
+	 */
+	u32 map_func_id;
+	/*
 	 * Unprivileged pointer arithmetic with a register operand: what the
 	 * instruction did on the paths seen so far (Linux's alu_state and
 	 * alu_limit); every path must agree.
@@ -317,6 +323,14 @@ void kbpf_free_liveness(struct kbpf_verifier_env *env);
 /* fixup.c */
 int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env);
 int kbpf_fixup(struct kbpf_verifier_env *env);
+
+/* map_call.c: map helper calls on a known map (Linux's do_misc_fixups). */
+void kbpf_record_map_call(struct kbpf_verifier_env *env, int insn_idx,
+			  int func_id, struct kbpf_map *map);
+bool kbpf_map_call_direct(struct kbpf_verifier_env *env, u32 idx, s32 *imm);
+bool kbpf_map_call_inlined(struct kbpf_verifier_env *env, u32 idx);
+int kbpf_map_gen_lookup(struct kbpf_verifier_env *env, u32 idx,
+			struct bpf_insn *buf);
 
 int kbpf_check_ptr_off_reg(struct kbpf_verifier_env *env,
 			   const struct kbpf_reg *reg, u32 regno,

@@ -101,7 +101,18 @@ struct kbpf_map_ops {
 				     u32 off);
 	int (*map_direct_value_meta)(const struct kbpf_map *map, u64 imm,
 				     u32 *off);
+	/*
+	 * Linux's map_gen_lookup: write into buf (at most
+	 * KBPF_MAP_GEN_LOOKUP_MAX instructions) what replaces a program's
+	 * `call bpf_map_lookup_elem` on this map: R1 the map (or another
+	 * like it, for an inner map template), R2 the key, R0 the value or
+	 * NULL after; R1-R5 may be clobbered. Returns the count, or
+	 * -EOPNOTSUPP to keep the call. Runs at load time.
+	 */
+	int (*map_gen_lookup)(struct kbpf_map *map, struct bpf_insn *buf);
 };
+
+#define KBPF_MAP_GEN_LOOKUP_MAX	12
 
 /*
  * What maps holding objects by fd (PROG_ARRAY, ARRAY_OF_MAPS,
@@ -134,6 +145,12 @@ struct kbpf_map {
 	int numa_node;
 	u32 id;
 	bool frozen;
+	/*
+	 * Created with CAP_PERFMON (Linux's map->bypass_spec_v1): arrays of
+	 * creators without it are padded to a power of two, and inlined
+	 * lookups mask the index (maps/array.c).
+	 */
+	bool bypass_spec_v1;
 	/*
 	 * Writable mmaps and syscall writes in flight: BPF_MAP_FREEZE is
 	 * refused (EBUSY) while it is not zero, as in Linux.
