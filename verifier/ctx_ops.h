@@ -18,6 +18,13 @@ extern const struct kbpf_ctx_ops kbpf_ctx_kprobe_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_tracepoint_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_raw_tp_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_perf_event_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_lwt_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sk_skb_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sk_msg_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sock_addr_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sk_lookup_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sysctl_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_cg_dev_ops;
 
 /*
  * The first and last byte of a field, for case ranges covering every byte
