@@ -266,6 +266,27 @@ static const struct kbpf_func_proto *cgroup_task_func_proto(u32 prog_type,
 	return base_func_proto(func_id, caps);
 }
 
+/*
+ * sock_ops_func_proto() and cg_sockopt_func_proto(): the common cgroup
+ * helpers (sockopt also the current task's), perf output without context
+ * bytes, then the networking base (sockopt: the plain base).
+ */
+static const struct kbpf_func_proto *sock_ops_func_proto(u32 prog_type,
+							 u32 func_id, u32 caps)
+{
+	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
+
+	if (!fn && prog_type == BPF_PROG_TYPE_CGROUP_SOCKOPT)
+		fn = cgroup_current_func_proto(func_id);
+	if (fn)
+		return fn;
+	if (func_id == BPF_FUNC_perf_event_output)
+		return &kbpf_perf_event_output_proto;
+	if (prog_type == BPF_PROG_TYPE_SOCK_OPS)
+		return sk_base_func_proto(func_id, caps);
+	return base_func_proto(func_id, caps);
+}
+
 /* sk_lookup_func_proto(), without sk_assign and sk_release (no sockets yet). */
 static const struct kbpf_func_proto *sk_lookup_func_proto(u32 func_id, u32 caps)
 {
@@ -398,6 +419,9 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 		return cgroup_task_func_proto(prog_type, func_id, caps);
 	case BPF_PROG_TYPE_SK_LOOKUP:
 		return sk_lookup_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_SOCK_OPS:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+		return sock_ops_func_proto(prog_type, func_id, caps);
 	case BPF_PROG_TYPE_KPROBE:
 		return kprobe_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_TRACEPOINT:

@@ -16,8 +16,7 @@
 const struct kbpf_kern_layout kbpf_kern_layout = KBPF_KERN_LAYOUT_INIT;
 
 /* Never called: the compiler checks the sizes here. */
-void kbpf_kern_layout_check(void);
-void kbpf_kern_layout_check(void)
+static void __maybe_unused kbpf_kern_layout_check(void)
 {
 	KBPF_KERN_LAYOUT_CHECK();
 }

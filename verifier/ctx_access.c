@@ -45,6 +45,10 @@ const struct kbpf_ctx_ops *kbpf_ctx_ops(u32 prog_type)
 		return &kbpf_ctx_sysctl_ops;
 	case BPF_PROG_TYPE_CGROUP_DEVICE:
 		return &kbpf_ctx_cg_dev_ops;
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+		return &kbpf_ctx_sockopt_ops;
+	case BPF_PROG_TYPE_SOCK_OPS:
+		return &kbpf_ctx_sock_ops_ops;
 	default:
 		return NULL;
 	}

@@ -25,6 +25,8 @@ extern const struct kbpf_ctx_ops kbpf_ctx_sock_addr_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_sk_lookup_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_sysctl_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_cg_dev_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sockopt_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sock_ops_ops;
 
 /*
  * The first and last byte of a field, for case ranges covering every byte

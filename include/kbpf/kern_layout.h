@@ -2,7 +2,8 @@
 /*
  * Where the kernel objects of socket-level and cgroup hook programs keep
  * what their context rewrites reach: struct sock, sk_msg, sk_skb_cb,
- * bpf_sock_addr_kern, bpf_sysctl_kern, bpf_sk_lookup_kern. The kernel
+ * bpf_sock_addr_kern, bpf_sysctl_kern, bpf_sk_lookup_kern,
+ * bpf_sockopt_kern, bpf_sock_ops_kern. The kernel
  * declares them in headers that come with <linux/filter.h> and
  * <linux/bpf.h>, which kbpf's core cannot include (their instruction
  * macros and bpf_* names clash with kbpf's own), so kmod/kern_layout.c
@@ -24,6 +25,9 @@ struct kbpf_kern_layout {
 	short lookup_family, lookup_protocol, lookup_sport, lookup_dport;
 	short lookup_v4_saddr, lookup_v4_daddr, lookup_v6_saddr;
 	short lookup_v6_daddr, lookup_ingress_ifindex;
+	short sockopt_optval, sockopt_optval_end, sockopt_level;
+	short sockopt_optname, sockopt_optlen;
+	short sock_ops_op, sock_ops_args, sock_ops_is_fullsock;
 };
 
 #define KBPF_KERN_LAYOUT_INIT {						\
@@ -59,6 +63,14 @@ struct kbpf_kern_layout {
 	.lookup_v6_daddr = offsetof(struct bpf_sk_lookup_kern, v6.daddr), \
 	.lookup_ingress_ifindex =					\
 		offsetof(struct bpf_sk_lookup_kern, ingress_ifindex),	\
+	.sockopt_optval = offsetof(struct bpf_sockopt_kern, optval),	\
+	.sockopt_optval_end = offsetof(struct bpf_sockopt_kern, optval_end), \
+	.sockopt_level = offsetof(struct bpf_sockopt_kern, level),	\
+	.sockopt_optname = offsetof(struct bpf_sockopt_kern, optname),	\
+	.sockopt_optlen = offsetof(struct bpf_sockopt_kern, optlen),	\
+	.sock_ops_op = offsetof(struct bpf_sock_ops_kern, op),		\
+	.sock_ops_args = offsetof(struct bpf_sock_ops_kern, args),	\
+	.sock_ops_is_fullsock = offsetof(struct bpf_sock_ops_kern, is_fullsock), \
 }
 
 /* The sizes the rewrites assume (they load and store with these widths). */
@@ -97,6 +109,14 @@ struct kbpf_kern_layout {
 	BUILD_BUG_ON(sizeof_field(struct bpf_sk_lookup_kern, v6.daddr) != 8); \
 	BUILD_BUG_ON(sizeof_field(struct bpf_sk_lookup_kern,		\
 				  ingress_ifindex) != 4);		\
+	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, optval) != 8); \
+	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, optval_end) != 8); \
+	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, level) != 4); \
+	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, optname) != 4); \
+	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, optlen) != 4); \
+	BUILD_BUG_ON(sizeof_field(struct bpf_sock_ops_kern, op) != 1);	\
+	BUILD_BUG_ON(sizeof_field(struct bpf_sock_ops_kern, args) != 16); \
+	BUILD_BUG_ON(sizeof_field(struct bpf_sock_ops_kern, is_fullsock) != 1); \
 } while (0)
 
 #endif /* KBPF_KERN_LAYOUT_H */

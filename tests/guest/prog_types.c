@@ -2,7 +2,7 @@
 /*
  * BPF_PROG_LOAD of the socket-level and cgroup hook program types (sk_skb,
  * sk_msg, lwt_in/out/xmit, cgroup sock_addr, sk_lookup, cgroup sysctl,
- * cgroup device): for each a program that must load and programs that
+ * cgroup device, sock_ops, cgroup sockopt): for each a program that must load and programs that
  * must not (a context access the type forbids, a return value outside its
  * range, a wrong expected_attach_type, a helper it may not call), on kbpf
  * and on the kernel's own bpf(2), which must agree, errno for errno. Then
@@ -22,6 +22,8 @@
 #define LOOKUP(F)	((short)offsetof(struct bpf_sk_lookup, F))
 #define SYSCTL(F)	((short)offsetof(struct bpf_sysctl, F))
 #define DEV(F)		((short)offsetof(struct bpf_cgroup_dev_ctx, F))
+#define OPS(F)		((short)offsetof(struct bpf_sock_ops, F))
+#define SOPT(F)		((short)offsetof(struct bpf_sockopt, F))
 
 struct prog_case {
 	const char *name;
@@ -129,6 +131,30 @@ static const struct prog_case cases[] = {
 		KT_LDX(BPF_B, 2, 1, DEV(major)), R0_RET(1) } },
 	{ "device_ret2", BPF_PROG_TYPE_CGROUP_DEVICE, BPF_CGROUP_DEVICE, EINVAL, {
 		R0_RET(2) } },
+	{ "sock_ops_ok", BPF_PROG_TYPE_SOCK_OPS, 0, 0, {
+		KT_LDX(BPF_W, 2, 1, OPS(op)),
+		KT_LDX(BPF_W, 3, 1, OPS(args[1])),
+		KT_LDX(BPF_W, 4, 1, OPS(is_fullsock)),
+		KT_STX(BPF_W, 1, 2, OPS(reply)),
+		R0_RET(1) } },
+	{ "sock_ops_ret2", BPF_PROG_TYPE_SOCK_OPS, 0, EINVAL, { R0_RET(2) } },
+	{ "sock_ops_no_op_write", BPF_PROG_TYPE_SOCK_OPS, 0, EACCES, {
+		KT_MOV64_IMM(2, 0), KT_STX(BPF_W, 1, 2, OPS(op)), R0_RET(1) } },
+	{ "sockopt_set_ok", BPF_PROG_TYPE_CGROUP_SOCKOPT, BPF_CGROUP_SETSOCKOPT,
+	  0, {
+		KT_LDX(BPF_DW, 2, 1, SOPT(optval)),
+		KT_LDX(BPF_DW, 3, 1, SOPT(optval_end)),
+		KT_LDX(BPF_W, 4, 1, SOPT(optlen)),
+		KT_STX(BPF_W, 1, 4, SOPT(level)),
+		R0_RET(1) } },
+	{ "sockopt_get_no_level_write", BPF_PROG_TYPE_CGROUP_SOCKOPT,
+	  BPF_CGROUP_GETSOCKOPT, EACCES, {
+		KT_MOV64_IMM(2, 0), KT_STX(BPF_W, 1, 2, SOPT(level)),
+		R0_RET(1) } },
+	{ "sockopt_bad_attach", BPF_PROG_TYPE_CGROUP_SOCKOPT,
+	  BPF_CGROUP_INET4_BIND, EINVAL, { R0_RET(1) } },
+	{ "sockopt_ret2", BPF_PROG_TYPE_CGROUP_SOCKOPT, BPF_CGROUP_SETSOCKOPT,
+	  EINVAL, { R0_RET(2) } },
 };
 
 static const struct prog_case *cur;
@@ -179,11 +205,12 @@ static long be_test_run(const struct kt_be *be, int fd, void *data, __u32 size,
 	return ret;
 }
 
-/* Linux 6.1 has no test_run for sk_msg, sk_skb, sock_addr, sysctl, device. */
+/* Linux 6.1 has no test_run for sk_msg, sk_skb, sock_addr, sysctl, device, sock_ops, sockopt. */
 static bool c_test_run_unsupported(const struct kt_be *be)
 {
 	static const char *const names[] = { "sk_skb_ok", "sk_msg_ok",
-		"sock_addr_connect4_ok", "sysctl_ok", "device_ok" };
+		"sock_addr_connect4_ok", "sysctl_ok", "device_ok", "sock_ops_ok",
+		"sockopt_set_ok" };
 	unsigned char pkt[64] = { 0 };
 	__u32 retval;
 	bool ok = true;

@@ -383,3 +383,94 @@ TEST(ctx_cg_dev_access)
 			   BPF_REG_1, BPF_REG_1, &ok), 1);
 	EXPECT_TRUE(ok);
 }
+
+/* ---- cgroup sockopt and sock_ops ---- */
+
+#define O(MEMBER, R, W)	CTX_FIELD(struct bpf_sockopt, MEMBER, R, W, 0)
+
+TEST(ctx_sockopt_access_and_rewrites)
+{
+	static const struct ctx_field set_fields[] = {
+		O(sk, CTX_TODO, CTX_NO),
+		CTX_FIELD(struct bpf_sockopt, optval, CTX_EXACT, CTX_NO,
+			  KBPF_PTR_TO_PACKET),
+		CTX_FIELD(struct bpf_sockopt, optval_end, CTX_EXACT, CTX_NO,
+			  KBPF_PTR_TO_PACKET_END),
+		O(level, CTX_EXACT, CTX_EXACT),
+		O(optname, CTX_EXACT, CTX_EXACT),
+		O(optlen, CTX_EXACT, CTX_EXACT),
+		O(retval, CTX_NO, CTX_NO),
+	};
+	const struct kbpf_ctx_ops *ops =
+		kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SOCKOPT);
+	struct kbpf_insn_access_aux info = { 0 };
+	struct bpf_sockopt_kern ctx;
+	u8 buf[16];
+	bool ok;
+
+	ASSERT_NONNULL(ops);
+	ctx_check_table(ops, BPF_CGROUP_SETSOCKOPT, set_fields,
+			ARRAY_SIZE(set_fields));
+	/* getsockopt programs may not change level or optname. */
+	EXPECT_FALSE(ops->is_valid_access(offsetof(struct bpf_sockopt, level),
+					  4, KBPF_WRITE, BPF_CGROUP_GETSOCKOPT,
+					  &info));
+	EXPECT_TRUE(ops->is_valid_access(offsetof(struct bpf_sockopt, optlen),
+					 4, KBPF_WRITE, BPF_CGROUP_GETSOCKOPT,
+					 &info));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.optval = buf;
+	ctx.optval_end = buf + sizeof(buf);
+	ctx.level = 6;
+	ctx.optname = 13;
+	ctx.optlen = 16;
+	EXPECT_EQ(ctx_read(ops, BPF_CGROUP_SETSOCKOPT, &ctx,
+			   offsetof(struct bpf_sockopt, optname), 4,
+			   BPF_REG_1, BPF_REG_1, &ok), 13);
+	EXPECT_EQ(ctx_read(ops, BPF_CGROUP_SETSOCKOPT, &ctx,
+			   offsetof(struct bpf_sockopt, optval_end), 8,
+			   BPF_REG_0, BPF_REG_1, &ok),
+		  (uintptr_t)(buf + sizeof(buf)));
+	EXPECT_TRUE(ok);
+	EXPECT_TRUE(ctx_write(ops, BPF_CGROUP_SETSOCKOPT, &ctx,
+			      offsetof(struct bpf_sockopt, level), 4, 1));
+	EXPECT_EQ(ctx.level, 1);
+	EXPECT_EQ(ctx.optname, 13);
+}
+
+TEST(ctx_sock_ops_access_and_rewrites)
+{
+	static const struct ctx_field fields[] = {
+		CTX_FIELD(struct bpf_sock_ops, op, CTX_EXACT, CTX_NO, 0),
+		CTX_FIELD(struct bpf_sock_ops, replylong[0], CTX_EXACT,
+			  CTX_EXACT, 0),
+		CTX_FIELD(struct bpf_sock_ops, replylong[1], CTX_EXACT, CTX_NO, 0),
+		CTX_FIELD(struct bpf_sock_ops, replylong[2], CTX_EXACT, CTX_NO, 0),
+		CTX_FIELD(struct bpf_sock_ops, replylong[3], CTX_EXACT, CTX_NO, 0),
+		CTX_FIELD(struct bpf_sock_ops, is_fullsock, CTX_EXACT, CTX_NO, 0),
+		CTX_FIELD(struct bpf_sock_ops, family, CTX_TODO, CTX_NO, 0),
+		CTX_FIELD(struct bpf_sock_ops, bytes_received, CTX_TODO, CTX_NO, 0),
+		CTX_FIELD(struct bpf_sock_ops, sk_txhash, CTX_TODO, CTX_TODO, 0),
+	};
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_SOCK_OPS);
+	struct bpf_sock_ops_kern ctx;
+	bool ok;
+
+	ASSERT_NONNULL(ops);
+	ctx_check_table(ops, 0, fields, ARRAY_SIZE(fields));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.op = BPF_SOCK_OPS_TCP_CONNECT_CB;
+	ctx.is_fullsock = 1;
+	ctx.args[2] = 0x5555;
+	EXPECT_EQ(ctx_read(ops, 0, &ctx, offsetof(struct bpf_sock_ops, op), 4,
+			   BPF_REG_1, BPF_REG_1, &ok), BPF_SOCK_OPS_TCP_CONNECT_CB);
+	EXPECT_EQ(ctx_read(ops, 0, &ctx, offsetof(struct bpf_sock_ops, args[2]),
+			   4, BPF_REG_0, BPF_REG_1, &ok), 0x5555);
+	EXPECT_EQ(ctx_read(ops, 0, &ctx,
+			   offsetof(struct bpf_sock_ops, is_fullsock), 4,
+			   BPF_REG_0, BPF_REG_1, &ok), 1);
+	EXPECT_TRUE(ok);
+	EXPECT_TRUE(ctx_write(ops, 0, &ctx, offsetof(struct bpf_sock_ops, reply),
+			      4, 77));
+	EXPECT_EQ(ctx.reply, 77);
+}

@@ -129,6 +129,10 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_CGROUP_DEVICE, CG_TASK BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_LOOKUP, " perf_event_output " SK_BASE BASE_ANY,
 	  BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_SOCK_OPS, " get_local_storage get_socket_cookie"
+	  " perf_event_output " SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_CGROUP_SOCKOPT, CG_TASK BASE_ANY, BASE_BPF,
+	  BASE_PERFMON },
 	/* The tracing types reach bpf_base_func_proto() only for loop. */
 	{ BPF_PROG_TYPE_KPROBE, STACKS TRACING, " loop ", "" },
 	{ BPF_PROG_TYPE_TRACEPOINT, STACKS TRACING, " loop ", "" },

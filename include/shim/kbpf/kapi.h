@@ -1032,6 +1032,26 @@ struct bpf_sk_lookup_kern {
 	bool no_reuseport;
 };
 
+struct bpf_sockopt_kern {
+	struct sock *sk;
+	u8 *optval;
+	u8 *optval_end;
+	s32 level;
+	s32 optname;
+	s32 optlen;
+};
+
+struct bpf_sock_ops_kern {
+	struct sock *sk;
+	union {
+		u32 args[4];
+		u32 reply;
+		u32 replylong[4];
+	};
+	u8 op;
+	u8 is_fullsock;
+};
+
 #include <kbpf/kern_layout.h>
 
 /* The host's kbpf_kern_layout, from the structs above. */
