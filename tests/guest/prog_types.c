@@ -7,9 +7,12 @@
  * range, a wrong expected_attach_type, a helper it may not call), on kbpf
  * and on the kernel's own bpf(2), which must agree, errno for errno. Then
  * BPF_PROG_TEST_RUN: ENOTSUPP where Linux 6.1 has no test_run, an lwt
- * program run on a packet like Linux's.
+ * program run on a packet and an sk_lookup program on its context, like
+ * Linux's.
  */
 #include <linux/kbpf.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "kt_dual.h"
 #include "kt_prog.h"
@@ -262,6 +265,82 @@ static bool c_test_run_lwt(const struct kt_be *be)
 	return ok;
 }
 
+static long sk_lookup_run(const struct kt_be *be, int fd,
+			  struct bpf_sk_lookup *in, struct bpf_sk_lookup *out,
+			  __u32 *retval)
+{
+	union bpf_attr attr;
+	long ret;
+
+	kt_attr_zero(&attr);
+	attr.test.prog_fd = fd;
+	if (in) {
+		attr.test.ctx_in = kt_ptr(in);
+		attr.test.ctx_size_in = sizeof(*in);
+	}
+	if (out) {
+		attr.test.ctx_out = kt_ptr(out);
+		attr.test.ctx_size_out = sizeof(*out);
+	}
+	ret = be_call(be, BPF_PROG_TEST_RUN, &attr);
+	*retval = attr.test.retval;
+	return ret;
+}
+
+/* sk_lookup has a test run: the context in, the verdict and context out. */
+static bool c_test_run_sk_lookup(const struct kt_be *be)
+{
+	/* return ctx->local_port == 80 (an SK_PASS or SK_DROP verdict) */
+	const struct bpf_insn insns[] = {
+		KT_LDX(BPF_W, 2, 1, LOOKUP(local_port)),
+		KT_MOV64_IMM(0, 0),
+		KT_INSN(BPF_JMP | BPF_JNE | BPF_K, 2, 0, 1, 80),
+		KT_MOV64_IMM(0, 1),
+		KT_EXIT(),
+	};
+	struct kt_load l = { .type = BPF_PROG_TYPE_SK_LOOKUP, .insns = insns,
+			     .cnt = 5, .expected_attach_type = BPF_SK_LOOKUP };
+	struct bpf_sk_lookup in, out;
+	union bpf_attr attr;
+	__u32 retval = 7;
+	bool ok;
+	long fd;
+
+	kt_load_attr(&attr, &l);
+	fd = be_call(be, BPF_PROG_LOAD, &attr);
+	if (!kt_check_ok(fd, "BPF_PROG_LOAD"))
+		return false;
+	memset(&in, 0, sizeof(in));
+	in.family = AF_INET;
+	in.protocol = IPPROTO_TCP;
+	in.local_port = 80;
+	memset(&out, 0xff, sizeof(out));
+	ok = kt_check_ok(sk_lookup_run(be, (int)fd, &in, &out, &retval),
+			 "run, port 80") &&
+	     kt_check_u64(retval, 1, "retval, port 80") &&
+	     kt_check_u64(out.local_port, 80, "ctx_out local_port") &&
+	     kt_check_u64(out.cookie, 0, "ctx_out cookie");
+	in.local_port = 81;
+	ok = ok && kt_check_ok(sk_lookup_run(be, (int)fd, &in, NULL, &retval),
+			       "run, port 81") &&
+	     kt_check_u64(retval, 0, "retval, port 81");
+	ok = ok && kt_check_errno(sk_lookup_run(be, (int)fd, NULL, NULL,
+						&retval), EINVAL, "no ctx_in");
+	in.local_port = 70000;
+	ok = ok && kt_check_errno(sk_lookup_run(be, (int)fd, &in, NULL, &retval),
+				  ERANGE, "local_port > 65535");
+	in.local_port = 80;
+	in.family = AF_UNIX;
+	ok = ok && kt_check_errno(sk_lookup_run(be, (int)fd, &in, NULL, &retval),
+				  EAFNOSUPPORT, "family AF_UNIX");
+	in.family = AF_INET;
+	in.cookie = 1;
+	ok = ok && kt_check_errno(sk_lookup_run(be, (int)fd, &in, NULL, &retval),
+				  EINVAL, "cookie set in ctx_in");
+	close((int)fd);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	bool linux_ok;
@@ -285,5 +364,6 @@ int main(int argc, char **argv)
 	kt_dual("prog_types_test_run_unsupported", c_test_run_unsupported,
 		linux_ok);
 	kt_dual("prog_types_test_run_lwt_in", c_test_run_lwt, linux_ok);
+	kt_dual("prog_types_test_run_sk_lookup", c_test_run_sk_lookup, linux_ok);
 	return kt_done();
 }
