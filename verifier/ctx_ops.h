@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The context rules of each program family (ctx_skb.c, ctx_xdp.c,
- * ctx_trace.c), gathered by kbpf_ctx_ops() in ctx_access.c, and what the
- * families share.
+ * ctx_trace.c, ctx_sk_msg.c, ctx_sock_addr.c, ctx_sk_lookup.c,
+ * ctx_sock_ops.c, ctx_cgroup.c), gathered by kbpf_ctx_ops() in
+ * ctx_access.c, and what the families share.
  */
 #ifndef KBPF_VERIFIER_CTX_OPS_H
 #define KBPF_VERIFIER_CTX_OPS_H
