@@ -42,5 +42,7 @@ KBPF_CORE_SRCS += helpers/perf_event.c maps/perf_buffer.c maps/perf_event_array.
 # Context access rules per program type (verifier/ctx_*.c).
 KBPF_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
 		  verifier/ctx_trace.c
+KBPF_CORE_SRCS += verifier/ctx_sk_msg.c verifier/ctx_sock_addr.c \
+		  verifier/ctx_sk_lookup.c verifier/ctx_cgroup.c verifier/ctx_sock_ops.c
 
 endif

@@ -212,6 +212,114 @@ static const struct kbpf_func_proto *sk_msg_func_proto(u32 func_id, u32 caps)
 	}
 }
 
+/* lwt_out_func_proto(): lwt_in adds only helpers kbpf lacks. */
+static const struct kbpf_func_proto *lwt_func_proto(u32 func_id, u32 caps)
+{
+	switch (func_id) {
+	case BPF_FUNC_skb_load_bytes:
+		return &kbpf_skb_load_bytes_proto;
+	case BPF_FUNC_get_cgroup_classid:
+		return &kbpf_get_cgroup_classid_proto;
+	case BPF_FUNC_csum_diff:
+		return &kbpf_csum_diff_proto;
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_skb_event_output_proto;
+	case BPF_FUNC_get_smp_processor_id:
+		return &kbpf_get_smp_processor_id_proto;
+	default:
+		return sk_base_func_proto(func_id, caps);
+	}
+}
+
+/* lwt_xmit_func_proto(): lwt_out's and the packet writers kbpf has. */
+static const struct kbpf_func_proto *lwt_xmit_func_proto(u32 func_id, u32 caps)
+{
+	switch (func_id) {
+	case BPF_FUNC_skb_store_bytes:
+		return &kbpf_skb_store_bytes_proto;
+	case BPF_FUNC_l3_csum_replace:
+		return &kbpf_l3_csum_replace_proto;
+	case BPF_FUNC_l4_csum_replace:
+		return &kbpf_l4_csum_replace_proto;
+	default:
+		return lwt_func_proto(func_id, caps);
+	}
+}
+
+/*
+ * cgroup_current_func_proto(): the cgroup hooks that run in the task
+ * doing the operation.
+ */
+static const struct kbpf_func_proto *cgroup_current_func_proto(u32 func_id)
+{
+	switch (func_id) {
+	case BPF_FUNC_get_current_uid_gid:
+		return &kbpf_get_current_uid_gid_proto;
+	case BPF_FUNC_get_current_pid_tgid:
+		return &kbpf_get_current_pid_tgid_proto;
+	case BPF_FUNC_get_current_comm:
+		return &kbpf_get_current_comm_proto;
+	case BPF_FUNC_get_current_cgroup_id:
+		return &kbpf_get_current_cgroup_id_proto;
+	case BPF_FUNC_get_current_ancestor_cgroup_id:
+		return &kbpf_get_current_ancestor_cgroup_id_proto;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * sock_addr_func_proto(), sysctl_func_proto() and cgroup_dev_func_proto():
+ * the common and current cgroup helpers, perf output without context
+ * bytes, then the base ones (sock_addr: the networking base; sysctl:
+ * ktime_get_coarse_ns too).
+ */
+static const struct kbpf_func_proto *cgroup_task_func_proto(u32 prog_type,
+							    u32 func_id,
+							    u32 caps)
+{
+	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
+
+	if (!fn)
+		fn = cgroup_current_func_proto(func_id);
+	if (fn)
+		return fn;
+	if (func_id == BPF_FUNC_perf_event_output)
+		return &kbpf_perf_event_output_proto;
+	if (prog_type != BPF_PROG_TYPE_CGROUP_DEVICE)
+		return sk_base_func_proto(func_id, caps);
+	return base_func_proto(func_id, caps);
+}
+
+/*
+ * sock_ops_func_proto() and cg_sockopt_func_proto(): the common cgroup
+ * helpers (sockopt also the current task's), perf output without context
+ * bytes, then the networking base (sockopt: the plain base).
+ */
+static const struct kbpf_func_proto *sock_ops_func_proto(u32 prog_type,
+							 u32 func_id, u32 caps)
+{
+	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
+
+	if (!fn && prog_type == BPF_PROG_TYPE_CGROUP_SOCKOPT)
+		fn = cgroup_current_func_proto(func_id);
+	if (fn)
+		return fn;
+	if (func_id == BPF_FUNC_perf_event_output)
+		return &kbpf_perf_event_output_proto;
+	if (prog_type == BPF_PROG_TYPE_SOCK_OPS)
+		return sk_base_func_proto(func_id, caps);
+	return base_func_proto(func_id, caps);
+}
+
+/* sk_lookup_func_proto(), without sk_assign and sk_release (no sockets yet). */
+static const struct kbpf_func_proto *sk_lookup_func_proto(u32 func_id, u32 caps)
+{
+	if (func_id == BPF_FUNC_perf_event_output)
+		return &kbpf_perf_event_output_proto;
+	return sk_base_func_proto(func_id, caps);
+}
+
 /*
  * bpf_tracing_func_proto(): what kprobe, tracepoint, perf_event and raw
  * tracepoint programs share. Loading them needs CAP_PERFMON already, so
@@ -326,6 +434,20 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 		return sk_skb_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_SK_MSG:
 		return sk_msg_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+		return lwt_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_LWT_XMIT:
+		return lwt_xmit_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+		return cgroup_task_func_proto(prog_type, func_id, caps);
+	case BPF_PROG_TYPE_SK_LOOKUP:
+		return sk_lookup_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_SOCK_OPS:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+		return sock_ops_func_proto(prog_type, func_id, caps);
 	case BPF_PROG_TYPE_KPROBE:
 		return kprobe_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_TRACEPOINT:

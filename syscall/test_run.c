@@ -285,6 +285,9 @@ int kbpf_cmd_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr)
 	case BPF_PROG_TYPE_SCHED_CLS:
 	case BPF_PROG_TYPE_SCHED_ACT:
 	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
 		err = kbpf_test_run_skb(prog, prog->type, attr, uattr);
 		break;
 	case BPF_PROG_TYPE_XDP:
@@ -292,6 +295,9 @@ int kbpf_cmd_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr)
 		break;
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
 		err = test_run_raw_tp(prog, attr, uattr);
+		break;
+	case BPF_PROG_TYPE_SK_LOOKUP:
+		err = kbpf_test_run_sk_lookup(prog, attr, uattr);
 		break;
 	default:
 		/* Linux's answer for types without a test_run (kprobe, ...). */

@@ -53,5 +53,8 @@ int kbpf_test_run_skb(const struct kbpf_prog *prog, u32 prog_type,
 		      const union bpf_attr *attr, union bpf_attr __user *uattr);
 int kbpf_test_run_xdp(const struct kbpf_prog *prog, const union bpf_attr *attr,
 		      union bpf_attr __user *uattr);
+int kbpf_test_run_sk_lookup(const struct kbpf_prog *prog,
+			    const union bpf_attr *attr,
+			    union bpf_attr __user *uattr);
 
 #endif /* KBPF_SYSCALL_TEST_RUN_H */

@@ -29,6 +29,26 @@ const struct kbpf_ctx_ops *kbpf_ctx_ops(u32 prog_type)
 		return &kbpf_ctx_raw_tp_ops;
 	case BPF_PROG_TYPE_PERF_EVENT:
 		return &kbpf_ctx_perf_event_ops;
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+		return &kbpf_ctx_lwt_ops;
+	case BPF_PROG_TYPE_SK_SKB:
+		return &kbpf_ctx_sk_skb_ops;
+	case BPF_PROG_TYPE_SK_MSG:
+		return &kbpf_ctx_sk_msg_ops;
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+		return &kbpf_ctx_sock_addr_ops;
+	case BPF_PROG_TYPE_SK_LOOKUP:
+		return &kbpf_ctx_sk_lookup_ops;
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+		return &kbpf_ctx_sysctl_ops;
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+		return &kbpf_ctx_cg_dev_ops;
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+		return &kbpf_ctx_sockopt_ops;
+	case BPF_PROG_TYPE_SOCK_OPS:
+		return &kbpf_ctx_sock_ops_ops;
 	default:
 		return NULL;
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The context rules of each program family (ctx_skb.c, ctx_xdp.c,
- * ctx_trace.c), gathered by kbpf_ctx_ops() in ctx_access.c, and what the
- * families share.
+ * ctx_trace.c, ctx_sk_msg.c, ctx_sock_addr.c, ctx_sk_lookup.c,
+ * ctx_sock_ops.c, ctx_cgroup.c), gathered by kbpf_ctx_ops() in
+ * ctx_access.c, and what the families share.
  */
 #ifndef KBPF_VERIFIER_CTX_OPS_H
 #define KBPF_VERIFIER_CTX_OPS_H
@@ -18,6 +19,15 @@ extern const struct kbpf_ctx_ops kbpf_ctx_kprobe_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_tracepoint_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_raw_tp_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_perf_event_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_lwt_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sk_skb_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sk_msg_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sock_addr_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sk_lookup_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sysctl_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_cg_dev_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sockopt_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_sock_ops_ops;
 
 /*
  * The first and last byte of a field, for case ranges covering every byte

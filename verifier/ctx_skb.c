@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * struct __sk_buff, the context of socket filter, cgroup_skb and tc
- * (sched_cls, sched_act) programs, on the struct sk_buff they run on:
- * Linux 6.1's bpf_skb_is_valid_access() and its per-type wrappers, and
- * bpf_convert_ctx_access().
+ * struct __sk_buff, the context of socket filter, cgroup_skb, tc
+ * (sched_cls, sched_act), lwt (in, out, xmit, seg6local) and sk_skb
+ * programs, on the struct sk_buff they run on: Linux 6.1's
+ * bpf_skb_is_valid_access() and its per-type wrappers,
+ * bpf_convert_ctx_access() and sk_skb_convert_ctx_access().
  *
  * kbpf refuses, for every type, the fields whose rewrite needs what kbpf
  * does not have yet:
@@ -180,6 +181,76 @@ static bool tc_is_valid_access(int off, int size, enum kbpf_access_type type,
 		break;
 	case FIRST(family) ... LAST(local_port):
 		return false;
+	}
+	return skb_is_valid_access(off, size, type, info);
+}
+
+/* lwt_is_valid_access(): lwt_in, lwt_out, lwt_xmit and lwt_seg6local. */
+static bool lwt_is_valid_access(int off, int size, enum kbpf_access_type type,
+				u32 expected_attach_type,
+				struct kbpf_insn_access_aux *info)
+{
+	switch (off) {
+	case FIRST(tc_classid) ... LAST(tc_classid):
+	case FIRST(family) ... LAST(local_port):
+	case FIRST(data_meta) ... LAST(data_meta):
+	case FIRST(tstamp) ... LAST(tstamp):
+	case FIRST(wire_len) ... LAST(wire_len):
+	case FIRST(hwtstamp) ... LAST(hwtstamp):
+		return false;
+	}
+	if (type == KBPF_WRITE) {
+		switch (off) {
+		case FIRST(mark) ... LAST(mark):
+		case FIRST(priority) ... LAST(priority):
+		case FIRST(cb[0]) ... LAST(cb[4]):
+			break;
+		default:
+			return false;
+		}
+	}
+	switch (off) {
+	case FIRST(data) ... LAST(data):
+		info->reg_type = KBPF_PTR_TO_PACKET;
+		break;
+	case FIRST(data_end) ... LAST(data_end):
+		info->reg_type = KBPF_PTR_TO_PACKET_END;
+		break;
+	}
+	return skb_is_valid_access(off, size, type, info);
+}
+
+/* sk_skb_is_valid_access(): stream parser and verdict programs. */
+static bool sk_skb_is_valid_access(int off, int size, enum kbpf_access_type type,
+				   u32 expected_attach_type,
+				   struct kbpf_insn_access_aux *info)
+{
+	switch (off) {
+	case FIRST(tc_classid) ... LAST(tc_classid):
+	case FIRST(data_meta) ... LAST(data_meta):
+	case FIRST(tstamp) ... LAST(tstamp):
+	case FIRST(wire_len) ... LAST(wire_len):
+	case FIRST(hwtstamp) ... LAST(hwtstamp):
+		return false;
+	}
+	if (type == KBPF_WRITE) {
+		switch (off) {
+		case FIRST(tc_index) ... LAST(tc_index):
+		case FIRST(priority) ... LAST(priority):
+			break;
+		default:
+			return false;
+		}
+	}
+	switch (off) {
+	case FIRST(mark) ... LAST(mark):
+		return false;
+	case FIRST(data) ... LAST(data):
+		info->reg_type = KBPF_PTR_TO_PACKET;
+		break;
+	case FIRST(data_end) ... LAST(data_end):
+		info->reg_type = KBPF_PTR_TO_PACKET_END;
+		break;
 	}
 	return skb_is_valid_access(off, size, type, info);
 }
@@ -376,4 +447,47 @@ const struct kbpf_ctx_ops kbpf_ctx_tc_ops = {
 	.ctx_size = sizeof(struct __sk_buff),
 	.is_valid_access = tc_is_valid_access,
 	.convert_ctx_access = skb_convert_ctx_access,
+};
+
+/*
+ * sk_skb_convert_ctx_access(): cb[] is the start of Linux's struct
+ * sk_skb_cb rather than the qdisc's data, the rest as for other skbs.
+ * Linux computes data_end inline with its hidden scratch register; kbpf
+ * reads it from the same struct kbpf_skb_data_end slot as every other skb
+ * program, which whoever runs an sk_skb program fills first (it lies past
+ * the stream parser's part of skb->cb).
+ */
+static u32 sk_skb_convert_ctx_access(enum kbpf_access_type type,
+				     const struct bpf_insn *si,
+				     struct bpf_insn *insn_buf,
+				     u32 *target_size)
+{
+	int off;
+
+	switch (si->off) {
+	case FIRST(cb[0]) ... LAST(cb[4]):
+		off = si->off - offsetof(struct __sk_buff, cb[0]) +
+		      kbpf_kern_layout.sk_skb_cb_data;
+		if (type == KBPF_WRITE)
+			*insn_buf = BPF_STX_MEM(BPF_SIZE(si->code), si->dst_reg,
+						si->src_reg, off);
+		else
+			*insn_buf = BPF_LDX_MEM(BPF_SIZE(si->code), si->dst_reg,
+						si->src_reg, off);
+		return 1;
+	default:
+		return skb_convert_ctx_access(type, si, insn_buf, target_size);
+	}
+}
+
+const struct kbpf_ctx_ops kbpf_ctx_lwt_ops = {
+	.ctx_size = sizeof(struct __sk_buff),
+	.is_valid_access = lwt_is_valid_access,
+	.convert_ctx_access = skb_convert_ctx_access,
+};
+
+const struct kbpf_ctx_ops kbpf_ctx_sk_skb_ops = {
+	.ctx_size = sizeof(struct __sk_buff),
+	.is_valid_access = sk_skb_is_valid_access,
+	.convert_ctx_access = sk_skb_convert_ctx_access,
 };

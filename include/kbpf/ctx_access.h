@@ -11,8 +11,12 @@
  * struct sk_buff for socket filter, cgroup_skb, sched_cls/act (with
  * data_meta/data_end kept in skb->cb as Linux's struct bpf_skb_data_end),
  * a struct xdp_buff for XDP, the u64 argument array for raw tracepoints,
- * struct pt_regs for kprobes. The host build gets the same structs from
- * the shim.
+ * struct pt_regs for kprobes, and the socket-level and cgroup hook ones
+ * (struct sk_buff for lwt and sk_skb, sk_msg, bpf_sock_addr_kern,
+ * bpf_sk_lookup_kern, bpf_sysctl_kern, bpf_sockopt_kern,
+ * bpf_sock_ops_kern, the uapi bpf_cgroup_dev_ctx itself), whose offsets
+ * come through kbpf_kern_layout (<kbpf/kern_layout.h>). The host build
+ * gets the same structs from the shim.
  *
  * Register types are the verifier's; they live here because a context
  * load decides one (a load of __sk_buff->data gives PTR_TO_PACKET).

@@ -60,6 +60,12 @@
 #include <uapi/linux/bpf.h>
 #include <uapi/linux/bpf_perf_event.h>
 #include <uapi/linux/filter.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <kbpf/kern_layout.h>
+
+/* Filled from the kernel's headers by kmod/kern_layout.c. */
+extern const struct kbpf_kern_layout kbpf_kern_layout;
 #include <asm/cpufeature.h>
 #include <asm/special_insns.h>
 

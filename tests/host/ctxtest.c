@@ -61,6 +61,8 @@ void ctx_check_table(const struct kbpf_ctx_ops *ops, u32 attach_type,
 
 				if (f)
 					mode = t == KBPF_READ ? f->read : f->write;
+				if (mode == CTX_OWN)
+					continue;
 				want = f && mode_allows(mode, f, off, size);
 				got = ops->is_valid_access(off, size, t,
 							   attach_type, &info);

@@ -20,6 +20,7 @@ enum ctx_mode {
 	CTX_ANY,	/* 1 to 8 bytes, aligned, anywhere in the field (cb[]) */
 	CTX_WORDS,	/* 8 bytes, aligned, anywhere in the field (pt_regs) */
 	CTX_TODO,	/* Linux allows some access; kbpf refuses for now */
+	CTX_OWN,	/* irregular; the test checks the field itself */
 };
 
 struct ctx_field {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * struct __sk_buff access (verifier/ctx_skb.c) for socket filter,
- * cgroup_skb and tc programs: what each may read and write, checked at
+ * cgroup_skb, tc, lwt and sk_skb programs: what each may read and write, checked at
  * every offset and size against Linux 6.1's rules written out as tables;
  * then each rewrite run on the interpreter over a struct sk_buff built
  * here, reading what the uapi field means and writing where it should.
@@ -105,6 +105,121 @@ static const struct ctx_field tc_fields[] = {
 	F(hwtstamp, CTX_TODO, CTX_NO),
 };
 
+/* lwt_in, lwt_out and lwt_xmit: cgroup_skb's writes, no socket fields. */
+static const struct ctx_field lwt_fields[] = {
+	SKB_COMMON_FIELDS,
+	F(mark, CTX_NARROW, CTX_EXACT),
+	F(queue_mapping, CTX_NARROW, CTX_NO),
+	F(priority, CTX_NARROW, CTX_EXACT),
+	F(tc_index, CTX_NARROW, CTX_NO),
+	F(tc_classid, CTX_NO, CTX_NO),
+	P(data, KBPF_PTR_TO_PACKET),
+	P(data_end, KBPF_PTR_TO_PACKET_END),
+	F(data_meta, CTX_NO, CTX_NO),
+	F(family, CTX_NO, CTX_NO),
+	F(remote_ip4, CTX_NO, CTX_NO),
+	F(local_ip4, CTX_NO, CTX_NO),
+	F(remote_ip6, CTX_NO, CTX_NO),
+	F(local_ip6, CTX_NO, CTX_NO),
+	F(remote_port, CTX_NO, CTX_NO),
+	F(local_port, CTX_NO, CTX_NO),
+	F(tstamp, CTX_NO, CTX_NO),
+	F(wire_len, CTX_NO, CTX_NO),
+	F(tstamp_type, CTX_NO, CTX_NO),
+	F(hwtstamp, CTX_NO, CTX_NO),
+};
+
+/* sk_skb: no mark at all, cb[] read-only, tc_index and priority writable. */
+static const struct ctx_field sk_skb_fields[] = {
+	F(len, CTX_NARROW, CTX_NO),
+	F(pkt_type, CTX_NARROW, CTX_NO),
+	F(protocol, CTX_NARROW, CTX_NO),
+	F(vlan_present, CTX_NARROW, CTX_NO),
+	F(vlan_tci, CTX_NARROW, CTX_NO),
+	F(vlan_proto, CTX_NARROW, CTX_NO),
+	F(ingress_ifindex, CTX_NARROW, CTX_NO),
+	F(ifindex, CTX_NARROW, CTX_NO),
+	F(cb, CTX_ANY, CTX_NO),
+	F(hash, CTX_NARROW, CTX_NO),
+	F(napi_id, CTX_NARROW, CTX_NO),
+	F(flow_keys, CTX_NO, CTX_NO),
+	F(gso_segs, CTX_TODO, CTX_NO),
+	F(gso_size, CTX_TODO, CTX_NO),
+	F(sk, CTX_TODO, CTX_NO),
+	F(mark, CTX_NO, CTX_NO),
+	F(queue_mapping, CTX_NARROW, CTX_NO),
+	F(priority, CTX_NARROW, CTX_EXACT),
+	F(tc_index, CTX_NARROW, CTX_EXACT),
+	F(tc_classid, CTX_NO, CTX_NO),
+	P(data, KBPF_PTR_TO_PACKET),
+	P(data_end, KBPF_PTR_TO_PACKET_END),
+	F(data_meta, CTX_NO, CTX_NO),
+	F(family, CTX_TODO, CTX_NO),
+	F(remote_ip4, CTX_TODO, CTX_NO),
+	F(local_ip4, CTX_TODO, CTX_NO),
+	F(remote_ip6, CTX_TODO, CTX_NO),
+	F(local_ip6, CTX_TODO, CTX_NO),
+	F(remote_port, CTX_TODO, CTX_NO),
+	F(local_port, CTX_TODO, CTX_NO),
+	F(tstamp, CTX_NO, CTX_NO),
+	F(wire_len, CTX_NO, CTX_NO),
+	F(tstamp_type, CTX_NO, CTX_NO),
+	F(hwtstamp, CTX_NO, CTX_NO),
+};
+
+TEST(ctx_skb_lwt_access)
+{
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_LWT_IN);
+
+	ASSERT_NONNULL(ops);
+	EXPECT_EQ(kbpf_ctx_ops(BPF_PROG_TYPE_LWT_OUT), ops);
+	EXPECT_EQ(kbpf_ctx_ops(BPF_PROG_TYPE_LWT_XMIT), ops);
+	ctx_check_table(ops, 0, lwt_fields, ARRAY_SIZE(lwt_fields));
+}
+
+TEST(ctx_skb_sk_skb_access)
+{
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_SK_SKB);
+
+	ASSERT_NONNULL(ops);
+	ctx_check_table(ops, BPF_SK_SKB_STREAM_VERDICT, sk_skb_fields,
+			ARRAY_SIZE(sk_skb_fields));
+}
+
+/* sk_skb's cb[] is the start of skb->cb (struct sk_skb_cb), not the qdisc's data. */
+TEST(ctx_skb_sk_skb_cb_and_data_end)
+{
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_SK_SKB);
+	struct kbpf_skb_data_end *de;
+	u8 frame[64] = { 0 };
+	struct sk_buff skb;
+	u32 word = 0x11223344;
+	bool ok;
+
+	memset(&skb, 0, sizeof(skb));
+	memcpy(skb.cb + offsetof(struct sk_skb_cb, data) + 8, &word, 4);
+	EXPECT_EQ(ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, cb[2]), 4,
+			   BPF_REG_0, BPF_REG_1, &ok), 0x11223344);
+	EXPECT_TRUE(ok);
+	EXPECT_EQ(ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, cb[2]) + 1,
+			   1, BPF_REG_1, BPF_REG_1, &ok), 0x33);
+	EXPECT_TRUE(ok);
+	EXPECT_FALSE(ctx_write(ops, 0, &skb, offsetof(struct __sk_buff, cb[0]),
+			       4, 1));
+	EXPECT_TRUE(ctx_write(ops, 0, &skb, offsetof(struct __sk_buff, priority),
+			      4, 6));
+	EXPECT_EQ(skb.priority, 6);
+
+	skb.data = frame;
+	skb.len = 40;
+	kbpf_skb_compute_data_pointers(&skb);
+	de = (struct kbpf_skb_data_end *)skb.cb;
+	EXPECT_EQ(de->data_end, frame + 40);
+	EXPECT_EQ(ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data_end),
+			   4, BPF_REG_1, BPF_REG_1, &ok), (uintptr_t)(frame + 40));
+	EXPECT_TRUE(ok);
+}
+
 TEST(ctx_skb_ops_per_type)
 {
 	const struct kbpf_ctx_ops *tc = kbpf_ctx_ops(BPF_PROG_TYPE_SCHED_CLS);
@@ -114,7 +229,7 @@ TEST(ctx_skb_ops_per_type)
 	EXPECT_NONNULL(kbpf_ctx_ops(BPF_PROG_TYPE_SOCKET_FILTER));
 	EXPECT_NONNULL(kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SKB));
 	EXPECT_EQ(tc->ctx_size, sizeof(struct __sk_buff));
-	EXPECT_NULL(kbpf_ctx_ops(BPF_PROG_TYPE_LWT_IN));
+	EXPECT_NULL(kbpf_ctx_ops(BPF_PROG_TYPE_FLOW_DISSECTOR));
 	EXPECT_NULL(kbpf_ctx_ops(~0U));
 }
 

@@ -95,6 +95,12 @@ struct type_table {
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
 	" get_socket_uid skb_cgroup_id "
 #define STACKS " perf_event_output get_stackid get_stack "
+#define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
+	" get_smp_processor_id "
+/* cgroup_common_func_proto(), cgroup_current_func_proto() and the event output. */
+#define CG_TASK " get_local_storage get_current_uid_gid get_current_pid_tgid" \
+	" get_current_comm get_current_cgroup_id"			\
+	" get_current_ancestor_cgroup_id get_cgroup_classid perf_event_output "
 
 static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SOCKET_FILTER, SK_FILTER SK_BASE BASE_ANY, BASE_BPF,
@@ -112,6 +118,22 @@ static const struct type_table tables[] = {
 	  " get_current_pid_tgid get_current_cgroup_id"
 	  " get_current_ancestor_cgroup_id get_cgroup_classid "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	/* lwt_out_func_proto(); lwt_in and lwt_xmit add none of the list. */
+	{ BPF_PROG_TYPE_LWT_IN, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_LWT_OUT, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_LWT_XMIT, " skb_store_bytes " LWT SK_BASE BASE_ANY,
+	  BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, CG_TASK " get_socket_cookie "
+	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_CGROUP_SYSCTL, CG_TASK SK_BASE BASE_ANY, BASE_BPF,
+	  BASE_PERFMON },
+	{ BPF_PROG_TYPE_CGROUP_DEVICE, CG_TASK BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_SK_LOOKUP, " perf_event_output " SK_BASE BASE_ANY,
+	  BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_SOCK_OPS, " get_local_storage get_socket_cookie"
+	  " perf_event_output " SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_CGROUP_SOCKOPT, CG_TASK BASE_ANY, BASE_BPF,
+	  BASE_PERFMON },
 	/* The tracing types reach bpf_base_func_proto() only for loop. */
 	{ BPF_PROG_TYPE_KPROBE, STACKS TRACING, " loop ", "" },
 	{ BPF_PROG_TYPE_TRACEPOINT, STACKS TRACING, " loop ", "" },
@@ -136,13 +158,20 @@ static bool type_missing(u32 prog_type, const char *name)
 	if (prog_type == BPF_PROG_TYPE_SK_SKB)
 		return in_list(" skb_store_bytes ", name);
 	/*
-	 * sk_msg's variant reads current's classid through
+	 * sk_msg's and the cgroup hooks' variant reads current's classid through
 	 * __task_get_classid(), which kernels without net_cls (the debug
 	 * test kernel) do not define.
 	 */
-	if (prog_type == BPF_PROG_TYPE_SK_MSG)
+	switch (prog_type) {
+	case BPF_PROG_TYPE_SK_MSG:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
 		return in_list(" get_cgroup_classid ", name);
-	return false;
+	default:
+		return false;
+	}
 }
 
 static bool linux_offers(const struct type_table *t, const char *name,

@@ -1121,6 +1121,115 @@ static inline void __skb_postpush_rcsum(struct sk_buff *skb, const void *start,
 					   csum_partial(start, len, 0), off);
 }
 
+/* ---- Socket-level contexts ---------------------------------------------- */
+
+/*
+ * What sk_msg, sk_skb, cgroup sock_addr, cgroup sysctl and sk_lookup
+ * programs run on, as <net/sock.h>, <linux/skmsg.h>, <net/strparser.h>
+ * and <linux/filter.h> define them: only the fields context rewrites
+ * reach, with the kernel's types. Like the host sk_buff, the layouts are
+ * not the kernel's; code only uses offsetof() and sizeof_field().
+ */
+#include <netinet/in.h>
+
+struct sock_common {
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	u16 skc_num;
+	unsigned short skc_family;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+};
+
+struct sock {
+	struct sock_common __sk_common;
+	u16 sk_type;
+	u16 sk_protocol;
+};
+
+#define sk_family	__sk_common.skc_family
+
+struct sk_msg_sg {
+	u32 start;
+	u32 curr;
+	u32 end;
+	u32 size;
+};
+
+struct sk_msg {
+	struct sk_msg_sg sg;
+	void *data;
+	void *data_end;
+	struct sock *sk;
+};
+
+/* What sk_skb programs keep in skb->cb: their cb[] words first. */
+struct sk_skb_cb {
+	unsigned char data[20];
+	unsigned char pad[4];
+	u64 temp_reg;
+};
+
+struct bpf_sock_addr_kern {
+	struct sock *sk;
+	struct sockaddr *uaddr;
+	u64 tmp_reg;
+	void *t_ctx;
+};
+
+struct bpf_sysctl_kern {
+	void *cur_val;
+	size_t cur_len;
+	int write;
+	loff_t *ppos;
+	u64 tmp_reg;
+};
+
+struct bpf_sk_lookup_kern {
+	u16 family;
+	u16 protocol;
+	__be16 sport;
+	u16 dport;
+	struct {
+		__be32 saddr;
+		__be32 daddr;
+	} v4;
+	struct {
+		const struct in6_addr *saddr;
+		const struct in6_addr *daddr;
+	} v6;
+	struct sock *selected_sk;
+	u32 ingress_ifindex;
+	bool no_reuseport;
+};
+
+struct bpf_sockopt_kern {
+	struct sock *sk;
+	u8 *optval;
+	u8 *optval_end;
+	s32 level;
+	s32 optname;
+	s32 optlen;
+};
+
+struct bpf_sock_ops_kern {
+	struct sock *sk;
+	union {
+		u32 args[4];
+		u32 reply;
+		u32 replylong[4];
+	};
+	u8 op;
+	u8 is_fullsock;
+};
+
+#include <kbpf/kern_layout.h>
+
+/* The host's kbpf_kern_layout, from the structs above. */
+static const struct kbpf_kern_layout kbpf_kern_layout __maybe_unused =
+	KBPF_KERN_LAYOUT_INIT;
+
 /* ---- Tracing contexts ---------------------------------------------------- */
 
 /*
