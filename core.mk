@@ -41,5 +41,7 @@ KBPF_CORE_SRCS += helpers/perf_event.c maps/perf_buffer.c maps/perf_event_array.
 # Context access rules per program type (verifier/ctx_*.c).
 KBPF_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
 		  verifier/ctx_trace.c
+# Callbacks: bpf_loop, bpf_for_each_map_elem and the interpreter's nested runs.
+KBPF_CORE_SRCS += helpers/loop.c jit/interp_callback.c verifier/callback.c
 
 endif

@@ -26,7 +26,9 @@ extern int kbpf_jit_harden;
  * or is disabled; otherwise the JIT's error (see kbpf_jit_compile()), with
  * the interpreter in place and a log line saying why: -EINVAL means an
  * instruction the verifier should not have let through, which the caller
- * may prefer to refuse. May sleep.
+ * may prefer to refuse. May sleep. A program with callbacks also gets the
+ * interpreter's callback descriptors (engine.h): -ENOMEM when they cannot
+ * be allocated, and then code is not runnable.
  */
 int kbpf_prog_select_runtime(struct kbpf_code *code, bool privileged);
 
