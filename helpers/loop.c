@@ -39,7 +39,7 @@ const struct kbpf_func_proto kbpf_loop_proto = {
 			    KBPF_ARG_PTR_TO_STACK_OR_NULL, KBPF_ARG_ANYTHING },
 };
 
-static u64 kbpf_for_each_map_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+static u64 kbpf_map_walk_elems(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct kbpf_map *map = (struct kbpf_map *)(unsigned long)r1;
 
@@ -51,7 +51,7 @@ static u64 kbpf_for_each_map_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 }
 
 const struct kbpf_func_proto kbpf_for_each_map_elem_proto = {
-	.func		= kbpf_for_each_map_elem,
+	.func		= kbpf_map_walk_elems,
 	.name		= "bpf_for_each_map_elem",
 	.gpl_only	= false,
 	.ret_type	= KBPF_RET_INTEGER,

@@ -79,8 +79,10 @@ int kbpf_prog_select_runtime(struct kbpf_code *code, bool privileged)
 	int err;
 
 	err = alloc_callbacks(code);
-	if (err)
+	if (err) {
+		code->bpf_func = NULL;
 		return err;
+	}
 	code->bpf_func = kbpf_interp_run;
 	code->jited = false;
 	code->jited_len = 0;

@@ -283,7 +283,7 @@ static int array_map_get_next_key(struct kbpf_map *map, void *key,
 }
 
 /* Every index in order, as Linux's bpf_for_each_array_elem(). */
-static long array_map_for_each_callback(struct kbpf_map *map, u64 callback,
+static long array_map_visit_elems(struct kbpf_map *map, u64 callback,
 					void *callback_ctx)
 {
 	struct kbpf_array *array = to_array(map);
@@ -317,7 +317,7 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 	.map_mmap_area = array_map_mmap_area,
 	.map_meta_equal = kbpf_array_map_meta_equal,
-	.map_for_each_callback = array_map_for_each_callback,
+	.map_for_each_callback = array_map_visit_elems,
 };
 
 const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
@@ -332,5 +332,5 @@ const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.map_update_value = percpu_array_map_update_value,
 	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 	.map_meta_equal = kbpf_map_meta_equal,
-	.map_for_each_callback = array_map_for_each_callback,
+	.map_for_each_callback = array_map_visit_elems,
 };

@@ -354,7 +354,7 @@ again:
  * reused under the walk may end it early or show an element twice, as in
  * Linux; the key and value are the element's own, in place.
  */
-long kbpf_htab_for_each_callback(struct kbpf_map *map, u64 callback,
+long kbpf_htab_visit_elems(struct kbpf_map *map, u64 callback,
 				 void *callback_ctx)
 {
 	struct kbpf_htab *htab = to_htab(map);
@@ -975,7 +975,7 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
 	.map_meta_equal = kbpf_map_meta_equal,
-	.map_for_each_callback = kbpf_htab_for_each_callback,
+	.map_for_each_callback = kbpf_htab_visit_elems,
 };
 
 const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
@@ -992,7 +992,7 @@ const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
 	.map_meta_equal = kbpf_map_meta_equal,
-	.map_for_each_callback = kbpf_htab_for_each_callback,
+	.map_for_each_callback = kbpf_htab_visit_elems,
 };
 
 /* For HASH_OF_MAPS (maps/htab_of_maps.c), which adds fds around them. */
