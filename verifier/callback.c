@@ -13,6 +13,26 @@
  * kbpf has no BTF, so where Linux demands func_info marking the callback
  * static ("missing btf func_info"), kbpf takes every subprogram but the
  * main program as one.
+ *
+ * Where kbpf is stricter than Linux 6.1, on purpose: 6.1 walks the
+ * callback once and goes on after the call with the state that one call
+ * left, but the helper calls it any number of times, 0 included (Linux
+ * fixed this in 6.8). A callback that counts in its caller's stack and
+ * uses the count as an offset passes 6.1 and reads out of bounds on the
+ * second call. kbpf instead makes the caller's stack an invariant every
+ * call keeps, then needs no unrolling:
+ *  - before the callback, every scalar its caller frames hold on the
+ *    stack becomes unknown (and zeroed bytes unknown bytes), in the
+ *    frames the callback can reach (through its context pointer): the
+ *    state E the walk enters the callback with;
+ *  - a callback, and what it calls, may write only scalars into its
+ *    callers' stack, and never over a pointer spilled there: so what any
+ *    call leaves is again within E (kbpf_callback_stack_write());
+ *  - the caller goes on after the helper from E itself (pushed as a
+ *    branch), which covers zero calls and any number, and a callback's
+ *    exit ends its path, once R0 is checked.
+ * Programs Linux takes that break these rules are refused with a "kbpf:"
+ * message.
  */
 #include "priv.h"
 
@@ -67,10 +87,68 @@ static int record_callback_map(struct kbpf_verifier_env *env, int insn_idx,
 	return 0;
 }
 
+/* Is a frame above st (the one writing, or one between) a callback's? */
+static bool in_callback_of(struct kbpf_verifier_env *env,
+			   const struct kbpf_func_state *st)
+{
+	u32 f;
+
+	for (f = st->frameno + 1; f <= env->cur->curframe; f++)
+		if (env->cur->frame[f]->in_callback_fn)
+			return true;
+	return false;
+}
+
+bool kbpf_in_callback(struct kbpf_verifier_env *env)
+{
+	return in_callback_of(env, env->cur->frame[0]);
+}
+
+int kbpf_callback_stack_write(struct kbpf_verifier_env *env,
+			      const struct kbpf_func_state *st,
+			      const struct kbpf_stack_slot *s,
+			      const struct kbpf_reg *val)
+{
+	if (!in_callback_of(env, st))
+		return 0;
+	if (s->slot_type[7] == KBPF_STACK_SPILL &&
+	    s->spilled_ptr.type != KBPF_SCALAR_VALUE) {
+		verbose(env, "kbpf: a callback may not overwrite a pointer its caller spilled\n");
+		return -EOPNOTSUPP;
+	}
+	if (val && kbpf_is_ptr(val)) {
+		verbose(env, "kbpf: a callback may not store a pointer in its caller's stack\n");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* Scalars on the stack of frames 0..last become unknown: E above. */
+static void widen_callers(struct kbpf_verifier_env *env, u32 last)
+{
+	u32 f, spi, i;
+
+	for (f = 0; f <= last; f++) {
+		struct kbpf_func_state *st = env->cur->frame[f];
+
+		for (spi = 0; spi < KBPF_STACK_SLOTS; spi++) {
+			struct kbpf_stack_slot *s = &st->stack[spi];
+
+			if (s->slot_type[7] == KBPF_STACK_SPILL &&
+			    s->spilled_ptr.type == KBPF_SCALAR_VALUE)
+				kbpf_mark_reg_unknown(env, &s->spilled_ptr);
+			for (i = 0; i < 8; i++)
+				if (s->slot_type[i] == KBPF_STACK_ZERO)
+					s->slot_type[i] = KBPF_STACK_MISC;
+		}
+	}
+}
+
 /*
  * After the helper call's own checks (caller_args: the caller's R1-R3 as
  * they were), enter the callback: the walk goes on at its first
- * instruction, in a new frame.
+ * instruction, in a new frame, and the caller's path after the call
+ * waits on the branch stack.
  */
 int kbpf_push_callback(struct kbpf_verifier_env *env, int insn_idx,
 		       int func_id, const struct kbpf_reg *caller_args)
@@ -96,6 +174,11 @@ int kbpf_push_callback(struct kbpf_verifier_env *env, int insn_idx,
 		return -E2BIG;
 	}
 	caller = st->frame[st->curframe];
+	/* The context is the callback's only way into its callers' stack. */
+	if (kbpf_reg_base(&caller_args[2]) == KBPF_PTR_TO_STACK)
+		widen_callers(env, caller_args[2].frameno);
+	if (!kbpf_push_stack(env, insn_idx + 1, insn_idx))
+		return -EFAULT;
 	callee = kbpf_alloc_frame(env);
 	if (!callee)
 		return -ENOMEM;
@@ -138,7 +221,10 @@ int kbpf_push_callback(struct kbpf_verifier_env *env, int insn_idx,
 	return 0;
 }
 
-/* prepare_func_exit() of a callback: R0 in [0, 1], and the caller keeps its R0. */
+/*
+ * prepare_func_exit() of a callback: R0 in [0, 1]. Then 1: the path ends
+ * here, the caller's goes on from the branch kbpf_push_callback() left.
+ */
 int kbpf_callback_exit(struct kbpf_verifier_env *env,
 		       const struct kbpf_func_state *callee)
 {
@@ -150,8 +236,12 @@ int kbpf_callback_exit(struct kbpf_verifier_env *env,
 		verbose(env, "R0 not a scalar value\n");
 		return -EACCES;
 	}
-	if (tnum_in(range, r0->var_off))
-		return 0;
+	if (tnum_in(range, r0->var_off)) {
+		if (env->log.level & 1)
+			verbose(env, "callback returns; the caller goes on after the call at %d\n",
+				callee->callsite + 1);
+		return 1;
+	}
 	verbose(env, "At callback return the register R0 ");
 	if (!tnum_is_unknown(r0->var_off)) {
 		tnum_strn(tn, sizeof(tn), r0->var_off);

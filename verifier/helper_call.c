@@ -734,8 +734,14 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 	err = set_return(env, fn, &meta, insn_idx);
 	if (err)
 		return err;
-	if (changes_pkt_data(func_id))
+	if (changes_pkt_data(func_id)) {
+		/* It would change the pointers callers spilled (callback.c). */
+		if (kbpf_in_callback(env)) {
+			verbose(env, "kbpf: helpers that change packet data are not supported in callbacks\n");
+			return -EOPNOTSUPP;
+		}
 		clear_pkt_pointers(env);
+	}
 	if (kbpf_is_callback_helper(func_id))
 		return kbpf_push_callback(env, insn_idx, func_id, cb_args);
 	return 0;

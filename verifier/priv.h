@@ -296,8 +296,16 @@ int kbpf_check_ld_func(struct kbpf_verifier_env *env,
 		       const struct bpf_insn *insn, struct kbpf_reg *dst);
 int kbpf_push_callback(struct kbpf_verifier_env *env, int insn_idx,
 		       int func_id, const struct kbpf_reg *caller_args);
+/* 1: the callback's path ends (its caller's goes on elsewhere), or -errno. */
 int kbpf_callback_exit(struct kbpf_verifier_env *env,
 		       const struct kbpf_func_state *callee);
+/* Is the walk inside a callback (or something it calls)? */
+bool kbpf_in_callback(struct kbpf_verifier_env *env);
+/* Before st's slot s changes (to val, or unknown bytes when NULL). */
+int kbpf_callback_stack_write(struct kbpf_verifier_env *env,
+			      const struct kbpf_func_state *st,
+			      const struct kbpf_stack_slot *s,
+			      const struct kbpf_reg *val);
 
 /* states.c: copies, the branch stack, pruning. */
 struct kbpf_func_state *kbpf_alloc_frame(struct kbpf_verifier_env *env);

@@ -378,3 +378,83 @@ TEST(callback_verifier_rules)
 	tmap_destroy(cb_map);
 	cb_map = NULL;
 }
+
+/*
+ * Where kbpf is stricter than Linux 6.1, which walks a callback once and
+ * goes on with what that one call left (verifier/callback.c).
+ */
+TEST(callback_every_call_keeps_the_invariant)
+{
+	/*
+	 * ctx = { u64 off; u64 buf; }: the callback writes buf at off and
+	 * moves off by 8. 6.1 sees off = 0 and accepts; the second call
+	 * would write past buf. kbpf sees an unknown off.
+	 */
+	const struct bpf_insn counter[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 0),
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+		BPF_MOV64_IMM(BPF_REG_1, 4),
+		LD_FUNC(BPF_REG_2, 7),
+		BPF_MOV64_REG(BPF_REG_3, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, -16),
+		BPF_MOV64_IMM(BPF_REG_4, 0),
+		BPF_CALL_HELPER(BPF_FUNC_loop),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		/* callback(index, ctx) */
+		BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_2, 0),
+		BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_3),
+		BPF_ST_MEM(BPF_DW, BPF_REG_4, 8, 0),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 8),
+		BPF_STX_MEM(BPF_DW, BPF_REG_2, BPF_REG_3, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* The callback overwrites the context pointer its caller spilled. */
+	const struct bpf_insn clobber[] = {
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
+		BPF_MOV64_IMM(BPF_REG_1, 2),
+		LD_FUNC(BPF_REG_2, 9),
+		BPF_MOV64_REG(BPF_REG_3, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, -8),
+		BPF_MOV64_IMM(BPF_REG_4, 0),
+		BPF_CALL_HELPER(BPF_FUNC_loop),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -8),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		/* callback(index, ctx): *ctx = 0 */
+		BPF_ST_MEM(BPF_DW, BPF_REG_2, 0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* A known value the caller keeps across the loop is unknown after it. */
+	const struct bpf_insn after[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+		BPF_MOV64_IMM(BPF_REG_1, 1),
+		LD_FUNC(BPF_REG_2, 9),
+		BPF_MOV64_REG(BPF_REG_3, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_3, -8),
+		BPF_MOV64_IMM(BPF_REG_4, 0),
+		BPF_CALL_HELPER(BPF_FUNC_loop),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+		/* r1 = fp - 8 + r0: only fine while r0 is known to be 0 */
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_0),
+		BPF_EXIT_INSN(),
+		/* callback(index, ctx): *ctx = 1000 */
+		BPF_ST_MEM(BPF_DW, BPF_REG_2, 0, 1000),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	EXPECT_REJECT(counter, EINVAL,
+		      "math between fp pointer and register with unbounded min value is not allowed");
+	EXPECT_REJECT(clobber, EOPNOTSUPP,
+		      "kbpf: a callback may not overwrite a pointer its caller spilled");
+	/* After the loop the caller's value is unknown, whatever one call did. */
+	EXPECT_REJECT(after, EINVAL,
+		      "math between fp pointer and register with unbounded min value is not allowed");
+}
+
