@@ -26,8 +26,10 @@
  *    frames the callback can reach (through its context pointer): the
  *    state E the walk enters the callback with;
  *  - a callback, and what it calls, may write only scalars into its
- *    callers' stack, and never over a pointer spilled there: so what any
- *    call leaves is again within E (kbpf_callback_stack_write());
+ *    callers' stack, never over a pointer spilled there, and may not
+ *    call helpers that change packet data (they would turn the packet
+ *    pointers callers spilled into scalars): so what any call leaves is
+ *    again within E (kbpf_callback_stack_write());
  *  - the caller goes on after the helper from E itself (pushed as a
  *    branch), which covers zero calls and any number, and a callback's
  *    exit ends its path, once R0 is checked.
