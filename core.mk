@@ -44,5 +44,7 @@ KBPF_CORE_SRCS += verifier/ctx_access.c verifier/ctx_skb.c verifier/ctx_xdp.c \
 		  verifier/ctx_trace.c
 KBPF_CORE_SRCS += verifier/ctx_sk_msg.c verifier/ctx_sock_addr.c \
 		  verifier/ctx_sk_lookup.c verifier/ctx_cgroup.c verifier/ctx_sock_ops.c
+# Callbacks: bpf_loop, bpf_for_each_map_elem and the interpreter's nested runs.
+KBPF_CORE_SRCS += helpers/loop.c jit/interp_callback.c verifier/callback.c
 
 endif

@@ -69,6 +69,10 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 	switch (func_id) {
 	case BPF_FUNC_jiffies64:
 		return &kbpf_jiffies64_proto;
+	case BPF_FUNC_for_each_map_elem:
+		return &kbpf_for_each_map_elem_proto;
+	case BPF_FUNC_loop:
+		return &kbpf_loop_proto;
 	default:
 		break;
 	}
@@ -392,6 +396,8 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ringbuf_discard_proto;
 	case BPF_FUNC_ringbuf_query:
 		return &kbpf_ringbuf_query_proto;
+	case BPF_FUNC_for_each_map_elem:
+		return &kbpf_for_each_map_elem_proto;
 	default:
 		return base_func_proto(func_id, caps);
 	}

@@ -23,6 +23,10 @@ extern const struct kbpf_func_proto kbpf_map_pop_elem_proto;
 extern const struct kbpf_func_proto kbpf_map_peek_elem_proto;
 extern const struct kbpf_func_proto kbpf_tail_call_proto;
 
+/* loop.c */
+extern const struct kbpf_func_proto kbpf_loop_proto;
+extern const struct kbpf_func_proto kbpf_for_each_map_elem_proto;
+
 /* time.c */
 extern const struct kbpf_func_proto kbpf_ktime_get_ns_proto;
 extern const struct kbpf_func_proto kbpf_ktime_get_boot_ns_proto;

@@ -21,7 +21,10 @@
 
 struct kbpf_x86;
 
-/* size bytes of executable memory filled with int3, or NULL when full. */
+/*
+ * size bytes of executable memory filled with int3, or NULL when full;
+ * at least 8-byte aligned (the JIT puts callback descriptors in images).
+ */
 void *kbpf_exec_alloc(size_t size);
 
 /*

@@ -17,6 +17,14 @@
  */
 u64 kbpf_interp_run(const void *ctx, const struct kbpf_code *code);
 
+/*
+ * A kbpf_callback_fn: runs the callback cb describes in a nested
+ * interpreter, R1-R5 its arguments, and returns its R0. Uses about
+ * 1 KiB of the caller's stack (the verifier bounds the nesting).
+ */
+u64 kbpf_interp_callback(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5,
+			 const struct kbpf_callback *cb);
+
 /* Why a checked run stopped early. */
 enum kbpf_interp_fault {
 	KBPF_INTERP_OK,

@@ -35,6 +35,12 @@
  *   INTERP_FAULT(kind)		a statement run when the run faults, with
  *				an enum kbpf_interp_fault and insn at the
  *				faulting instruction
+ * and, to start elsewhere than a program's first instruction with R1 =
+ * ctx (interp_callback.c), all of:
+ *   INTERP_CODE		the struct kbpf_code being run
+ *   INTERP_START_INSN		the first instruction
+ *   INTERP_START_DEPTH		its frame's stack depth
+ *   INTERP_START_ARGS()	a statement setting R1-R5
  */
 #ifndef INTERP_FUNC
 #error "interp_body.h is included by interp.c and interp_checked.c only"
@@ -45,6 +51,13 @@
 
 #include "interp.h"
 #include "interp_ops.h"
+
+#ifndef INTERP_CODE
+#define INTERP_CODE		code
+#define INTERP_START_INSN	code->insnsi
+#define INTERP_START_DEPTH	code->stack_depth
+#define INTERP_START_ARGS()	(regs[BPF_REG_1] = (unsigned long)ctx)
+#endif
 
 /* What a bpf-to-bpf call saves, to restore when the callee exits. */
 struct interp_frame {
@@ -122,19 +135,19 @@ u64 INTERP_FUNC(INTERP_PARAMS)
 	u64 stack[INTERP_STACK / 8] __uninitialized;
 	struct interp_frame frames[KBPF_MAX_CALL_FRAMES - 1] __uninitialized;
 	u64 regs[MAX_BPF_REG] = {};
-	const struct bpf_insn *insn = code->insnsi;
+	const struct bpf_insn *insn = INTERP_START_INSN;
 	/*
 	 * Frame bookkeeping apart from R10, which an unverified program may
 	 * overwrite: fp is the current frame's top, size its depth.
 	 */
 	const u64 stack_lo = (unsigned long)stack;
 	u64 fp = (unsigned long)&stack[ARRAY_SIZE(stack)];
-	u32 size = code->stack_depth;
+	u32 size = INTERP_START_DEPTH;
 	u32 depth = 0, tail_calls = 0;
 	s32 ld_off;
 	u32 ld_size;
 
-	regs[BPF_REG_1] = (unsigned long)ctx;
+	INTERP_START_ARGS();
 	regs[BPF_REG_10] = fp;
 	INTERP_ENTER();
 	INTERP_NEW_STACK(fp - size, size);
@@ -611,7 +624,18 @@ STX_ATOMIC_DW:
 		goto bad_insn;
 	goto *jumptable[(++insn)->code];
 LD_IMM_DW:
+	if (unlikely(insn->src_reg == BPF_PSEUDO_FUNC))
+		goto ld_func;
 	DST = (u64)(u32)insn[0].imm | (u64)(u32)insn[1].imm << 32;
+	insn++;
+	goto *jumptable[(++insn)->code];
+	/* A callback: its descriptor, by the load's ordinal (engine.h). */
+ld_func:
+	if (unlikely(INTERP_SANDBOX))
+		goto fault_sandbox;
+	if (unlikely((u32)insn[1].imm >= INTERP_CODE->nr_callbacks))
+		goto bad_insn;
+	DST = (unsigned long)&INTERP_CODE->callbacks[(u32)insn[1].imm];
 	insn++;
 	goto *jumptable[(++insn)->code];
 

@@ -22,12 +22,67 @@ module_param_named(jit_harden, kbpf_jit_harden, int, 0644);
 MODULE_PARM_DESC(jit_harden,
 		 "Blind JIT constants: 0 never, 1 for unprivileged loads, 2 always");
 
+static bool is_pseudo_func(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	       insn->src_reg == BPF_PSEUDO_FUNC;
+}
+
+/*
+ * The interpreter's callback descriptors, one per PSEUDO_FUNC load in the
+ * order of their ordinals (the verifier numbers them in program order).
+ * Made whichever runtime runs the program (a few bytes), so every
+ * program has one rule. -EINVAL for a load the verifier cannot have
+ * written.
+ */
+static int alloc_callbacks(struct kbpf_code *code)
+{
+	const struct bpf_insn *insn = code->insnsi;
+	u32 i, n = 0;
+
+	code->callbacks = NULL;
+	code->nr_callbacks = 0;
+	for (i = 0; i + 1 < code->len; i++)
+		n += is_pseudo_func(&insn[i]);
+	if (!n)
+		return 0;
+	code->callbacks = kcalloc(n, sizeof(*code->callbacks), GFP_KERNEL);
+	if (!code->callbacks)
+		return -ENOMEM;
+	for (i = 0; i + 1 < code->len; i++) {
+		struct kbpf_callback *cb;
+		s64 start = (s64)i + 1 + insn[i].imm;
+
+		if (!is_pseudo_func(&insn[i]))
+			continue;
+		/* Anything else is a load the verifier did not write. */
+		if ((u32)insn[i + 1].imm >= n || start < 0 || start >= code->len ||
+		    (u16)insn[i].off > KBPF_MAX_STACK) {
+			kfree(code->callbacks);
+			code->callbacks = NULL;
+			return -EINVAL;
+		}
+		cb = &code->callbacks[insn[i + 1].imm];
+		cb->func = kbpf_interp_callback;
+		cb->code = code;
+		cb->insn = &insn[start];
+		cb->stack_depth = (u16)insn[i].off;
+	}
+	code->nr_callbacks = n;
+	return 0;
+}
+
 int kbpf_prog_select_runtime(struct kbpf_code *code, bool privileged)
 {
 	int harden = READ_ONCE(kbpf_jit_harden);
 	bool blind = harden > 1 || (harden == 1 && !privileged);
 	int err;
 
+	err = alloc_callbacks(code);
+	if (err) {
+		code->bpf_func = NULL;
+		return err;
+	}
 	code->bpf_func = kbpf_interp_run;
 	code->jited = false;
 	code->jited_len = 0;
@@ -56,5 +111,8 @@ int kbpf_prog_select_runtime(struct kbpf_code *code, bool privileged)
 void kbpf_prog_free_runtime(struct kbpf_code *code)
 {
 	kbpf_jit_free(code);
+	kfree(code->callbacks);
+	code->callbacks = NULL;
+	code->nr_callbacks = 0;
 	code->bpf_func = NULL;
 }

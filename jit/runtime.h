@@ -22,11 +22,14 @@ extern int kbpf_jit_harden;
  * Give code (insnsi, len, stack_depth set) a runtime: sets bpf_func, jited
  * and jited_len (the image, for BPF_OBJ_GET_INFO_BY_FD, is jited_len bytes
  * at bpf_func). privileged says whether the loader had CAP_BPF, for
- * jit_harden. Always leaves code runnable. Returns 0 when the JIT took it
+ * jit_harden. Leaves code runnable (but see below). Returns 0 when the JIT took it
  * or is disabled; otherwise the JIT's error (see kbpf_jit_compile()), with
  * the interpreter in place and a log line saying why: -EINVAL means an
  * instruction the verifier should not have let through, which the caller
- * may prefer to refuse. May sleep.
+ * may prefer to refuse. May sleep. A program with callbacks also gets the
+ * interpreter's callback descriptors (engine.h): -ENOMEM when they cannot
+ * be allocated (-EINVAL for a callback load the verifier cannot have
+ * written), and then code is not runnable: bpf_func is NULL.
  */
 int kbpf_prog_select_runtime(struct kbpf_code *code, bool privileged);
 

@@ -182,6 +182,73 @@ static void emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
 }
 
 /*
+ * A callback's stub, called from a helper in C as kbpf_callback_fn: R1-R5
+ * are in place, the descriptor (r9) is not needed. Saves what C expects
+ * kept and the frame, as the entry does (same pushes, same alignment);
+ * starts the tail call count at zero (callbacks cannot tail call, but the
+ * count must not be whatever C left in r12).
+ */
+static void emit_callback_stub(struct jit_ctx *ctx, u32 f)
+{
+	struct kbpf_x86 *e = &ctx->e;
+
+	jit_set_label(ctx, jit_func_stub(ctx, f));
+	emit_landing_pad(e, false);
+	kbpf_x86_push(e, KBPF_X86_RBP);
+	kbpf_x86_mov_rr(e, true, KBPF_X86_RBP, KBPF_X86_RSP);
+	kbpf_x86_push(e, KBPF_X86_RBX);
+	kbpf_x86_push(e, JIT_TCC);
+	kbpf_x86_push(e, KBPF_X86_R13);
+	kbpf_x86_push(e, KBPF_X86_R14);
+	kbpf_x86_push(e, KBPF_X86_R15);
+	kbpf_x86_push(e, KBPF_X86_RAX);		/* alignment */
+	kbpf_x86_zero(e, JIT_TCC);
+	call_label(ctx, jit_func_entry(ctx, f));
+	kbpf_x86_pop(e, KBPF_X86_RDX);		/* alignment */
+	kbpf_x86_pop(e, KBPF_X86_R15);
+	kbpf_x86_pop(e, KBPF_X86_R14);
+	kbpf_x86_pop(e, KBPF_X86_R13);
+	kbpf_x86_pop(e, JIT_TCC);
+	kbpf_x86_pop(e, KBPF_X86_RBX);
+	kbpf_x86_pop(e, KBPF_X86_RBP);
+	kbpf_exec_emit_return(e);
+}
+
+/*
+ * The callbacks' stubs, then their descriptors: 8-byte words (aligned:
+ * helpers read them as pointers) holding each stub's address. Nothing
+ * jumps past them, so their padding moving between passes moves no label
+ * that code depends on.
+ */
+static void emit_callbacks(struct jit_ctx *ctx)
+{
+	struct kbpf_x86 *e = &ctx->e;
+	u32 f, n = 0;
+
+	for (f = 0; f < ctx->nr_funcs; f++) {
+		if (!ctx->funcs[f].callback)
+			continue;
+		emit_callback_stub(ctx, f);
+		n++;
+	}
+	if (!n)
+		return;
+	/* Images start 8-byte aligned (exec.h), so the offset decides. */
+	while (kbpf_x86_len(e) & 7)
+		kbpf_x86_int3(e);
+	for (f = 0; f < ctx->nr_funcs; f++) {
+		u64 stub;
+
+		if (!ctx->funcs[f].callback)
+			continue;
+		jit_set_label(ctx, jit_func_desc(ctx, f));
+		stub = e->addr + (ctx->sized ?
+				  jit_label(ctx, jit_func_stub(ctx, f)) : 0);
+		kbpf_x86_bytes(e, (const u8 *)&stub, sizeof(stub));
+	}
+}
+
+/*
  * Tail call: R2 the prog array's map, R3 the index. In Linux's order: an
  * index out of range, the count at its limit, or an empty slot go on with
  * the next instruction (the count goes up even for an empty slot). A slot
@@ -302,6 +369,7 @@ static int emit_image(struct jit_ctx *ctx)
 		}
 		emit_epilogue(ctx, f);
 	}
+	emit_callbacks(ctx);
 	return kbpf_x86_error(&ctx->e);
 }
 
@@ -361,7 +429,7 @@ static int jit_translate(struct jit_ctx *ctx, struct kbpf_code *code)
 	err = jit_check_program(ctx, code->stack_depth);
 	if (err)
 		return err;
-	ctx->nr_labels = ctx->len + 2 * ctx->nr_funcs;
+	ctx->nr_labels = ctx->len + JIT_FUNC_LABELS * ctx->nr_funcs;
 	ctx->addrs = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
 	ctx->old = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
 	if (!ctx->addrs || !ctx->old)

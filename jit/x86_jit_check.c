@@ -160,7 +160,6 @@ static bool ld_imm64_src_ok(u8 src)
 	case BPF_PSEUDO_MAP_IDX_VALUE:
 		return true;
 	default:
-		/* BPF_PSEUDO_FUNC needs the callee's JITed address: not yet. */
 		return false;
 	}
 }
@@ -171,9 +170,15 @@ static int check_ld(const struct bpf_insn *insn, u32 i, u32 len)
 
 	switch (BPF_MODE(insn->code)) {
 	case BPF_IMM:
-		if (BPF_SIZE(insn->code) != BPF_DW || !dst_ok(insn->dst_reg) ||
-		    !ld_imm64_src_ok(insn->src_reg) || insn->off)
+		if (BPF_SIZE(insn->code) != BPF_DW || !dst_ok(insn->dst_reg))
 			return -EINVAL;
+		/* A callback's off is its stack depth (engine.h). */
+		if (insn->src_reg == BPF_PSEUDO_FUNC) {
+			if ((u16)insn->off > KBPF_MAX_STACK)
+				return -EINVAL;
+		} else if (!ld_imm64_src_ok(insn->src_reg) || insn->off) {
+			return -EINVAL;
+		}
 		if (i + 1 >= len || hi->code || hi->dst_reg || hi->src_reg ||
 		    hi->off)
 			return -EINVAL;
@@ -260,6 +265,22 @@ static bool is_pseudo_call(const struct bpf_insn *insn)
 	       insn->src_reg == BPF_PSEUDO_CALL;
 }
 
+static bool is_pseudo_func(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	       insn->src_reg == BPF_PSEUDO_FUNC;
+}
+
+/*
+ * Calls in the call graph: bpf-to-bpf calls, and callback loads, as the
+ * verifier counts them (a helper may call the callback from here, one
+ * frame deeper).
+ */
+static bool is_call_edge(const struct bpf_insn *insn)
+{
+	return is_pseudo_call(insn) || is_pseudo_func(insn);
+}
+
 /* Whether insn (at i) jumps or calls, and where: *t, maybe out of range. */
 static bool branch_target(const struct bpf_insn *insn, u32 i, s64 *t)
 {
@@ -312,7 +333,7 @@ static int walk_calls(struct jit_ctx *ctx, u32 f, u32 level)
 		const struct bpf_insn *insn = &ctx->insns[i];
 		struct jit_func *callee;
 
-		if (!is_pseudo_call(insn))
+		if (!is_call_edge(insn))
 			continue;
 		callee = &ctx->funcs[jit_func_at(ctx, i + 1 + insn->imm)];
 		err = walk_calls(ctx, callee - ctx->funcs, level + 1);
@@ -376,13 +397,15 @@ int jit_check_program(struct jit_ctx *ctx, u32 main_stack)
 			goto out;
 		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
 			kind[i + 1] |= INSN_IMM64_HI;
-		if (!branch_target(insn, i, &t))
+		if (is_pseudo_func(insn))
+			t = (s64)i + 1 + insn->imm;
+		else if (!branch_target(insn, i, &t))
 			continue;
 		if (t < 0 || t >= len) {
 			err = -EINVAL;
 			goto out;
 		}
-		if (is_pseudo_call(insn))
+		if (is_call_edge(insn))
 			kind[t] |= INSN_FUNC_START;
 	}
 	err = find_funcs(ctx, kind, main_stack);
@@ -398,17 +421,22 @@ int jit_check_program(struct jit_ctx *ctx, u32 main_stack)
 			const struct bpf_insn *insn = &insns[i];
 			s64 t;
 
-			if ((kind[i] & INSN_IMM64_HI) ||
-			    !branch_target(insn, i, &t))
+			if (kind[i] & INSN_IMM64_HI)
+				continue;
+			if (is_pseudo_func(insn))
+				t = (s64)i + 1 + insn->imm;
+			else if (!branch_target(insn, i, &t))
 				continue;
 			if (kind[t] & INSN_IMM64_HI)
 				goto out;
-			if (is_pseudo_call(insn)) {
+			if (is_call_edge(insn)) {
 				struct jit_func *callee =
 					&ctx->funcs[jit_func_at(ctx, t)];
 
 				callee->stack = max_t(u32, callee->stack,
-						      insn->off);
+						      (u16)insn->off);
+				if (is_pseudo_func(insn))
+					callee->callback = true;
 			} else if (t < fn->start || t >= fn->end) {
 				goto out;
 			}

@@ -129,6 +129,17 @@ int jit_emit_ld_imm64(struct jit_ctx *ctx, const struct bpf_insn *insn)
 	int dst = kbpf_jit_reg[insn->dst_reg];
 	u64 rnd;
 
+	/*
+	 * A callback: its descriptor's address, always 10 bytes so the
+	 * layout does not depend on it. Not blinded: no user constant.
+	 */
+	if (insn->src_reg == BPF_PSEUDO_FUNC) {
+		u32 f = jit_func_at(ctx, ctx->idx + 1 + insn->imm);
+
+		kbpf_x86_movabs(e, dst, e->addr + (ctx->sized ?
+				jit_label(ctx, jit_func_desc(ctx, f)) : 0));
+		return 0;
+	}
 	if (!ctx->blind || !v) {
 		kbpf_x86_load_imm64(e, dst, v);
 		return 0;

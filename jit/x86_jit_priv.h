@@ -22,7 +22,12 @@
  * JIT_BODY_OFFSET in every image: a tail call jumps there, with the frame
  * it leaves already popped, so the target returns where the caller would.
  * bpf-to-bpf calls push R6-R9 around a direct call: the callee, or what it
- * tail calls, may use them freely.
+ * tail calls, may use them freely. After the last function, a stub per
+ * callback (C calls it like the entry, with R1-R5 as the SysV arguments:
+ * it saves rbx and r12-r15, zeroes the count and calls the function),
+ * then, 8-byte aligned, one word per callback holding its stub's
+ * address: the struct kbpf_callback that LD_IMM64 BPF_PSEUDO_FUNC loads
+ * (engine.h).
  *
  * Sizes. Jumps shrink from rel32 to rel8 over passes: each pass measures
  * with the label offsets of the pass before (old[]), so sizes never grow,
@@ -55,6 +60,7 @@ struct jit_func {
 	u32 depth;		/* longest call chain from it, itself included */
 	u32 chain_stack;	/* most stack such a chain uses */
 	u8 state;		/* call graph walk */
+	bool callback;		/* loaded by LD_IMM64 BPF_PSEUDO_FUNC */
 };
 
 struct jit_ctx {
@@ -64,8 +70,9 @@ struct jit_ctx {
 	u32 nr_funcs;
 	/*
 	 * Labels: instruction i starts at label i; function f's entry is
-	 * label len + 2f, its epilogue len + 2f + 1. addrs[] gets this pass's
-	 * offsets, old[] holds the pass before's.
+	 * label len + 4f, its epilogue len + 4f + 1, and for a callback its
+	 * C-callable stub len + 4f + 2 and descriptor len + 4f + 3. addrs[]
+	 * gets this pass's offsets, old[] holds the pass before's.
 	 */
 	u32 *addrs, *old;
 	u32 nr_labels;
@@ -79,14 +86,26 @@ struct jit_ctx {
 	struct kbpf_x86 e;
 };
 
+#define JIT_FUNC_LABELS	4
+
 static inline u32 jit_func_entry(const struct jit_ctx *ctx, u32 f)
 {
-	return ctx->len + 2 * f;
+	return ctx->len + JIT_FUNC_LABELS * f;
 }
 
 static inline u32 jit_func_epilogue(const struct jit_ctx *ctx, u32 f)
 {
-	return ctx->len + 2 * f + 1;
+	return ctx->len + JIT_FUNC_LABELS * f + 1;
+}
+
+static inline u32 jit_func_stub(const struct jit_ctx *ctx, u32 f)
+{
+	return ctx->len + JIT_FUNC_LABELS * f + 2;
+}
+
+static inline u32 jit_func_desc(const struct jit_ctx *ctx, u32 f)
+{
+	return ctx->len + JIT_FUNC_LABELS * f + 3;
 }
 
 /* Record that label starts here, and make it the anchor of what follows. */

@@ -9,6 +9,7 @@
 #include <kbpf/kapi.h>
 #include <kbpf/insn.h>
 #include <kbpf/map.h>
+#include <kbpf/engine.h>
 
 #define ARRAY_CREATE_FLAG_MASK (BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY | \
 				BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG | \
@@ -412,6 +413,30 @@ static int array_map_get_next_key(struct kbpf_map *map, void *key,
 	return 0;
 }
 
+/* Every index in order, as Linux's bpf_for_each_array_elem(). */
+static long array_map_visit_elems(struct kbpf_map *map, u64 callback,
+					void *callback_ctx)
+{
+	struct kbpf_array *array = to_array(map);
+	bool percpu = map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	long num_elems = 0;
+	u32 i;
+
+	for (i = 0; i < map->max_entries; i++) {
+		void *val = percpu ? this_cpu_ptr(array->pptrs[i]) :
+			    array->values + (u64)i * array->elem_size;
+		/* The key is the helper's own: the callback may only read it. */
+		u32 key = i;
+
+		num_elems++;
+		if (kbpf_callback_call(callback, (unsigned long)map,
+				       (unsigned long)&key, (unsigned long)val,
+				       (unsigned long)callback_ctx, 0))
+			break;
+	}
+	return num_elems;
+}
+
 const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_alloc_check = array_map_alloc_check,
 	.map_alloc = array_map_alloc,
@@ -426,6 +451,7 @@ const struct kbpf_map_ops kbpf_array_map_ops = {
 	.map_meta_equal = kbpf_array_map_meta_equal,
 	.map_direct_value_addr = array_map_direct_value_addr,
 	.map_direct_value_meta = array_map_direct_value_meta,
+	.map_for_each_callback = array_map_visit_elems,
 };
 
 const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
@@ -440,4 +466,5 @@ const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.map_update_value = percpu_array_map_update_value,
 	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE,
 	.map_meta_equal = kbpf_map_meta_equal,
+	.map_for_each_callback = array_map_visit_elems,
 };

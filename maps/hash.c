@@ -19,6 +19,7 @@
 #include <kbpf/engine.h>
 #include <kbpf/insn.h>
 #include <kbpf/map.h>
+#include <kbpf/engine.h>
 
 #include "htab.h"
 
@@ -346,6 +347,38 @@ again:
 		}
 	}
 	return -ENOENT;
+}
+
+/*
+ * bpf_for_each_map_elem(), as Linux's bpf_for_each_hash_elem(): every
+ * bucket in order, each chain under RCU without its lock, so the callback
+ * may update or delete elements of this very map. An element deleted or
+ * reused under the walk may end it early or show an element twice, as in
+ * Linux; the key and value are the element's own, in place.
+ */
+long kbpf_htab_visit_elems(struct kbpf_map *map, u64 callback,
+				 void *callback_ctx)
+{
+	struct kbpf_htab *htab = to_htab(map);
+	struct htab_elem *l;
+	long num_elems = 0;
+	u32 i;
+
+	for (i = 0; i < htab->n_buckets; i++) {
+		for (l = rcu_dereference(htab->buckets[i].first);
+		     !htab_is_nulls(l); l = rcu_dereference(l->next)) {
+			void *val = htab->percpu ? this_cpu_ptr(l->pptr) :
+				    htab_elem_value(htab, l);
+
+			num_elems++;
+			if (kbpf_callback_call(callback, (unsigned long)map,
+					       (unsigned long)l->key,
+					       (unsigned long)val,
+					       (unsigned long)callback_ctx, 0))
+				return num_elems;
+		}
+	}
+	return num_elems;
 }
 
 /* ---- Elements ---------------------------------------------------------- */
@@ -984,6 +1017,7 @@ const struct kbpf_map_ops kbpf_htab_map_ops = {
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
 	.map_meta_equal = kbpf_map_meta_equal,
+	.map_for_each_callback = kbpf_htab_visit_elems,
 };
 
 const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
@@ -1000,6 +1034,7 @@ const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
 	.map_meta_equal = kbpf_map_meta_equal,
+	.map_for_each_callback = kbpf_htab_visit_elems,
 };
 
 /* For HASH_OF_MAPS (maps/htab_of_maps.c), which adds fds around them. */

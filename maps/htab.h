@@ -154,6 +154,9 @@ void kbpf_htab_pcpu_init(struct kbpf_htab *htab, void __percpu *pptr,
 void kbpf_htab_copy_out(struct kbpf_htab *htab, struct htab_elem *l,
 			void *value);
 
+/* bpf_for_each_map_elem() over the table (map.h's map_for_each_callback). */
+long kbpf_htab_visit_elems(struct kbpf_map *map, u64 callback,
+				 void *callback_ctx);
 /* The ops every table type shares. */
 int kbpf_htab_alloc_check(union bpf_attr *attr);
 struct kbpf_map *kbpf_htab_alloc(union bpf_attr *attr);

@@ -256,6 +256,7 @@ const struct kbpf_map_ops kbpf_htab_lru_map_ops = {
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
 	.map_meta_equal = kbpf_map_meta_equal,
+	.map_for_each_callback = kbpf_htab_visit_elems,
 };
 
 const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops = {
@@ -272,4 +273,5 @@ const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops = {
 	.map_batch_cmds = KBPF_HTAB_BATCH_CMDS,
 	.map_batch_bucket = kbpf_htab_batch_bucket,
 	.map_meta_equal = kbpf_map_meta_equal,
+	.map_for_each_callback = kbpf_htab_visit_elems,
 };

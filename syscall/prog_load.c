@@ -350,7 +350,7 @@ int kbpf_cmd_prog_load(union bpf_attr *attr, union bpf_attr __user *uattr)
 	 * by mistake: refuse the program rather than run it.
 	 */
 	err = kbpf_prog_select_runtime(&prog->code, bpf_cap);
-	if (err == -EINVAL)
+	if (err == -EINVAL || !prog->code.bpf_func)
 		goto free;
 	err = prog_check_tail_call(prog);
 	if (err)

@@ -66,6 +66,9 @@ int kbpf_prepare_func_exit(struct kbpf_verifier_env *env, int *insn_idx)
 		verbose(env, "cannot return stack pointer to the caller\n");
 		return -EINVAL;
 	}
+	/* A callback's path ends at its exit (callback.c says why). */
+	if (callee->in_callback_fn)
+		return kbpf_callback_exit(env, callee);
 	caller->regs[BPF_REG_0] = *r0;
 	/* The main loop steps past the call instruction. */
 	*insn_idx = callee->callsite;

@@ -57,6 +57,12 @@ static bool is_pseudo_call(const struct bpf_insn *insn)
 	       insn->src_reg == BPF_PSEUDO_CALL;
 }
 
+/* A callback's load: its target is a subprogram too (callback.c). */
+static bool is_pseudo_func(const struct bpf_insn *insn)
+{
+	return is_ldimm64(insn) && insn->src_reg == BPF_PSEUDO_FUNC;
+}
+
 int kbpf_find_subprog(struct kbpf_verifier_env *env, int off)
 {
 	u32 i;
@@ -138,16 +144,12 @@ static int find_subprogs(struct kbpf_verifier_env *env)
 	env->subprog_cnt = 1;
 	env->subprog[0].start = 0;
 	for (i = 0; i < env->insn_cnt; i++) {
-		if (is_ldimm64(&insn[i]) && insn[i].src_reg == BPF_PSEUDO_FUNC) {
-			verbose(env, "kbpf: callbacks (BPF_PSEUDO_FUNC) are not supported\n");
-			return -EOPNOTSUPP;
-		}
 		if (insn[i].code == (BPF_JMP | BPF_CALL) &&
 		    insn[i].src_reg == BPF_PSEUDO_KFUNC_CALL) {
 			verbose(env, "kbpf: kernel function calls are not supported\n");
 			return -EOPNOTSUPP;
 		}
-		if (!is_pseudo_call(&insn[i]))
+		if (!is_pseudo_call(&insn[i]) && !is_pseudo_func(&insn[i]))
 			continue;
 		if (!env->bpf_capable) {
 			verbose(env, "loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN\n");
@@ -212,6 +214,20 @@ static int successors(struct kbpf_verifier_env *env, u32 t, s64 succ[2],
 	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 
 	loop_ok[0] = loop_ok[1] = false;
+	if (is_pseudo_func(insn)) {
+		/*
+		 * Linux's visit_func_call_insn(): the callback is reached
+		 * from here, and may be recursive as far as the graph goes
+		 * (the walk's frame limit stops it).
+		 */
+		succ[0] = t + 2;
+		succ[1] = (s64)t + insn->imm + 1;
+		loop_ok[1] = true;
+		env->aux[t].prune_point = true;
+		if (t + 2 < env->insn_cnt)
+			env->aux[t + 2].prune_point = true;
+		return 2;
+	}
 	if (is_ldimm64(insn)) {
 		succ[0] = t + 2;
 		return 1;

@@ -109,7 +109,8 @@ int kbpf_resolve_ld_imm64(struct kbpf_verifier_env *env)
 	for (i = 0; i + 1 < env->insn_cnt; i++) {
 		if (insn[i].code != (BPF_LD | BPF_IMM | BPF_DW))
 			continue;
-		if (!insn[i].src_reg) {
+		/* Plain constants, and callbacks (callback.c, fixed up below). */
+		if (!insn[i].src_reg || insn[i].src_reg == BPF_PSEUDO_FUNC) {
 			i++;
 			continue;
 		}
@@ -267,13 +268,36 @@ static int ld_imm64_addr(const struct bpf_insn *insn,
 	return 0;
 }
 
+static bool is_pseudo_func(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	       insn->src_reg == BPF_PSEUDO_FUNC;
+}
+
 static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 {
 	struct bpf_insn *insn = env->insns;
-	u32 i;
+	u32 i, callbacks = 0;
 
 	for (i = 0; i < env->insn_cnt; i++) {
 		struct kbpf_insn_aux *aux = &env->aux[i];
+
+		/* engine.h: off the callback's depth, then the load's ordinal. */
+		if (is_pseudo_func(&insn[i])) {
+			int sub = kbpf_find_subprog(env, i + insn[i].imm + 1);
+
+			/* Dead loads become traps: number only the live ones. */
+			if (!aux->seen) {
+				i++;
+				continue;
+			}
+			if (sub < 0)
+				return -EFAULT;
+			insn[i].off = round_up(env->subprog[sub].stack_depth, 8);
+			insn[i + 1].imm = callbacks++;
+			i++;
+			continue;
+		}
 
 		if (aux->map_ptr) {
 			u64 addr;
@@ -379,6 +403,9 @@ static int rewrite_insns(struct kbpf_verifier_env *env)
 			continue;
 		}
 		out[newpos[i]] = env->insns[i];
+		if (is_pseudo_func(&env->insns[i]))
+			out[newpos[i]].imm = (s64)newpos[i + env->insns[i].imm + 1] -
+					     newpos[i] - 1;
 		if (is_branch(&env->insns[i], &target, i)) {
 			s64 delta = (s64)newpos[target] - newpos[i] - 1;
 

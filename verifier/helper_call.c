@@ -123,6 +123,15 @@ static bool map_func_ok(u32 map_type, int id)
 	case BPF_FUNC_get_local_storage:
 		return map_type == BPF_MAP_TYPE_CGROUP_STORAGE ||
 		       map_type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+	case BPF_FUNC_for_each_map_elem:
+		/* The types Linux does not restrict; callback.c asks for the op. */
+		return map_type == BPF_MAP_TYPE_HASH ||
+		       map_type == BPF_MAP_TYPE_ARRAY ||
+		       map_type == BPF_MAP_TYPE_PERCPU_HASH ||
+		       map_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+		       map_type == BPF_MAP_TYPE_LRU_HASH ||
+		       map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
+		       map_type == BPF_MAP_TYPE_LPM_TRIE;
 	default:
 		/* A map helper kbpf has not been taught about. */
 		return false;
@@ -147,6 +156,7 @@ static const u32 ctx_types[] = { KBPF_PTR_TO_CTX };
 static const u32 map_ptr_types[] = { KBPF_CONST_PTR_TO_MAP };
 static const u32 alloc_mem_types[] = { KBPF_PTR_TO_MEM | KBPF_MEM_ALLOC };
 static const u32 stack_types[] = { KBPF_PTR_TO_STACK };
+static const u32 func_types[] = { KBPF_PTR_TO_FUNC };
 
 static int check_reg_type(struct kbpf_verifier_env *env, u32 regno, u32 arg_type,
 			  const u32 *types, u32 n)
@@ -379,6 +389,12 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 		if (err)
 			return err;
 		break;
+	case KBPF_ARG_PTR_TO_FUNC:
+		err = check_reg_type(env, regno, arg_type, func_types,
+				     ARRAY_SIZE(func_types));
+		if (err)
+			return err;
+		break;
 	case KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO:
 		if (!kbpf_reg_is_const(reg)) {
 			verbose(env, "R%u is not a known constant'\n", regno);
@@ -432,6 +448,8 @@ int kbpf_acquire_ref(struct kbpf_verifier_env *env, int insn_idx)
 	}
 	st->refs[st->acquired_refs].id = ++env->id_gen;
 	st->refs[st->acquired_refs].insn_idx = insn_idx;
+	st->refs[st->acquired_refs].callback_frame =
+		kbpf_cur_frame(env)->in_callback_fn ? st->curframe : 0;
 	return st->refs[st->acquired_refs++].id;
 }
 
@@ -444,6 +462,10 @@ int kbpf_release_ref(struct kbpf_verifier_env *env, u32 ref_obj_id)
 		if (st->refs[i].id == ref_obj_id)
 			break;
 	if (i == st->acquired_refs)
+		return -EINVAL;
+	/* A callback cannot release its caller's references. */
+	if (kbpf_cur_frame(env)->in_callback_fn &&
+	    st->refs[i].callback_frame != st->curframe)
 		return -EINVAL;
 	memmove(&st->refs[i], &st->refs[i + 1],
 		(st->acquired_refs - i - 1) * sizeof(st->refs[0]));
@@ -474,12 +496,19 @@ int kbpf_release_ref(struct kbpf_verifier_env *env, u32 ref_obj_id)
 int kbpf_check_reference_leak(struct kbpf_verifier_env *env)
 {
 	struct kbpf_vstate *st = env->cur;
+	bool callback = kbpf_cur_frame(env)->in_callback_fn;
+	bool lingering = false;
 	u32 i;
 
-	for (i = 0; i < st->acquired_refs; i++)
+	for (i = 0; i < st->acquired_refs; i++) {
+		/* A callback answers only for what it acquired itself. */
+		if (callback && st->refs[i].callback_frame != st->curframe)
+			continue;
 		verbose(env, "Unreleased reference id=%u alloc_insn=%d\n",
 			st->refs[i].id, st->refs[i].insn_idx);
-	return st->acquired_refs ? -EINVAL : 0;
+		lingering = true;
+	}
+	return lingering ? -EINVAL : 0;
 }
 
 static void clear_pkt_pointers(struct kbpf_verifier_env *env)
@@ -595,6 +624,7 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 			   struct bpf_insn *insn, int insn_idx)
 {
 	const struct kbpf_func_proto *fn;
+	struct kbpf_reg cb_args[3];
 	struct call_meta meta;
 	int func_id = insn->imm;
 	u64 i;
@@ -640,6 +670,9 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 			return -EFAULT;
 		}
 	}
+	/* The callback's arguments come from these, which the call clobbers. */
+	if (kbpf_is_callback_helper(func_id))
+		memcpy(cb_args, &kbpf_cur_regs(env)[BPF_REG_1], sizeof(cb_args));
 	memset(&meta, 0, sizeof(meta));
 	meta.func_id = func_id;
 	meta.pkt_access = fn->pkt_access;
@@ -702,7 +735,15 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 	err = set_return(env, fn, &meta, insn_idx);
 	if (err)
 		return err;
-	if (changes_pkt_data(func_id))
+	if (changes_pkt_data(func_id)) {
+		/* It would change the pointers callers spilled (callback.c). */
+		if (kbpf_in_callback(env)) {
+			verbose(env, "kbpf: helpers that change packet data are not supported in callbacks\n");
+			return -EOPNOTSUPP;
+		}
 		clear_pkt_pointers(env);
+	}
+	if (kbpf_is_callback_helper(func_id))
+		return kbpf_push_callback(env, insn_idx, func_id, cb_args);
 	return 0;
 }

@@ -55,6 +55,8 @@ static int check_ld_imm(struct kbpf_verifier_env *env, const struct bpf_insn *in
 					 ((u64)(u32)insn[1].imm << 32));
 		return 0;
 	}
+	if (insn->src_reg == BPF_PSEUDO_FUNC)
+		return kbpf_check_ld_func(env, insn, dst);
 	if (!map) {
 		verbose(env, "verifier internal error: ld_imm64 without a map\n");
 		return -EFAULT;
@@ -399,10 +401,17 @@ static int check_stack_chain(struct kbpf_verifier_env *env, int sub, u32 depth,
 			frames, depth);
 		return -EACCES;
 	}
-	/* Every call counts, reached or not: Linux walks them all too. */
+	/*
+	 * Every call counts, reached or not: Linux walks them all too, and
+	 * counts a callback's load as a call (a helper calls it from here).
+	 */
 	for (i = start; i < end; i++) {
-		if (env->insns[i].code != (BPF_JMP | BPF_CALL) ||
-		    env->insns[i].src_reg != BPF_PSEUDO_CALL)
+		bool call = env->insns[i].code == (BPF_JMP | BPF_CALL) &&
+			    env->insns[i].src_reg == BPF_PSEUDO_CALL;
+		bool func = env->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+			    env->insns[i].src_reg == BPF_PSEUDO_FUNC;
+
+		if (!call && !func)
 			continue;
 		callee = kbpf_find_subprog(env, i + env->insns[i].imm + 1);
 		if (callee < 0)

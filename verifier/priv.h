@@ -85,6 +85,8 @@ struct kbpf_func_state {
 	u32 frameno;
 	u32 subprogno;
 	int callsite;		/* call insn in the caller, -1 for main */
+	/* Called by a helper (bpf_loop, ...): R0 must be 0 or 1 at exit. */
+	bool in_callback_fn;
 	/* Deepest byte used, as a positive size, for the frame's stack depth. */
 	u32 allocated_stack;
 	struct kbpf_stack_slot stack[KBPF_STACK_SLOTS];
@@ -93,6 +95,8 @@ struct kbpf_func_state {
 struct kbpf_ref_state {
 	u32 id;
 	int insn_idx;		/* where it was acquired, for the leak message */
+	/* Linux's callback_ref: the callback frame that acquired it, or 0. */
+	u32 callback_frame;
 };
 
 struct kbpf_vstate {
@@ -299,6 +303,23 @@ int kbpf_acquire_ref(struct kbpf_verifier_env *env, int insn_idx);
 int kbpf_release_ref(struct kbpf_verifier_env *env, u32 ref_obj_id);
 void kbpf_clear_caller_saved(struct kbpf_verifier_env *env);
 
+/* callback.c: LD_IMM64 BPF_PSEUDO_FUNC and the helpers that call it. */
+bool kbpf_is_callback_helper(int func_id);
+int kbpf_check_ld_func(struct kbpf_verifier_env *env,
+		       const struct bpf_insn *insn, struct kbpf_reg *dst);
+int kbpf_push_callback(struct kbpf_verifier_env *env, int insn_idx,
+		       int func_id, const struct kbpf_reg *caller_args);
+/* 1: the callback's path ends (its caller's goes on elsewhere), or -errno. */
+int kbpf_callback_exit(struct kbpf_verifier_env *env,
+		       const struct kbpf_func_state *callee);
+/* Is the walk inside a callback (or something it calls)? */
+bool kbpf_in_callback(struct kbpf_verifier_env *env);
+/* Before st's slot s changes (to val, or unknown bytes when NULL). */
+int kbpf_callback_stack_write(struct kbpf_verifier_env *env,
+			      const struct kbpf_func_state *st,
+			      const struct kbpf_stack_slot *s,
+			      const struct kbpf_reg *val);
+
 /* states.c: copies, the branch stack, pruning. */
 struct kbpf_func_state *kbpf_alloc_frame(struct kbpf_verifier_env *env);
 void kbpf_free_frame(struct kbpf_verifier_env *env, struct kbpf_func_state *f);
@@ -370,6 +391,12 @@ static inline u32 kbpf_reg_base(const struct kbpf_reg *reg)
 static inline bool kbpf_reg_maybe_null(const struct kbpf_reg *reg)
 {
 	return reg->type & KBPF_PTR_MAYBE_NULL;
+}
+
+/* PTR_TO_FUNC: which subprogram (kept in mem_size, which pruning compares). */
+static inline u32 kbpf_reg_subprogno(const struct kbpf_reg *reg)
+{
+	return reg->mem_size;
 }
 
 static inline bool kbpf_is_ptr(const struct kbpf_reg *reg)

@@ -65,8 +65,12 @@ int kbpf_check_stack_write(struct kbpf_verifier_env *env,
 	const struct bpf_insn *insn = &env->insns[insn_idx];
 	struct kbpf_reg *reg = value_regno >= 0 ? &cur->regs[value_regno] : NULL;
 	u8 type;
+	int err;
 
 	grow(env, st, off);
+	err = kbpf_callback_stack_write(env, st, s, reg);
+	if (err)
+		return err;
 	if (!env->allow_ptr_leaks && is_spilled(s) && size != 8) {
 		verbose(env, "attempt to corrupt spilled pointer on stack\n");
 		return -EACCES;
@@ -207,6 +211,12 @@ int kbpf_check_stack_range(struct kbpf_verifier_env *env, u32 regno,
 		struct kbpf_stack_slot *s = &st->stack[(-i - 1) / 8];
 		u8 *type = slot_byte(st, i);
 
+		if (uninit_ok) {
+			int err = kbpf_callback_stack_write(env, st, s, NULL);
+
+			if (err)
+				return err;
+		}
 		if (uninit_ok && tnum_is_const(reg->var_off)) {
 			/* The helper writes these bytes. */
 			if (is_spilled(s))
@@ -266,7 +276,10 @@ static int stack_access_var(struct kbpf_verifier_env *env, u32 regno, int off,
 	for (i = min_off; i < max_off; i++) {
 		struct kbpf_stack_slot *s = &st->stack[(-i - 1) / 8];
 		u8 *type = slot_byte(st, i);
+		int err = kbpf_callback_stack_write(env, st, s, val);
 
+		if (err)
+			return err;
 		if (!env->allow_ptr_leaks && *type != KBPF_STACK_MISC &&
 		    *type != KBPF_STACK_ZERO) {
 			verbose(env, "spilled ptr in range of var-offset stack write; insn %d, ptr off: %lld",

@@ -52,6 +52,23 @@
  *	the target replaces the current program (and frame) without
  *	returning. A run can thus execute KBPF_MAX_TAIL_CALL_CNT + 1 programs.
  *
+ * Callbacks: LD_IMM64 with src_reg BPF_PSEUDO_FUNC loads a callback for
+ *	bpf_loop() or bpf_for_each_map_elem(). imm = the callback's first
+ *	insn - (this insn + 1), as in the uapi; after fix-up off holds the
+ *	callback's stack depth (as a call's off does) and the second half's
+ *	imm the load's ordinal among the program's PSEUDO_FUNC loads. The
+ *	value is a pointer to a struct kbpf_callback, which a helper calls
+ *	with kbpf_callback_call(): its first word is a C function taking the
+ *	callback's R1-R5 and the descriptor itself. The JIT puts one word
+ *	per callback in the image, pointing at a stub that saves what C
+ *	expects kept and calls the JITed function (R1-R5 are already the
+ *	SysV argument registers); the interpreter hands out code->callbacks
+ *	(kbpf_prog_select_runtime() fills them), whose function runs the
+ *	callback in a nested interpreter. Either way the helper neither
+ *	knows nor cares which runtime it serves. The verifier bounds the
+ *	nesting: a callback's frame counts towards KBPF_MAX_CALL_FRAMES and
+ *	its stack towards the chain's KBPF_MAX_STACK.
+ *
  * Legacy packet loads: LD | ABS/IND | B/H/W read the sk_buff in R6 (see
  *	kbpf_ld_abs()); R0 = the value in host order. A load outside the
  *	packet returns 0 from the current function, as Linux's rewrite of
@@ -86,6 +103,33 @@ typedef u64 (*kbpf_func_t)(const void *ctx, const struct kbpf_code *code);
 /* The signature of every helper a program calls. */
 typedef u64 (*kbpf_helper_t)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 
+struct kbpf_callback;
+
+/* A callback as C calls it: R1-R5, then the descriptor. */
+typedef u64 (*kbpf_callback_fn)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5,
+				const struct kbpf_callback *cb);
+
+/*
+ * What LD_IMM64 BPF_PSEUDO_FUNC loads (see the top of this file). A
+ * helper reads func only: the JIT's descriptors are that one word.
+ */
+struct kbpf_callback {
+	kbpf_callback_fn func;
+	/* The interpreter's: the program, the callback's start and depth. */
+	const struct kbpf_code *code;
+	const struct bpf_insn *insn;
+	u32 stack_depth;
+};
+
+static inline u64 kbpf_callback_call(u64 callback, u64 r1, u64 r2, u64 r3,
+				     u64 r4, u64 r5)
+{
+	const struct kbpf_callback *cb =
+		(const struct kbpf_callback *)(unsigned long)callback;
+
+	return cb->func(r1, r2, r3, r4, r5, cb);
+}
+
 /*
  * What the runtimes need of a program, apart from struct kbpf_prog (ids,
  * fds, maps) so the engine depends on nothing else; struct kbpf_prog
@@ -98,6 +142,9 @@ struct kbpf_code {
 	u32 stack_depth;		/* main program's frame, <= KBPF_MAX_STACK */
 	bool jited;			/* bpf_func is a JIT image ... */
 	u32 jited_len;			/* ... of this many bytes */
+	/* The interpreter's callbacks, by PSEUDO_FUNC load ordinal. */
+	struct kbpf_callback *callbacks;
+	u32 nr_callbacks;
 };
 
 /*

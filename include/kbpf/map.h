@@ -110,6 +110,15 @@ struct kbpf_map_ops {
 	 * -EOPNOTSUPP to keep the call. Runs at load time.
 	 */
 	int (*map_gen_lookup)(struct kbpf_map *map, struct bpf_insn *buf);
+	/*
+	 * bpf_for_each_map_elem(): call the program's callback (engine.h)
+	 * with (map, key, value, ctx, 0) for each element, in the map's
+	 * order, until it returns non-zero; returns the number of calls
+	 * made. Under RCU; value is the running CPU's copy in per-CPU maps.
+	 * The verifier takes the helper only for types that have it.
+	 */
+	long (*map_for_each_callback)(struct kbpf_map *map, u64 callback,
+				      void *callback_ctx);
 };
 
 #define KBPF_MAP_GEN_LOOKUP_MAX	12

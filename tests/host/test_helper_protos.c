@@ -52,7 +52,6 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" for_each_map_elem loop"
 	" get_socket_cookie get_func_ip get_stackid"
 	" get_stack"
 	" get_socket_uid"

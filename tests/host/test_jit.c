@@ -1029,8 +1029,16 @@ TEST(jit_refuses_bad_programs)
 			  BPF_EXIT_INSN()), -EINVAL);
 	EXPECT_EQ(JIT_ERR(BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, 0, 0, 0, 1),
 			  BPF_RAW_INSN(0, 1, 0, 0, 0), BPF_EXIT_INSN()), -EINVAL);
+	/* A callback outside the program, or with more than a frame's stack. */
 	EXPECT_EQ(JIT_ERR(BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, 0,
-				       BPF_PSEUDO_FUNC, 0, 1),
+				       BPF_PSEUDO_FUNC, 0, 2),
+			  BPF_RAW_INSN(0, 0, 0, 0, 0), BPF_EXIT_INSN()), -EINVAL);
+	EXPECT_EQ(JIT_ERR(BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, 0,
+				       BPF_PSEUDO_FUNC, KBPF_MAX_STACK + 8, 1),
+			  BPF_RAW_INSN(0, 0, 0, 0, 0), BPF_EXIT_INSN()), -EINVAL);
+	/* A callback into the second half of a 64-bit immediate. */
+	EXPECT_EQ(JIT_ERR(BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, 0,
+				       BPF_PSEUDO_FUNC, 0, 0),
 			  BPF_RAW_INSN(0, 0, 0, 0, 0), BPF_EXIT_INSN()), -EINVAL);
 	EXPECT_EQ(JIT_ERR(BPF_RAW_INSN(BPF_LD | BPF_W | BPF_ABS, 1, 0, 0, 1),
 			  BPF_EXIT_INSN()), -EINVAL);
