@@ -7,8 +7,10 @@
  *
  * kbpf refuses, for every type, the fields whose rewrite needs what kbpf
  * does not have yet:
- * - family ... local_port and sk: the socket behind skb->sk (a bpf_sock
- *   pointer type in the verifier, a socket every runner provides);
+ * - family ... local_port: fields of the socket behind skb->sk, which
+ *   Linux loads without a NULL check (every runner of those types must
+ *   provide a socket); skb->sk itself is there (PTR_TO_SOCK_COMMON_OR_NULL,
+ *   read through bpf_sock in ctx_sock.c);
  * - tstamp, tstamp_type, gso_segs, gso_size, hwtstamp: Linux rewrites
  *   them with the hidden scratch register BPF_REG_AX, which kbpf's
  *   engine does not have.
@@ -28,7 +30,6 @@ static bool skb_field_unsupported(int off)
 {
 	switch (off) {
 	case FIRST(family) ... LAST(local_port):
-	case FIRST(sk) ... LAST(sk):
 	case FIRST(tstamp) ... LAST(tstamp):
 	case FIRST(tstamp_type) ... LAST(tstamp_type):
 	case FIRST(gso_segs) ... LAST(gso_segs):
@@ -66,6 +67,12 @@ static bool skb_is_valid_access(int off, int size, enum kbpf_access_type type,
 		break;
 	case FIRST(flow_keys) ... LAST(flow_keys):
 		return false;
+	case FIRST(sk) ... LAST(sk):
+		/* The skb's socket, if it has one: NULL-check before use. */
+		if (type == KBPF_WRITE || size != sizeof(u64))
+			return false;
+		info->reg_type = KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL;
+		break;
 	case offsetofend(struct __sk_buff, tstamp_type) ...
 	     offsetof(struct __sk_buff, hwtstamp) - 1:
 		/* The padding before hwtstamp. */
@@ -354,6 +361,10 @@ static u32 skb_convert_ctx_access(enum kbpf_access_type type,
 	case offsetof(struct __sk_buff, data_end):
 		*insn++ = BPF_LDX_MEM(BPF_DW, dst, src,
 				      DATA_END_CB_OFF(data_end));
+		break;
+	case offsetof(struct __sk_buff, sk):
+		*insn++ = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, sk), dst,
+				      src, offsetof(struct sk_buff, sk));
 		break;
 	}
 	return insn - insn_buf;

@@ -32,7 +32,7 @@
 	F(flow_keys, CTX_NO, CTX_NO),					\
 	F(gso_segs, CTX_TODO, CTX_NO),					\
 	F(gso_size, CTX_TODO, CTX_NO),					\
-	F(sk, CTX_TODO, CTX_NO)
+	P(sk, KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL)
 
 static const struct ctx_field sk_filter_fields[] = {
 	SKB_COMMON_FIELDS,
@@ -141,7 +141,8 @@ TEST(ctx_skb_cg_skb_unprivileged_no_packet)
 	/* Without CAP_BPF or CAP_SYS_ADMIN, data and data_end are refused. */
 	memcpy(fields, cg_skb_fields, sizeof(fields));
 	for (i = 0; i < ARRAY_SIZE(fields); i++)
-		if (fields[i].reg_type)
+		if (fields[i].reg_type == KBPF_PTR_TO_PACKET ||
+		    fields[i].reg_type == KBPF_PTR_TO_PACKET_END)
 			fields[i].read = CTX_NO;
 	kbpf_shim_caps = 1ULL << CAP_NET_ADMIN;
 	ctx_check_table(ops, BPF_CGROUP_INET_EGRESS, fields, ARRAY_SIZE(fields));
@@ -359,6 +360,30 @@ TEST(ctx_skb_read_packet_pointers)
 	EXPECT_EQ(end - data, 60);
 	EXPECT_EQ(ctx_read(tc, 0, &f.skb, offsetof(struct __sk_buff, len), 4,
 			   BPF_REG_0, BPF_REG_1, &ok), 100);
+}
+
+/* skb->sk is the socket pointer itself, NULL or not. */
+TEST(ctx_skb_read_sk)
+{
+	int types[] = { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_CGROUP_SKB,
+			BPF_PROG_TYPE_SCHED_CLS };
+	struct skb_fixture f;
+	struct sock *sk = (struct sock *)0x1234567890ULL;
+	bool ok;
+	u32 i;
+
+	skb_init(&f);
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(types[i]);
+
+		f.skb.sk = sk;
+		EXPECT_EQ(ctx_read(ops, 0, &f.skb, offsetof(struct __sk_buff, sk),
+				   8, BPF_REG_1, BPF_REG_1, &ok), (u64)(unsigned long)sk);
+		EXPECT_TRUE(ok);
+		f.skb.sk = NULL;
+		EXPECT_EQ(ctx_read(ops, 0, &f.skb, offsetof(struct __sk_buff, sk),
+				   8, BPF_REG_0, BPF_REG_1, &ok), 0);
+	}
 }
 
 TEST(ctx_skb_read_no_device_no_napi)
