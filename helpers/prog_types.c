@@ -211,6 +211,36 @@ static const struct kbpf_func_proto *cg_skb_func_proto(u32 func_id, u32 caps)
 	return fn ? fn : sk_filter_func_proto(func_id, caps);
 }
 
+/*
+ * sock_filter_func_proto(), cgroup_sock's: the cgroup ones, the current
+ * task's, then the base set.
+ */
+static const struct kbpf_func_proto *cg_sock_func_proto(u32 func_id, u32 caps)
+{
+	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
+
+	if (fn)
+		return fn;
+	switch (func_id) {
+	case BPF_FUNC_get_current_uid_gid:
+		return &kbpf_get_current_uid_gid_proto;
+	case BPF_FUNC_get_current_pid_tgid:
+		return &kbpf_get_current_pid_tgid_proto;
+	case BPF_FUNC_get_current_comm:
+		return &kbpf_get_current_comm_proto;
+	case BPF_FUNC_get_current_cgroup_id:
+		return &kbpf_get_current_cgroup_id_proto;
+	case BPF_FUNC_get_current_ancestor_cgroup_id:
+		return &kbpf_get_current_ancestor_cgroup_id_proto;
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_perf_event_output_proto;
+	case BPF_FUNC_ktime_get_coarse_ns:
+		return &kbpf_ktime_get_coarse_ns_proto;
+	default:
+		return base_func_proto(func_id, caps);
+	}
+}
+
 /* sk_skb_func_proto(). */
 static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 {
@@ -361,6 +391,8 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 		return xdp_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_CGROUP_SKB:
 		return cg_skb_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return cg_sock_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_SK_SKB:
 		return sk_skb_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_SK_MSG:

@@ -29,6 +29,8 @@ const struct kbpf_ctx_ops *kbpf_ctx_ops(u32 prog_type)
 		return &kbpf_ctx_raw_tp_ops;
 	case BPF_PROG_TYPE_PERF_EVENT:
 		return &kbpf_ctx_perf_event_ops;
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return &kbpf_ctx_cg_sock_ops;
 	default:
 		return NULL;
 	}

@@ -23,6 +23,7 @@ extern const struct kbpf_ctx_ops kbpf_ctx_perf_event_ops;
 extern const struct kbpf_ctx_ops kbpf_sock_ops;
 extern const struct kbpf_ctx_ops kbpf_sock_common_ops;
 extern const struct kbpf_ctx_ops kbpf_tcp_sock_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_cg_sock_ops;
 bool kbpf_sock_is_valid_access(int off, int size, enum kbpf_access_type type,
 			       u32 expected_attach_type,
 			       struct kbpf_insn_access_aux *info);

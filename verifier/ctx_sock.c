@@ -86,6 +86,45 @@ static bool tcp_sock_is_valid_access(int off, int size,
 	return size == sizeof(u32);
 }
 
+/*
+ * BPF_PROG_TYPE_CGROUP_SOCK's context is the socket as a bpf_sock: the
+ * same fields, and what its attach point allows on top (Linux's
+ * sock_filter_is_valid_access()): at socket creation and release the
+ * device, mark and priority are writable; the source address and port
+ * exist only after bind(); nothing else is written.
+ */
+static bool cg_sock_is_valid_access(int off, int size,
+				    enum kbpf_access_type type,
+				    u32 expected_attach_type,
+				    struct kbpf_insn_access_aux *info)
+{
+	u32 eat = expected_attach_type;
+
+	if (!kbpf_sock_is_valid_access(off, size, type, eat, info))
+		return false;
+	switch (off) {
+	case offsetof(struct bpf_sock, bound_dev_if):
+	case offsetof(struct bpf_sock, mark):
+	case offsetof(struct bpf_sock, priority):
+		return eat == BPF_CGROUP_INET_SOCK_CREATE ||
+		       eat == BPF_CGROUP_INET_SOCK_RELEASE;
+	case SK_FIRST(src_ip4) ... SK_LAST(src_ip4):
+		if (eat != BPF_CGROUP_INET4_POST_BIND)
+			return false;
+		break;
+	case SK_FIRST(src_ip6) ... SK_LAST(src_ip6):
+		if (eat != BPF_CGROUP_INET6_POST_BIND)
+			return false;
+		break;
+	case SK_FIRST(src_port) ... SK_LAST(src_port):
+		if (eat != BPF_CGROUP_INET4_POST_BIND &&
+		    eat != BPF_CGROUP_INET6_POST_BIND)
+			return false;
+		break;
+	}
+	return type == KBPF_READ;
+}
+
 /* dst = ((TYPE *)src)->MEMBER, the whole kernel field; sets *target_size. */
 #define LOAD(TYPE, MEMBER, SI, TARGET_SIZE)				\
 	({								\
@@ -94,9 +133,21 @@ static bool tcp_sock_is_valid_access(int off, int size,
 			    (SI)->src_reg, offsetof(TYPE, MEMBER));	\
 	})
 
+/* A load or store of a whole u32 field of struct sock (cgroup_sock writes three). */
+#define SOCK_RW(TYPE_, MEMBER, SI, TARGET_SIZE)				\
+	({								\
+		*(TARGET_SIZE) = sizeof_field(struct sock, MEMBER);	\
+		(TYPE_) == KBPF_WRITE ?					\
+		BPF_STX_MEM(BPF_W, (SI)->dst_reg, (SI)->src_reg,	\
+			    offsetof(struct sock, MEMBER)) :		\
+		BPF_LDX_MEM(BPF_W, (SI)->dst_reg, (SI)->src_reg,	\
+			    offsetof(struct sock, MEMBER));		\
+	})
+
 /*
- * A (possibly widened) access of the bpf_sock at si->off. Reads only:
- * the verifier refuses stores through socket pointers. Addresses are read
+ * A (possibly widened) access of the bpf_sock at si->off. Stores only to
+ * bound_dev_if, mark and priority (cgroup_sock's context; the verifier
+ * refuses stores through socket pointers). Addresses are read
  * at the access's own size, from the matching byte of the kernel field.
  */
 u32 kbpf_sock_convert_ctx_access(enum kbpf_access_type type,
@@ -115,18 +166,21 @@ u32 kbpf_sock_convert_ctx_access(enum kbpf_access_type type,
 	BUILD_BUG_ON(sizeof_field(struct sock_common, skc_dport) != 2);
 	BUILD_BUG_ON(sizeof(struct in6_addr) != 16);
 
-	if (type != KBPF_READ)
-		return 0;
 	switch (si->off) {
 	case offsetof(struct bpf_sock, bound_dev_if):
-		*insn++ = LOAD(struct sock, sk_bound_dev_if, si, target_size);
+		*insn++ = SOCK_RW(type, sk_bound_dev_if, si, target_size);
 		break;
 	case offsetof(struct bpf_sock, mark):
-		*insn++ = LOAD(struct sock, sk_mark, si, target_size);
+		*insn++ = SOCK_RW(type, sk_mark, si, target_size);
 		break;
 	case offsetof(struct bpf_sock, priority):
-		*insn++ = LOAD(struct sock, sk_priority, si, target_size);
+		*insn++ = SOCK_RW(type, sk_priority, si, target_size);
 		break;
+	}
+	/* The rest is read-only (cgroup_sock's three writable fields above). */
+	if (insn > insn_buf || type != KBPF_READ)
+		return insn - insn_buf;
+	switch (si->off) {
 	case offsetof(struct bpf_sock, family):
 		*insn++ = LOAD(struct sock_common, skc_family, si, target_size);
 		break;
@@ -258,6 +312,12 @@ const struct kbpf_ctx_ops kbpf_sock_ops = {
 const struct kbpf_ctx_ops kbpf_sock_common_ops = {
 	.ctx_size = sizeof(struct bpf_sock),
 	.is_valid_access = sock_common_is_valid_access,
+	.convert_ctx_access = kbpf_sock_convert_ctx_access,
+};
+
+const struct kbpf_ctx_ops kbpf_ctx_cg_sock_ops = {
+	.ctx_size = sizeof(struct bpf_sock),
+	.is_valid_access = cg_sock_is_valid_access,
 	.convert_ctx_access = kbpf_sock_convert_ctx_access,
 };
 

@@ -236,3 +236,82 @@ TEST(ctx_tcp_sock_rewrites)
 	EXPECT_EQ(ops->convert_ctx_access(KBPF_WRITE, &si, buf,
 					  &(u32){ 0 }), 0);
 }
+
+/* cgroup_sock's context: bpf_sock plus its attach point's rules. */
+TEST(ctx_cg_sock_access_rules)
+{
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SOCK);
+	static const u32 eats[] = {
+		BPF_CGROUP_INET_SOCK_CREATE, BPF_CGROUP_INET_SOCK_RELEASE,
+		BPF_CGROUP_INET4_POST_BIND, BPF_CGROUP_INET6_POST_BIND,
+	};
+	int off, size, t;
+	u32 e;
+
+	ASSERT_NONNULL(ops);
+	EXPECT_EQ(ops, &kbpf_ctx_cg_sock_ops);
+	for (e = 0; e < ARRAY_SIZE(eats); e++) {
+		bool create = e < 2, v4 = eats[e] == BPF_CGROUP_INET4_POST_BIND;
+		bool v6 = eats[e] == BPF_CGROUP_INET6_POST_BIND;
+
+		for (off = -4; off < (int)sizeof(struct bpf_sock) + 4; off++) {
+			for (size = 1; size <= 8; size *= 2) {
+				for (t = KBPF_READ; t <= KBPF_WRITE; t++) {
+					struct kbpf_insn_access_aux info = {};
+					bool want = sock_read_allowed(off, size, false);
+					int w = off / 4 * 4;
+					bool got;
+
+					if (w == SOCK_OFF(bound_dev_if) ||
+					    w == SOCK_OFF(mark) ||
+					    w == SOCK_OFF(priority))
+						want = want && create;
+					else if (w == SOCK_OFF(src_ip4))
+						want = want && v4 && t == KBPF_READ;
+					else if (w >= (int)SOCK_OFF(src_ip6[0]) &&
+						 w <= (int)SOCK_OFF(src_ip6[3]))
+						want = want && v6 && t == KBPF_READ;
+					else if (w == SOCK_OFF(src_port))
+						want = want && (v4 || v6) &&
+						       t == KBPF_READ;
+					else
+						want = want && t == KBPF_READ;
+					got = ops->is_valid_access(off, size, t,
+								   eats[e], &info);
+					if (!EXPECT_EQ(got, want))
+						fprintf(stderr, "  eat %u off %d size %d %s\n",
+							eats[e], off, size,
+							t == KBPF_READ ? "read" : "write");
+				}
+			}
+		}
+	}
+}
+
+TEST(ctx_cg_sock_writes)
+{
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SOCK);
+	u32 eat = BPF_CGROUP_INET_SOCK_CREATE;
+	struct sock sk;
+	bool ok;
+
+	sock_fill(&sk);
+	EXPECT_TRUE(ctx_write(ops, eat, &sk, SOCK_OFF(bound_dev_if), 4, 7));
+	EXPECT_TRUE(ctx_write(ops, eat, &sk, SOCK_OFF(mark), 4, 0x12345678));
+	EXPECT_TRUE(ctx_write(ops, eat, &sk, SOCK_OFF(priority), 4, 9));
+	EXPECT_EQ(sk.__sk_common.skc_bound_dev_if, 7);
+	EXPECT_EQ(sk.sk_mark, 0x12345678);
+	EXPECT_EQ(sk.sk_priority, 9);
+	EXPECT_EQ(sk.sk_protocol, IPPROTO_TCP);		/* neighbours untouched */
+	EXPECT_EQ(ctx_read(ops, eat, &sk, SOCK_OFF(mark), 4, BPF_REG_0,
+			   BPF_REG_1, &ok), 0x12345678);
+	EXPECT_TRUE(ok);
+	/* Not after bind, and never the address. */
+	EXPECT_FALSE(ctx_write(ops, BPF_CGROUP_INET4_POST_BIND, &sk,
+			       SOCK_OFF(mark), 4, 1));
+	EXPECT_FALSE(ctx_write(ops, BPF_CGROUP_INET4_POST_BIND, &sk,
+			       SOCK_OFF(src_ip4), 4, 1));
+	EXPECT_EQ(ctx_read(ops, BPF_CGROUP_INET4_POST_BIND, &sk,
+			   SOCK_OFF(src_port), 4, BPF_REG_0, BPF_REG_1, &ok), 8080);
+	EXPECT_TRUE(ok);
+}
