@@ -130,14 +130,10 @@ static u64 kbpf_tc_skc_lookup_tcp(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 					      true);
 }
 
-/* Every lookup takes (ctx, tuple, tuple size, netns id, flags). */
-#define LOOKUP_ARGS							\
-	KBPF_ARG_PTR_TO_CTX, KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY,	\
-	KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING
-
 #define SOCKET_OR_NULL		(KBPF_RET_PTR_TO_SOCKET | KBPF_PTR_MAYBE_NULL)
 #define SOCK_COMMON_OR_NULL	(KBPF_RET_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL)
 
+/* Every lookup takes (ctx, tuple, tuple size, netns id, flags). */
 #define LOOKUP_PROTO(PROTO, FUNC, NAME, RET)				\
 	const struct kbpf_func_proto PROTO = {				\
 		.func		= FUNC,					\
@@ -145,7 +141,10 @@ static u64 kbpf_tc_skc_lookup_tcp(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 		.pkt_access	= true,					\
 		.ret_type	= RET,					\
 		.ret_acquires_ref = true,				\
-		.arg_type	= { LOOKUP_ARGS },			\
+		.arg_type	= { KBPF_ARG_PTR_TO_CTX,			\
+				    KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY,	\
+				    KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING,	\
+				    KBPF_ARG_ANYTHING },			\
 	}
 
 LOOKUP_PROTO(kbpf_sk_lookup_tcp_proto, kbpf_sk_lookup_tcp,

@@ -241,66 +241,65 @@ u32 kbpf_sock_convert_ctx_access(enum kbpf_access_type type,
 	return insn - insn_buf;
 }
 
-/* The bpf_tcp_sock field at si->off, from the tcp_sock (or its icsk). */
+/* Where a bpf_tcp_sock field lives in the kernel's tcp_sock, and its size there. */
+struct tcp_field {
+	u16 uoff;
+	u16 koff;
+	u8 size;
+};
+
+/* A field of the same name, no wider in the kernel than in the uapi struct. */
+#define TCP_FIELD(MEMBER)						\
+	{ offsetof(struct bpf_tcp_sock, MEMBER),			\
+	  offsetof(struct tcp_sock, MEMBER),				\
+	  sizeof_field(struct tcp_sock, MEMBER) +			\
+	  BUILD_BUG_ON_ZERO(sizeof_field(struct tcp_sock, MEMBER) >	\
+			    sizeof_field(struct bpf_tcp_sock, MEMBER)) }
+
+static const struct tcp_field tcp_fields[] = {
+	TCP_FIELD(snd_cwnd), TCP_FIELD(srtt_us), TCP_FIELD(snd_ssthresh),
+	TCP_FIELD(rcv_nxt), TCP_FIELD(snd_nxt), TCP_FIELD(snd_una),
+	TCP_FIELD(mss_cache), TCP_FIELD(ecn_flags), TCP_FIELD(rate_delivered),
+	TCP_FIELD(rate_interval_us), TCP_FIELD(packets_out),
+	TCP_FIELD(retrans_out), TCP_FIELD(total_retrans), TCP_FIELD(segs_in),
+	TCP_FIELD(data_segs_in), TCP_FIELD(segs_out), TCP_FIELD(data_segs_out),
+	TCP_FIELD(lost_out), TCP_FIELD(sacked_out), TCP_FIELD(bytes_received),
+	TCP_FIELD(bytes_acked), TCP_FIELD(dsack_dups), TCP_FIELD(delivered),
+	TCP_FIELD(delivered_ce),
+	/* The retransmit count is the connection socket's (tcp_sock's first member). */
+	{ offsetof(struct bpf_tcp_sock, icsk_retransmits),
+	  offsetof(struct inet_connection_sock, icsk_retransmits),
+	  sizeof_field(struct inet_connection_sock, icsk_retransmits) },
+	/* The windowed minimum's current best sample. */
+	{ offsetof(struct bpf_tcp_sock, rtt_min),
+	  offsetof(struct tcp_sock, rtt_min) + offsetof(struct minmax_sample, v),
+	  sizeof_field(struct minmax_sample, v) },
+};
+
+/* The bpf_tcp_sock field at si->off, from the tcp_sock. */
 static u32 tcp_sock_convert_ctx_access(enum kbpf_access_type type,
 				       const struct bpf_insn *si,
 				       struct bpf_insn *insn_buf,
 				       u32 *target_size)
 {
-	struct bpf_insn *insn = insn_buf;
+	u32 i;
 
-#define TCP_FIELD(MEMBER)						\
-	case offsetof(struct bpf_tcp_sock, MEMBER):			\
-		BUILD_BUG_ON(sizeof_field(struct tcp_sock, MEMBER) >	\
-			     sizeof_field(struct bpf_tcp_sock, MEMBER));	\
-		*insn++ = LOAD(struct tcp_sock, MEMBER, si, target_size); \
-		break
-
+	BUILD_BUG_ON(sizeof_field(struct tcp_sock, rtt_min) !=
+		     sizeof(struct minmax));
+	BUILD_BUG_ON(sizeof_field(struct inet_connection_sock,
+				  icsk_retransmits) > 4);
 	if (type != KBPF_READ)
 		return 0;
-	switch (si->off) {
-	case offsetof(struct bpf_tcp_sock, rtt_min):
-		/* The windowed minimum's current best sample. */
-		BUILD_BUG_ON(sizeof_field(struct tcp_sock, rtt_min) !=
-			     sizeof(struct minmax));
-		*target_size = 4;
-		*insn++ = BPF_LDX_MEM(BPF_W, si->dst_reg, si->src_reg,
-				      offsetof(struct tcp_sock, rtt_min) +
-				      offsetof(struct minmax_sample, v));
-		break;
-	TCP_FIELD(snd_cwnd);
-	TCP_FIELD(srtt_us);
-	TCP_FIELD(snd_ssthresh);
-	TCP_FIELD(rcv_nxt);
-	TCP_FIELD(snd_nxt);
-	TCP_FIELD(snd_una);
-	TCP_FIELD(mss_cache);
-	TCP_FIELD(ecn_flags);
-	TCP_FIELD(rate_delivered);
-	TCP_FIELD(rate_interval_us);
-	TCP_FIELD(packets_out);
-	TCP_FIELD(retrans_out);
-	TCP_FIELD(total_retrans);
-	TCP_FIELD(segs_in);
-	TCP_FIELD(data_segs_in);
-	TCP_FIELD(segs_out);
-	TCP_FIELD(data_segs_out);
-	TCP_FIELD(lost_out);
-	TCP_FIELD(sacked_out);
-	TCP_FIELD(bytes_received);
-	TCP_FIELD(bytes_acked);
-	TCP_FIELD(dsack_dups);
-	TCP_FIELD(delivered);
-	TCP_FIELD(delivered_ce);
-	case offsetof(struct bpf_tcp_sock, icsk_retransmits):
-		BUILD_BUG_ON(sizeof_field(struct inet_connection_sock,
-					  icsk_retransmits) > 4);
-		*insn++ = LOAD(struct inet_connection_sock, icsk_retransmits,
-			       si, target_size);
-		break;
+	for (i = 0; i < ARRAY_SIZE(tcp_fields); i++) {
+		if (tcp_fields[i].uoff != si->off)
+			continue;
+		*target_size = tcp_fields[i].size;
+		insn_buf[0] = BPF_LDX_MEM(kbpf_bpf_size(tcp_fields[i].size),
+					  si->dst_reg, si->src_reg,
+					  tcp_fields[i].koff);
+		return 1;
 	}
-#undef TCP_FIELD
-	return insn - insn_buf;
+	return 0;
 }
 
 const struct kbpf_ctx_ops kbpf_sock_ops = {
