@@ -9,6 +9,7 @@
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
 #include <kbpf/insn.h>
+#include <kbpf/sock.h>
 
 #include "ctxtest.h"
 #include "ktest.h"
@@ -68,13 +69,19 @@ static const struct ctx_field cg_skb_fields[] = {
 	P(data, KBPF_PTR_TO_PACKET),
 	P(data_end, KBPF_PTR_TO_PACKET_END),
 	F(data_meta, CTX_NO, CTX_NO),
-	F(family, CTX_TODO, CTX_NO),
-	F(remote_ip4, CTX_TODO, CTX_NO),
-	F(local_ip4, CTX_TODO, CTX_NO),
-	F(remote_ip6, CTX_TODO, CTX_NO),
-	F(local_ip6, CTX_TODO, CTX_NO),
-	F(remote_port, CTX_TODO, CTX_NO),
-	F(local_port, CTX_TODO, CTX_NO),
+	F(family, CTX_NARROW, CTX_NO),
+	F(remote_ip4, CTX_EXACT, CTX_NO),
+	F(local_ip4, CTX_EXACT, CTX_NO),
+	F(remote_ip6[0], CTX_EXACT, CTX_NO),
+	F(remote_ip6[1], CTX_EXACT, CTX_NO),
+	F(remote_ip6[2], CTX_EXACT, CTX_NO),
+	F(remote_ip6[3], CTX_EXACT, CTX_NO),
+	F(local_ip6[0], CTX_EXACT, CTX_NO),
+	F(local_ip6[1], CTX_EXACT, CTX_NO),
+	F(local_ip6[2], CTX_EXACT, CTX_NO),
+	F(local_ip6[3], CTX_EXACT, CTX_NO),
+	F(remote_port, CTX_NARROW, CTX_NO),
+	F(local_port, CTX_NARROW, CTX_NO),
 	F(tstamp, CTX_TODO, CTX_TODO),
 	F(wire_len, CTX_NO, CTX_NO),
 	F(tstamp_type, CTX_NO, CTX_NO),
@@ -362,6 +369,49 @@ TEST(ctx_skb_read_packet_pointers)
 			   BPF_REG_0, BPF_REG_1, &ok), 100);
 }
 
+/* cgroup_skb's socket fields, through skb->sk; 0 without a socket. */
+TEST(ctx_skb_read_socket_fields)
+{
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SKB);
+	struct skb_fixture f;
+	struct sock sk = {};
+	bool ok;
+	int dst;
+
+	skb_init(&f);
+	sk.__sk_common.skc_family = 10;
+	sk.__sk_common.skc_daddr = 0x0100007f;
+	sk.__sk_common.skc_rcv_saddr = 0x0200007f;
+	sk.__sk_common.skc_dport = 0x5000;
+	sk.__sk_common.skc_num = 8080;
+	sk.__sk_common.skc_v6_daddr.s6_addr32[1] = 0xa1a2a3a4;
+	sk.__sk_common.skc_v6_rcv_saddr.s6_addr32[3] = 0xb1b2b3b4;
+	f.skb.sk = &sk;
+#define SKB_READ(F, SZ, D)						\
+	ctx_read(ops, 0, &f.skb, offsetof(struct __sk_buff, F), SZ, D,	\
+		 BPF_REG_1, &ok)
+	for (dst = BPF_REG_0; dst <= BPF_REG_1; dst++) {
+		EXPECT_EQ(SKB_READ(family, 4, dst), 10);
+		EXPECT_EQ(SKB_READ(remote_ip4, 4, dst), 0x0100007f);
+		EXPECT_EQ(SKB_READ(local_ip4, 4, dst), 0x0200007f);
+		EXPECT_EQ(SKB_READ(remote_ip6[1], 4, dst), 0xa1a2a3a4);
+		EXPECT_EQ(SKB_READ(local_ip6[3], 4, dst), 0xb1b2b3b4);
+		EXPECT_EQ(SKB_READ(local_ip6[2], 4, dst), 0);
+		EXPECT_EQ(SKB_READ(local_port, 4, dst), 8080);
+		/* Linux's quirk: the port in network order, shifted up 16. */
+		EXPECT_EQ(SKB_READ(remote_port, 4, dst), 0x50000000);
+		EXPECT_TRUE(ok);
+	}
+	EXPECT_EQ(SKB_READ(family, 1, BPF_REG_0), 10);
+	EXPECT_EQ(SKB_READ(local_port, 2, BPF_REG_0), 8080);
+	/* No socket: every field reads 0 (Linux would not check). */
+	f.skb.sk = NULL;
+	EXPECT_EQ(SKB_READ(family, 4, BPF_REG_1), 0);
+	EXPECT_EQ(SKB_READ(remote_port, 4, BPF_REG_0), 0);
+	EXPECT_EQ(SKB_READ(local_ip6[0], 4, BPF_REG_0), 0);
+#undef SKB_READ
+}
+
 /* skb->sk is the socket pointer itself, NULL or not. */
 TEST(ctx_skb_read_sk)
 {
@@ -503,6 +553,6 @@ TEST(ctx_skb_convert_misuse)
 	/* A narrow write is the verifier's bug, not a rewrite. */
 	EXPECT_EQ(kbpf_ctx_convert(ops, KBPF_WRITE, &st, 4, buf), -EINVAL);
 	/* A field the rewrite does not know is refused, never left as is. */
-	ld.off = offsetof(struct __sk_buff, family);
+	ld.off = offsetof(struct __sk_buff, gso_segs);
 	EXPECT_EQ(kbpf_ctx_convert(ops, KBPF_READ, &ld, 4, buf), -EINVAL);
 }
