@@ -35,6 +35,7 @@ KBPF_CORE_SRCS += jit/check.c jit/interp_checked.c
 KBPF_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
 		  helpers/prog_types.c helpers/task.c helpers/probe.c \
 		  helpers/bprintf.c helpers/trace_printk.c helpers/skb.c
+KBPF_CORE_SRCS += helpers/sock.c helpers/sock_lookup_host.c
 KBPF_CORE_SRCS += helpers/ringbuf.c helpers/local_storage.c maps/local_storage.c
 KBPF_CORE_SRCS += helpers/perf_event.c maps/perf_buffer.c maps/perf_event_array.c \
 		  maps/perf_buffer_host.c
@@ -46,5 +47,6 @@ KBPF_CORE_SRCS += verifier/ctx_sk_msg.c verifier/ctx_sock_addr.c \
 		  verifier/ctx_sk_lookup.c verifier/ctx_cgroup.c verifier/ctx_sock_ops.c
 # Callbacks: bpf_loop, bpf_for_each_map_elem and the interpreter's nested runs.
 KBPF_CORE_SRCS += helpers/loop.c jit/interp_callback.c verifier/callback.c
+KBPF_CORE_SRCS += verifier/ctx_sock.c
 
 endif

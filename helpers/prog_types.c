@@ -145,6 +145,20 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_get_smp_processor_id_proto;
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_skb_event_output_proto;
+	case BPF_FUNC_sk_fullsock:
+		return &kbpf_sk_fullsock_proto;
+	case BPF_FUNC_sk_lookup_tcp:
+		return &kbpf_tc_sk_lookup_tcp_proto;
+	case BPF_FUNC_sk_lookup_udp:
+		return &kbpf_tc_sk_lookup_udp_proto;
+	case BPF_FUNC_sk_release:
+		return &kbpf_sk_release_proto;
+	case BPF_FUNC_tcp_sock:
+		return &kbpf_tcp_sock_proto;
+	case BPF_FUNC_get_listener_sock:
+		return &kbpf_get_listener_sock_proto;
+	case BPF_FUNC_skc_lookup_tcp:
+		return &kbpf_tc_skc_lookup_tcp_proto;
 	default:
 		return sk_base_func_proto(func_id, caps);
 	}
@@ -176,18 +190,81 @@ static const struct kbpf_func_proto *cgroup_common_func_proto(u32 func_id)
 	}
 }
 
-/* cg_skb_func_proto(): the cgroup ones, then sk_filter's. */
+/* The socket helpers cgroup_skb has beyond sk_filter's. */
+static const struct kbpf_func_proto *cg_skb_sock_func_proto(u32 func_id)
+{
+	switch (func_id) {
+	case BPF_FUNC_sk_fullsock:
+		return &kbpf_sk_fullsock_proto;
+	case BPF_FUNC_sk_lookup_tcp:
+		return &kbpf_sk_lookup_tcp_proto;
+	case BPF_FUNC_sk_lookup_udp:
+		return &kbpf_sk_lookup_udp_proto;
+	case BPF_FUNC_sk_release:
+		return &kbpf_sk_release_proto;
+	case BPF_FUNC_skc_lookup_tcp:
+		return &kbpf_skc_lookup_tcp_proto;
+	case BPF_FUNC_tcp_sock:
+		return &kbpf_tcp_sock_proto;
+	case BPF_FUNC_get_listener_sock:
+		return &kbpf_get_listener_sock_proto;
+	default:
+		return NULL;
+	}
+}
+
+/* cg_skb_func_proto(): the cgroup ones, the socket ones, then sk_filter's. */
 static const struct kbpf_func_proto *cg_skb_func_proto(u32 func_id, u32 caps)
 {
 	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
 
+	if (!fn)
+		fn = cg_skb_sock_func_proto(func_id);
 	return fn ? fn : sk_filter_func_proto(func_id, caps);
+}
+
+/*
+ * sock_filter_func_proto(), cgroup_sock's: the cgroup ones, the current
+ * task's, then the base set.
+ */
+static const struct kbpf_func_proto *cg_sock_func_proto(u32 func_id, u32 caps)
+{
+	const struct kbpf_func_proto *fn = cgroup_common_func_proto(func_id);
+
+	if (fn)
+		return fn;
+	switch (func_id) {
+	case BPF_FUNC_get_current_uid_gid:
+		return &kbpf_get_current_uid_gid_proto;
+	case BPF_FUNC_get_current_pid_tgid:
+		return &kbpf_get_current_pid_tgid_proto;
+	case BPF_FUNC_get_current_comm:
+		return &kbpf_get_current_comm_proto;
+	case BPF_FUNC_get_current_cgroup_id:
+		return &kbpf_get_current_cgroup_id_proto;
+	case BPF_FUNC_get_current_ancestor_cgroup_id:
+		return &kbpf_get_current_ancestor_cgroup_id_proto;
+	case BPF_FUNC_perf_event_output:
+		return &kbpf_perf_event_output_proto;
+	case BPF_FUNC_ktime_get_coarse_ns:
+		return &kbpf_ktime_get_coarse_ns_proto;
+	default:
+		return base_func_proto(func_id, caps);
+	}
 }
 
 /* sk_skb_func_proto(). */
 static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_sk_lookup_tcp:
+		return &kbpf_sk_lookup_tcp_proto;
+	case BPF_FUNC_sk_lookup_udp:
+		return &kbpf_sk_lookup_udp_proto;
+	case BPF_FUNC_sk_release:
+		return &kbpf_sk_release_proto;
+	case BPF_FUNC_skc_lookup_tcp:
+		return &kbpf_skc_lookup_tcp_proto;
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_skb_event_output_proto;
 	case BPF_FUNC_skb_load_bytes:
@@ -436,6 +513,8 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 		return xdp_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_CGROUP_SKB:
 		return cg_skb_func_proto(func_id, caps);
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return cg_sock_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_SK_SKB:
 		return sk_skb_func_proto(func_id, caps);
 	case BPF_PROG_TYPE_SK_MSG:

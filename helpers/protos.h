@@ -80,4 +80,16 @@ extern const struct kbpf_func_proto kbpf_perf_event_output_proto;
 extern const struct kbpf_func_proto kbpf_skb_event_output_proto;
 extern const struct kbpf_func_proto kbpf_xdp_event_output_proto;
 
+/* sock.c */
+extern const struct kbpf_func_proto kbpf_sk_fullsock_proto;
+extern const struct kbpf_func_proto kbpf_tcp_sock_proto;
+extern const struct kbpf_func_proto kbpf_get_listener_sock_proto;
+extern const struct kbpf_func_proto kbpf_sk_lookup_tcp_proto;
+extern const struct kbpf_func_proto kbpf_sk_lookup_udp_proto;
+extern const struct kbpf_func_proto kbpf_skc_lookup_tcp_proto;
+extern const struct kbpf_func_proto kbpf_tc_sk_lookup_tcp_proto;
+extern const struct kbpf_func_proto kbpf_tc_sk_lookup_udp_proto;
+extern const struct kbpf_func_proto kbpf_tc_skc_lookup_tcp_proto;
+extern const struct kbpf_func_proto kbpf_sk_release_proto;
+
 #endif /* KBPF_HELPERS_PROTOS_H */

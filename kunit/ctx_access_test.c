@@ -13,19 +13,20 @@
 #include <kbpf/ctx_access.h>
 #include <kbpf/engine.h>
 #include <kbpf/insn.h>
+#include <kbpf/sock.h>
 
 #include "../jit/interp.h"
+#include "../verifier/ctx_ops.h"
 
 static u8 size_code(int size)
 {
 	return size == 1 ? BPF_B : size == 2 ? BPF_H : size == 4 ? BPF_W : BPF_DW;
 }
 
-/* Run one rewritten context access: a load of size at off into R0, or a store of val. */
-static u64 ctx_run(struct kunit *test, u32 prog_type, void *ctx, int off,
-		   int size, bool write, u64 val)
+/* Run one rewritten access by ops: a load of size at off into R0, or a store of val. */
+static u64 ops_run(struct kunit *test, const struct kbpf_ctx_ops *ops, u32 eat,
+		   void *ctx, int off, int size, bool write, u64 val)
 {
-	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(prog_type);
 	struct kbpf_insn_access_aux info = { .reg_type = KBPF_SCALAR_VALUE };
 	struct bpf_insn prog[KBPF_CTX_REWRITE_MAX + 4] = {
 		BPF_LD_IMM64(BPF_REG_2, val),
@@ -39,7 +40,7 @@ static u64 ctx_run(struct kunit *test, u32 prog_type, void *ctx, int off,
 	int cnt;
 
 	KUNIT_ASSERT_NOT_NULL(test, ops);
-	KUNIT_ASSERT_TRUE(test, ops->is_valid_access(off, size, type, 0, &info));
+	KUNIT_ASSERT_TRUE(test, ops->is_valid_access(off, size, type, eat, &info));
 	cnt = kbpf_ctx_convert(ops, type, &si, info.ctx_field_size, prog + 2);
 	KUNIT_ASSERT_GT(test, cnt, 0);
 	if (write)
@@ -47,6 +48,14 @@ static u64 ctx_run(struct kunit *test, u32 prog_type, void *ctx, int off,
 	prog[2 + cnt++] = BPF_EXIT_INSN();
 	code.len = 2 + cnt;
 	return kbpf_code_run(&code, ctx);
+}
+
+/* The same for a program type's context. */
+static u64 ctx_run(struct kunit *test, u32 prog_type, void *ctx, int off,
+		   int size, bool write, u64 val)
+{
+	return ops_run(test, kbpf_ctx_ops(prog_type), 0, ctx, off, size, write,
+		       val);
 }
 
 #define SKB_READ(test, skb, MEMBER)					\
@@ -120,6 +129,86 @@ static void ctx_skb_fields(struct kunit *test)
 	kfree_skb(skb);
 }
 
+#define SK_READ(OPS, OBJ, TYPE, MEMBER, SIZE)				\
+	ops_run(test, OPS, 0, OBJ, offsetof(TYPE, MEMBER), SIZE, false, 0)
+
+/*
+ * struct bpf_sock and bpf_tcp_sock (ctx_sock.c) on a real tcp_sock, and
+ * cgroup_skb's socket fields through skb->sk, against the kernel's names.
+ */
+static void ctx_sock_fields(struct kunit *test)
+{
+	struct tcp_sock *tp = kunit_kzalloc(test, sizeof(*tp), GFP_KERNEL);
+	struct sock *sk = (struct sock *)tp;
+	struct sk_buff *skb;
+
+	KUNIT_ASSERT_NOT_NULL(test, tp);
+	sk->sk_family = AF_INET6;
+	sk->sk_type = SOCK_STREAM;
+	sk->sk_protocol = IPPROTO_TCP;
+	sk->sk_mark = 0xfeedf00d;
+	sk->sk_priority = 6;
+	sk->sk_bound_dev_if = 3;
+	sk->sk_state = TCP_ESTABLISHED;
+	sk->sk_rcv_saddr = htonl(0x7f000001);
+	sk->sk_daddr = htonl(0x7f000002);
+	sk->sk_num = 8080;
+	sk->sk_dport = htons(443);
+	sk->sk_v6_daddr.s6_addr32[2] = 0xa1a2a3a4;
+	sk->sk_v6_rcv_saddr.s6_addr32[1] = 0xb1b2b3b4;
+	sk->sk_rx_queue_mapping = 5;
+	tp->snd_cwnd = 10;
+	tp->srtt_us = 800;
+	tp->rtt_min.s[0].v = 42;
+	tp->bytes_acked = 0x123456789aULL;
+	tp->delivered_ce = 7;
+	inet_csk(sk)->icsk_retransmits = 4;
+
+#define SOCK(M, SZ)	SK_READ(&kbpf_sock_ops, sk, struct bpf_sock, M, SZ)
+	KUNIT_EXPECT_EQ(test, SOCK(bound_dev_if, 4), 3);
+	KUNIT_EXPECT_EQ(test, SOCK(family, 4), AF_INET6);
+	KUNIT_EXPECT_EQ(test, SOCK(type, 4), SOCK_STREAM);
+	KUNIT_EXPECT_EQ(test, SOCK(protocol, 4), IPPROTO_TCP);
+	KUNIT_EXPECT_EQ(test, SOCK(mark, 4), 0xfeedf00d);
+	KUNIT_EXPECT_EQ(test, SOCK(priority, 4), 6);
+	KUNIT_EXPECT_EQ(test, SOCK(src_ip4, 4), htonl(0x7f000001));
+	KUNIT_EXPECT_EQ(test, SOCK(dst_ip4, 4), htonl(0x7f000002));
+	KUNIT_EXPECT_EQ(test, SOCK(src_ip6[1], 4), 0xb1b2b3b4);
+	KUNIT_EXPECT_EQ(test, SOCK(dst_ip6[2], 4), 0xa1a2a3a4);
+	KUNIT_EXPECT_EQ(test, SOCK(src_port, 4), 8080);
+	KUNIT_EXPECT_EQ(test, SOCK(dst_port, 4), htons(443));
+	KUNIT_EXPECT_EQ(test, SOCK(state, 4), TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, SOCK(rx_queue_mapping, 4), 5);
+#undef SOCK
+#define TCP(M, SZ)	SK_READ(&kbpf_tcp_sock_ops, tp, struct bpf_tcp_sock, M, SZ)
+	KUNIT_EXPECT_EQ(test, TCP(snd_cwnd, 4), 10);
+	KUNIT_EXPECT_EQ(test, TCP(srtt_us, 4), 800);
+	KUNIT_EXPECT_EQ(test, TCP(rtt_min, 4), 42);
+	KUNIT_EXPECT_EQ(test, TCP(bytes_acked, 8), 0x123456789aULL);
+	KUNIT_EXPECT_EQ(test, TCP(delivered_ce, 4), 7);
+	KUNIT_EXPECT_EQ(test, TCP(icsk_retransmits, 4), 4);
+#undef TCP
+	/* cgroup_sock writes the socket's mark at creation. */
+	ops_run(test, kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SOCK),
+		BPF_CGROUP_INET_SOCK_CREATE, sk, offsetof(struct bpf_sock, mark),
+		4, true, 0x12345678);
+	KUNIT_EXPECT_EQ(test, sk->sk_mark, 0x12345678);
+
+	skb = alloc_skb(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb->sk = sk;
+#define CGSKB(M)	ctx_run(test, BPF_PROG_TYPE_CGROUP_SKB, skb,	\
+				offsetof(struct __sk_buff, M), 4, false, 0)
+	KUNIT_EXPECT_EQ(test, CGSKB(family), AF_INET6);
+	KUNIT_EXPECT_EQ(test, CGSKB(local_ip4), htonl(0x7f000001));
+	KUNIT_EXPECT_EQ(test, CGSKB(remote_ip6[2]), 0xa1a2a3a4);
+	KUNIT_EXPECT_EQ(test, CGSKB(local_port), 8080);
+	KUNIT_EXPECT_EQ(test, CGSKB(remote_port), (u32)htons(443) << 16);
+#undef CGSKB
+	skb->sk = NULL;
+	kfree_skb(skb);
+}
+
 static void ctx_xdp_fields(struct kunit *test)
 {
 	struct xdp_rxq_info rxq = { .queue_index = 2 };
@@ -157,6 +246,7 @@ static void ctx_xdp_fields(struct kunit *test)
 static struct kunit_case kbpf_ctx_access_cases[] = {
 	KUNIT_CASE(ctx_skb_fields),
 	KUNIT_CASE(ctx_xdp_fields),
+	KUNIT_CASE(ctx_sock_fields),
 	{}
 };
 

@@ -49,6 +49,8 @@ const struct kbpf_ctx_ops *kbpf_ctx_ops(u32 prog_type)
 		return &kbpf_ctx_sockopt_ops;
 	case BPF_PROG_TYPE_SOCK_OPS:
 		return &kbpf_ctx_sock_ops_ops;
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+		return &kbpf_ctx_cg_sock_ops;
 	default:
 		return NULL;
 	}

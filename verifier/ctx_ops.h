@@ -29,6 +29,18 @@ extern const struct kbpf_ctx_ops kbpf_ctx_cg_dev_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_sockopt_ops;
 extern const struct kbpf_ctx_ops kbpf_ctx_sock_ops_ops;
 
+/* ctx_sock.c: struct bpf_sock and bpf_tcp_sock behind socket pointers. */
+extern const struct kbpf_ctx_ops kbpf_sock_ops;
+extern const struct kbpf_ctx_ops kbpf_sock_common_ops;
+extern const struct kbpf_ctx_ops kbpf_tcp_sock_ops;
+extern const struct kbpf_ctx_ops kbpf_ctx_cg_sock_ops;
+bool kbpf_sock_is_valid_access(int off, int size, enum kbpf_access_type type,
+			       u32 expected_attach_type,
+			       struct kbpf_insn_access_aux *info);
+u32 kbpf_sock_convert_ctx_access(enum kbpf_access_type type,
+				 const struct bpf_insn *si,
+				 struct bpf_insn *insn_buf, u32 *target_size);
+
 /*
  * The first and last byte of a field, for case ranges covering every byte
  * of it, as Linux's bpf_ctx_range() does:

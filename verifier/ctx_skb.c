@@ -8,8 +8,6 @@
  *
  * kbpf refuses, for every type, the fields whose rewrite needs what kbpf
  * does not have yet:
- * - family ... local_port and sk: the socket behind skb->sk (a bpf_sock
- *   pointer type in the verifier, a socket every runner provides);
  * - tstamp, tstamp_type, gso_segs, gso_size, hwtstamp: Linux rewrites
  *   them with the hidden scratch register BPF_REG_AX, which kbpf's
  *   engine does not have.
@@ -17,6 +15,7 @@
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
+#include <kbpf/sock.h>
 
 #include "ctx_ops.h"
 
@@ -28,8 +27,6 @@
 static bool skb_field_unsupported(int off)
 {
 	switch (off) {
-	case FIRST(family) ... LAST(local_port):
-	case FIRST(sk) ... LAST(sk):
 	case FIRST(tstamp) ... LAST(tstamp):
 	case FIRST(tstamp_type) ... LAST(tstamp_type):
 	case FIRST(gso_segs) ... LAST(gso_segs):
@@ -59,6 +56,10 @@ static bool skb_is_valid_access(int off, int size, enum kbpf_access_type type,
 		if (off + size > (int)offsetofend(struct __sk_buff, cb[4]))
 			return false;
 		break;
+	case FIRST(remote_ip4) ... LAST(remote_ip4):
+	case FIRST(local_ip4) ... LAST(local_ip4):
+	case FIRST(remote_ip6) ... LAST(remote_ip6):
+	case FIRST(local_ip6) ... LAST(local_ip6):
 	case FIRST(data) ... LAST(data):
 	case FIRST(data_meta) ... LAST(data_meta):
 	case FIRST(data_end) ... LAST(data_end):
@@ -67,6 +68,12 @@ static bool skb_is_valid_access(int off, int size, enum kbpf_access_type type,
 		break;
 	case FIRST(flow_keys) ... LAST(flow_keys):
 		return false;
+	case FIRST(sk) ... LAST(sk):
+		/* The skb's socket, if it has one: NULL-check before use. */
+		if (type == KBPF_WRITE || size != sizeof(u64))
+			return false;
+		info->reg_type = KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL;
+		break;
 	case offsetofend(struct __sk_buff, tstamp_type) ...
 	     offsetof(struct __sk_buff, hwtstamp) - 1:
 		/* The padding before hwtstamp. */
@@ -282,6 +289,65 @@ static bool sk_skb_is_valid_access(int off, int size, enum kbpf_access_type type
 	 LOAD_FIELD(struct sk_buff, MEMBER, (SI)->dst_reg, (SI)->src_reg, \
 		    TARGET_SIZE))
 
+/*
+ * The skb's socket fields (cgroup_skb): skb->sk, then the field of its
+ * sock_common. Linux loads them without a NULL check, as its runners of
+ * these types always have a socket; kbpf reads 0 when there is none.
+ * remote_port keeps Linux's quirk: the network-order port in the upper
+ * 16 bits on little-endian machines.
+ */
+static u32 skb_sock_field(const struct bpf_insn *si, struct bpf_insn *insn,
+			  u32 *target_size)
+{
+	u8 dst = si->dst_reg;
+	u8 size = BPF_H;
+	bool lsh = false;
+	int off;
+
+	switch (si->off) {
+	case offsetof(struct __sk_buff, family):
+		off = offsetof(struct sock_common, skc_family);
+		break;
+	case offsetof(struct __sk_buff, remote_ip4):
+		off = offsetof(struct sock_common, skc_daddr);
+		size = BPF_W;
+		break;
+	case offsetof(struct __sk_buff, local_ip4):
+		off = offsetof(struct sock_common, skc_rcv_saddr);
+		size = BPF_W;
+		break;
+	case FIRST(remote_ip6) ... LAST(remote_ip6):
+		off = offsetof(struct sock_common, skc_v6_daddr) + si->off -
+		      offsetof(struct __sk_buff, remote_ip6[0]);
+		size = BPF_W;
+		break;
+	case FIRST(local_ip6) ... LAST(local_ip6):
+		off = offsetof(struct sock_common, skc_v6_rcv_saddr) + si->off -
+		      offsetof(struct __sk_buff, local_ip6[0]);
+		size = BPF_W;
+		break;
+	case offsetof(struct __sk_buff, remote_port):
+		off = offsetof(struct sock_common, skc_dport);
+		lsh = true;
+		break;
+	default:
+		off = offsetof(struct sock_common, skc_num);
+		break;
+	}
+	BUILD_BUG_ON(sizeof_field(struct sock_common, skc_family) != 2);
+	BUILD_BUG_ON(sizeof_field(struct sock_common, skc_dport) != 2);
+	BUILD_BUG_ON(sizeof_field(struct sock_common, skc_num) != 2);
+	*target_size = size == BPF_W ? 4 : 2;
+	insn[0] = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, sk), dst,
+			      si->src_reg, offsetof(struct sk_buff, sk));
+	insn[1] = BPF_JMP_IMM(BPF_JEQ, dst, 0, lsh ? 2 : 1);
+	insn[2] = BPF_LDX_MEM(size, dst, dst, off);
+	if (!lsh)
+		return 3;
+	insn[3] = BPF_ALU32_IMM(BPF_LSH, dst, 16);
+	return 4;
+}
+
 static u32 skb_convert_ctx_access(enum kbpf_access_type type,
 				  const struct bpf_insn *si,
 				  struct bpf_insn *insn_buf, u32 *target_size)
@@ -425,6 +491,19 @@ static u32 skb_convert_ctx_access(enum kbpf_access_type type,
 	case offsetof(struct __sk_buff, data_end):
 		*insn++ = BPF_LDX_MEM(BPF_DW, dst, src,
 				      DATA_END_CB_OFF(data_end));
+		break;
+	case offsetof(struct __sk_buff, sk):
+		*insn++ = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, sk), dst,
+				      src, offsetof(struct sk_buff, sk));
+		break;
+	case offsetof(struct __sk_buff, family):
+	case offsetof(struct __sk_buff, remote_ip4):
+	case offsetof(struct __sk_buff, local_ip4):
+	case FIRST(remote_ip6) ... LAST(remote_ip6):
+	case FIRST(local_ip6) ... LAST(local_ip6):
+	case offsetof(struct __sk_buff, remote_port):
+	case offsetof(struct __sk_buff, local_port):
+		insn += skb_sock_field(si, insn, target_size);
 		break;
 	}
 	return insn - insn_buf;

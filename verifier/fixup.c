@@ -180,11 +180,15 @@ static int convert_ctx(struct kbpf_verifier_env *env, u32 idx,
 	const struct bpf_insn *insn = &env->insns[idx];
 	enum kbpf_access_type t = BPF_CLASS(insn->code) == BPF_LDX ?
 				  KBPF_READ : KBPF_WRITE;
+	/* Loads through socket pointers have rules of their own. */
+	const struct kbpf_ctx_ops *ops = kbpf_sock_ops_for(env->aux[idx].ptr_type);
 	int cnt;
 
-	if (!env->ctx_ops)
+	if (!ops)
+		ops = env->ctx_ops;
+	if (!ops)
 		return 0;
-	cnt = kbpf_ctx_convert(env->ctx_ops, t, insn,
+	cnt = kbpf_ctx_convert(ops, t, insn,
 			       env->aux[idx].ctx_field_size, buf);
 	if (cnt < 0)
 		verbose(env, "bpf verifier is misconfigured\n");

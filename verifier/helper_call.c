@@ -500,8 +500,13 @@ int kbpf_check_reference_leak(struct kbpf_verifier_env *env)
 	bool lingering = false;
 	u32 i;
 
+	/*
+	 * References may go back to the caller: only the main exit must hold
+	 * none, and a callback answers only for what it acquired itself.
+	 */
+	if (st->curframe && !callback)
+		return 0;
 	for (i = 0; i < st->acquired_refs; i++) {
-		/* A callback answers only for what it acquired itself. */
 		if (callback && st->refs[i].callback_frame != st->curframe)
 			continue;
 		verbose(env, "Unreleased reference id=%u alloc_insn=%d\n",

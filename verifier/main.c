@@ -127,8 +127,13 @@ static int check_return_code(struct kbpf_verifier_env *env)
 		return -EINVAL;
 	}
 	if (!tnum_in(range, r0->var_off)) {
-		tnum_strn(tn, sizeof(tn), r0->var_off);
 		tnum_strn(want, sizeof(want), range);
+		if (tnum_is_unknown(r0->var_off)) {
+			verbose(env, "At program exit the register R0 has unknown scalar value should have been in %s\n",
+				want);
+			return -EINVAL;
+		}
+		tnum_strn(tn, sizeof(tn), r0->var_off);
 		verbose(env, "At program exit the register R0 has value %s should have been in %s\n",
 			tn, want);
 		return -EINVAL;

@@ -6,6 +6,7 @@
  * type's rules (ctx_access.h).
  */
 #include "priv.h"
+#include "ctx_ops.h"
 
 bool kbpf_type_is_pkt(u32 type)
 {
@@ -38,6 +39,15 @@ static int check_alignment(struct kbpf_verifier_env *env,
 		break;
 	case KBPF_PTR_TO_CTX:
 		desc = "context ";
+		break;
+	case KBPF_PTR_TO_SOCKET:
+		desc = "sock ";
+		break;
+	case KBPF_PTR_TO_SOCK_COMMON:
+		desc = "sock_common ";
+		break;
+	case KBPF_PTR_TO_TCP_SOCK:
+		desc = "tcp_sock ";
 		break;
 	case KBPF_PTR_TO_STACK:
 		/* Spill tracking relies on aligned stack accesses. */
@@ -341,6 +351,50 @@ static int check_ctx_access(struct kbpf_verifier_env *env, int insn_idx,
 	return 0;
 }
 
+/* The bpf_sock / bpf_tcp_sock rules for a socket pointer type, or NULL. */
+const struct kbpf_ctx_ops *kbpf_sock_ops_for(u32 type)
+{
+	switch (type) {
+	case KBPF_PTR_TO_SOCKET:
+		return &kbpf_sock_ops;
+	case KBPF_PTR_TO_SOCK_COMMON:
+		return &kbpf_sock_common_ops;
+	case KBPF_PTR_TO_TCP_SOCK:
+		return &kbpf_tcp_sock_ops;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Linux's check_sock_access(): loads of the bpf_sock or bpf_tcp_sock
+ * fields a socket pointer's type allows, rewritten later like context
+ * loads (fixup.c picks the rules by the pointer type recorded for the
+ * instruction). Stores were refused before.
+ */
+static int check_sock_access(struct kbpf_verifier_env *env, int insn_idx,
+			     u32 regno, int off, int size,
+			     enum kbpf_access_type t)
+{
+	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
+	const struct kbpf_ctx_ops *ops = kbpf_sock_ops_for(reg->type);
+	struct kbpf_insn_access_aux info = { .reg_type = KBPF_SCALAR_VALUE };
+
+	if (reg->smin_value < 0) {
+		verbose(env, "R%u min value is negative, either use unsigned index or do a if (index >=0) check.\n",
+			regno);
+		return -EACCES;
+	}
+	if (!ops || !ops->is_valid_access(off, size, t, 0, &info)) {
+		verbose(env, "R%u invalid %s access off=%d size=%d\n", regno,
+			kbpf_reg_type_str(env, reg->type), off, size);
+		return -EACCES;
+	}
+	env->aux[insn_idx].ctx_access = true;
+	env->aux[insn_idx].ctx_field_size = info.ctx_field_size;
+	return 0;
+}
+
 /* The kernel struct behind a map of this type, as Linux's map_btf_id names it. */
 static const char *map_struct_name(u32 map_type)
 {
@@ -580,6 +634,21 @@ int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 		break;
 	case KBPF_CONST_PTR_TO_MAP:
 		return map_ptr_access(env, regno, off + reg->off, t);
+	case KBPF_PTR_TO_SOCKET:
+	case KBPF_PTR_TO_SOCK_COMMON:
+	case KBPF_PTR_TO_TCP_SOCK:
+		if (t == KBPF_WRITE) {
+			verbose(env, "R%u cannot write into %s\n", regno,
+				kbpf_reg_type_str(env, reg->type));
+			return -EACCES;
+		}
+		err = check_sock_access(env, insn_idx, regno, off + reg->off,
+					 size, t);
+		if (err)
+			return err;
+		if (value_regno >= 0)
+			kbpf_mark_reg_unknown(env, &regs[value_regno]);
+		break;
 	default:
 		verbose(env, "R%u invalid mem access '%s'\n", regno,
 			kbpf_reg_type_str(env, reg->type));

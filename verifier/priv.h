@@ -288,6 +288,9 @@ int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
 int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,
 			       int off, int size);
 
+/* The bpf_sock / bpf_tcp_sock rules behind a socket pointer type, or NULL. */
+const struct kbpf_ctx_ops *kbpf_sock_ops_for(u32 type);
+
 /* jmp.c */
 int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
 			const struct bpf_insn *insn, int *insn_idx);

@@ -9,6 +9,7 @@
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
 #include <kbpf/insn.h>
+#include <kbpf/sock.h>
 
 #include "ctxtest.h"
 #include "ktest.h"
@@ -32,7 +33,7 @@
 	F(flow_keys, CTX_NO, CTX_NO),					\
 	F(gso_segs, CTX_TODO, CTX_NO),					\
 	F(gso_size, CTX_TODO, CTX_NO),					\
-	F(sk, CTX_TODO, CTX_NO)
+	P(sk, KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL)
 
 static const struct ctx_field sk_filter_fields[] = {
 	SKB_COMMON_FIELDS,
@@ -68,13 +69,19 @@ static const struct ctx_field cg_skb_fields[] = {
 	P(data, KBPF_PTR_TO_PACKET),
 	P(data_end, KBPF_PTR_TO_PACKET_END),
 	F(data_meta, CTX_NO, CTX_NO),
-	F(family, CTX_TODO, CTX_NO),
-	F(remote_ip4, CTX_TODO, CTX_NO),
-	F(local_ip4, CTX_TODO, CTX_NO),
-	F(remote_ip6, CTX_TODO, CTX_NO),
-	F(local_ip6, CTX_TODO, CTX_NO),
-	F(remote_port, CTX_TODO, CTX_NO),
-	F(local_port, CTX_TODO, CTX_NO),
+	F(family, CTX_NARROW, CTX_NO),
+	F(remote_ip4, CTX_EXACT, CTX_NO),
+	F(local_ip4, CTX_EXACT, CTX_NO),
+	F(remote_ip6[0], CTX_EXACT, CTX_NO),
+	F(remote_ip6[1], CTX_EXACT, CTX_NO),
+	F(remote_ip6[2], CTX_EXACT, CTX_NO),
+	F(remote_ip6[3], CTX_EXACT, CTX_NO),
+	F(local_ip6[0], CTX_EXACT, CTX_NO),
+	F(local_ip6[1], CTX_EXACT, CTX_NO),
+	F(local_ip6[2], CTX_EXACT, CTX_NO),
+	F(local_ip6[3], CTX_EXACT, CTX_NO),
+	F(remote_port, CTX_NARROW, CTX_NO),
+	F(local_port, CTX_NARROW, CTX_NO),
 	F(tstamp, CTX_TODO, CTX_TODO),
 	F(wire_len, CTX_NO, CTX_NO),
 	F(tstamp_type, CTX_NO, CTX_NO),
@@ -145,7 +152,7 @@ static const struct ctx_field sk_skb_fields[] = {
 	F(flow_keys, CTX_NO, CTX_NO),
 	F(gso_segs, CTX_TODO, CTX_NO),
 	F(gso_size, CTX_TODO, CTX_NO),
-	F(sk, CTX_TODO, CTX_NO),
+	P(sk, KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL),
 	F(mark, CTX_NO, CTX_NO),
 	F(queue_mapping, CTX_NARROW, CTX_NO),
 	F(priority, CTX_NARROW, CTX_EXACT),
@@ -154,13 +161,20 @@ static const struct ctx_field sk_skb_fields[] = {
 	P(data, KBPF_PTR_TO_PACKET),
 	P(data_end, KBPF_PTR_TO_PACKET_END),
 	F(data_meta, CTX_NO, CTX_NO),
-	F(family, CTX_TODO, CTX_NO),
-	F(remote_ip4, CTX_TODO, CTX_NO),
-	F(local_ip4, CTX_TODO, CTX_NO),
-	F(remote_ip6, CTX_TODO, CTX_NO),
-	F(local_ip6, CTX_TODO, CTX_NO),
-	F(remote_port, CTX_TODO, CTX_NO),
-	F(local_port, CTX_TODO, CTX_NO),
+	/* Through skb->sk, as cgroup_skb's (bpf_skb_is_valid_access()). */
+	F(family, CTX_NARROW, CTX_NO),
+	F(remote_ip4, CTX_EXACT, CTX_NO),
+	F(local_ip4, CTX_EXACT, CTX_NO),
+	F(remote_ip6[0], CTX_EXACT, CTX_NO),
+	F(remote_ip6[1], CTX_EXACT, CTX_NO),
+	F(remote_ip6[2], CTX_EXACT, CTX_NO),
+	F(remote_ip6[3], CTX_EXACT, CTX_NO),
+	F(local_ip6[0], CTX_EXACT, CTX_NO),
+	F(local_ip6[1], CTX_EXACT, CTX_NO),
+	F(local_ip6[2], CTX_EXACT, CTX_NO),
+	F(local_ip6[3], CTX_EXACT, CTX_NO),
+	F(remote_port, CTX_NARROW, CTX_NO),
+	F(local_port, CTX_NARROW, CTX_NO),
 	F(tstamp, CTX_NO, CTX_NO),
 	F(wire_len, CTX_NO, CTX_NO),
 	F(tstamp_type, CTX_NO, CTX_NO),
@@ -256,7 +270,8 @@ TEST(ctx_skb_cg_skb_unprivileged_no_packet)
 	/* Without CAP_BPF or CAP_SYS_ADMIN, data and data_end are refused. */
 	memcpy(fields, cg_skb_fields, sizeof(fields));
 	for (i = 0; i < ARRAY_SIZE(fields); i++)
-		if (fields[i].reg_type)
+		if (fields[i].reg_type == KBPF_PTR_TO_PACKET ||
+		    fields[i].reg_type == KBPF_PTR_TO_PACKET_END)
 			fields[i].read = CTX_NO;
 	kbpf_shim_caps = 1ULL << CAP_NET_ADMIN;
 	ctx_check_table(ops, BPF_CGROUP_INET_EGRESS, fields, ARRAY_SIZE(fields));
@@ -476,6 +491,73 @@ TEST(ctx_skb_read_packet_pointers)
 			   BPF_REG_0, BPF_REG_1, &ok), 100);
 }
 
+/* cgroup_skb's socket fields, through skb->sk; 0 without a socket. */
+TEST(ctx_skb_read_socket_fields)
+{
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SKB);
+	struct skb_fixture f;
+	struct sock sk = {};
+	bool ok;
+	int dst;
+
+	skb_init(&f);
+	sk.__sk_common.skc_family = 10;
+	sk.__sk_common.skc_daddr = 0x0100007f;
+	sk.__sk_common.skc_rcv_saddr = 0x0200007f;
+	sk.__sk_common.skc_dport = 0x5000;
+	sk.__sk_common.skc_num = 8080;
+	sk.__sk_common.skc_v6_daddr.s6_addr32[1] = 0xa1a2a3a4;
+	sk.__sk_common.skc_v6_rcv_saddr.s6_addr32[3] = 0xb1b2b3b4;
+	f.skb.sk = &sk;
+#define SKB_READ(F, SZ, D)						\
+	ctx_read(ops, 0, &f.skb, offsetof(struct __sk_buff, F), SZ, D,	\
+		 BPF_REG_1, &ok)
+	for (dst = BPF_REG_0; dst <= BPF_REG_1; dst++) {
+		EXPECT_EQ(SKB_READ(family, 4, dst), 10);
+		EXPECT_EQ(SKB_READ(remote_ip4, 4, dst), 0x0100007f);
+		EXPECT_EQ(SKB_READ(local_ip4, 4, dst), 0x0200007f);
+		EXPECT_EQ(SKB_READ(remote_ip6[1], 4, dst), 0xa1a2a3a4);
+		EXPECT_EQ(SKB_READ(local_ip6[3], 4, dst), 0xb1b2b3b4);
+		EXPECT_EQ(SKB_READ(local_ip6[2], 4, dst), 0);
+		EXPECT_EQ(SKB_READ(local_port, 4, dst), 8080);
+		/* Linux's quirk: the port in network order, shifted up 16. */
+		EXPECT_EQ(SKB_READ(remote_port, 4, dst), 0x50000000);
+		EXPECT_TRUE(ok);
+	}
+	EXPECT_EQ(SKB_READ(family, 1, BPF_REG_0), 10);
+	EXPECT_EQ(SKB_READ(local_port, 2, BPF_REG_0), 8080);
+	/* No socket: every field reads 0 (Linux would not check). */
+	f.skb.sk = NULL;
+	EXPECT_EQ(SKB_READ(family, 4, BPF_REG_1), 0);
+	EXPECT_EQ(SKB_READ(remote_port, 4, BPF_REG_0), 0);
+	EXPECT_EQ(SKB_READ(local_ip6[0], 4, BPF_REG_0), 0);
+#undef SKB_READ
+}
+
+/* skb->sk is the socket pointer itself, NULL or not. */
+TEST(ctx_skb_read_sk)
+{
+	int types[] = { BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_CGROUP_SKB,
+			BPF_PROG_TYPE_SCHED_CLS };
+	struct skb_fixture f;
+	struct sock *sk = (struct sock *)0x1234567890ULL;
+	bool ok;
+	u32 i;
+
+	skb_init(&f);
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(types[i]);
+
+		f.skb.sk = sk;
+		EXPECT_EQ(ctx_read(ops, 0, &f.skb, offsetof(struct __sk_buff, sk),
+				   8, BPF_REG_1, BPF_REG_1, &ok), (u64)(unsigned long)sk);
+		EXPECT_TRUE(ok);
+		f.skb.sk = NULL;
+		EXPECT_EQ(ctx_read(ops, 0, &f.skb, offsetof(struct __sk_buff, sk),
+				   8, BPF_REG_0, BPF_REG_1, &ok), 0);
+	}
+}
+
 TEST(ctx_skb_read_no_device_no_napi)
 {
 	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_SCHED_CLS);
@@ -593,6 +675,6 @@ TEST(ctx_skb_convert_misuse)
 	/* A narrow write is the verifier's bug, not a rewrite. */
 	EXPECT_EQ(kbpf_ctx_convert(ops, KBPF_WRITE, &st, 4, buf), -EINVAL);
 	/* A field the rewrite does not know is refused, never left as is. */
-	ld.off = offsetof(struct __sk_buff, family);
+	ld.off = offsetof(struct __sk_buff, gso_segs);
 	EXPECT_EQ(kbpf_ctx_convert(ops, KBPF_READ, &ld, 4, buf), -EINVAL);
 }

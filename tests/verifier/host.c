@@ -163,6 +163,9 @@ static int host_prog_load(struct vt_load *ld)
 	if (host_unpriv && ld->prog_type != BPF_PROG_TYPE_SOCKET_FILTER &&
 	    ld->prog_type != BPF_PROG_TYPE_CGROUP_SKB)
 		return -EPERM;
+	/* bpf_prog_load_fixup_attach_type(): cgroup_sock defaults to sock create. */
+	if (ld->prog_type == BPF_PROG_TYPE_CGROUP_SOCK && !a.expected_attach_type)
+		a.expected_attach_type = BPF_CGROUP_INET_SOCK_CREATE;
 
 	err = kbpf_verify(&a);
 	if (err)

@@ -1132,23 +1132,39 @@ static inline void __skb_postpush_rcsum(struct sk_buff *skb, const void *start,
  */
 #include <netinet/in.h>
 
+/*
+ * The sock fields the bpf_sock and bpf_tcp_sock rewrites load and the
+ * socket helpers read, with the kernel's names, nesting and types; the
+ * layout is not the kernel's (code uses offsetof() and sizeof_field()).
+ * Host programs only ever see sockets a test built: the host has no
+ * socket tables (helpers/sock_lookup_host.c).
+ */
 struct sock_common {
 	__be32 skc_daddr;
 	__be32 skc_rcv_saddr;
 	__be16 skc_dport;
 	u16 skc_num;
 	unsigned short skc_family;
+	volatile unsigned char skc_state;
+	int skc_bound_dev_if;
 	struct in6_addr skc_v6_daddr;
 	struct in6_addr skc_v6_rcv_saddr;
 };
 
 struct sock {
 	struct sock_common __sk_common;
+	unsigned long sk_flags;
 	u16 sk_type;
 	u16 sk_protocol;
+	u32 sk_mark;
+	u32 sk_priority;
+	u16 sk_rx_queue_mapping;
 };
 
-#define sk_family	__sk_common.skc_family
+#define sk_state		__sk_common.skc_state
+#define sk_family		__sk_common.skc_family
+#define sk_bound_dev_if		__sk_common.skc_bound_dev_if
+#define CONFIG_SOCK_RX_QUEUE_MAPPING	1
 
 struct sk_msg_sg {
 	u32 start;

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * helpers/sock.c with kbpf's helper ABI on host sockets: the pointer
+ * casts by socket state and protocol, and the lookups' argument rules
+ * (the host has no socket tables: every lookup finds nothing; the guest
+ * test prog_sock.c finds real sockets).
+ */
+#include <kbpf/kapi.h>
+#include <kbpf/helpers.h>
+#include <kbpf/sock.h>
+
+#include "../../helpers/protos.h"
+#include "ktest.h"
+
+#define U(p)	((u64)(unsigned long)(p))
+
+static u64 call1(const struct kbpf_func_proto *p, const void *sk)
+{
+	return p->func(U(sk), 0, 0, 0, 0);
+}
+
+TEST(helper_sk_fullsock_tcp_sock)
+{
+	struct sock sk = { .sk_protocol = IPPROTO_TCP };
+	int state;
+
+	for (state = TCP_ESTABLISHED; state <= TCP_NEW_SYN_RECV; state++) {
+		bool full = state != TCP_TIME_WAIT && state != TCP_NEW_SYN_RECV;
+
+		sk.__sk_common.skc_state = state;
+		EXPECT_EQ(call1(&kbpf_sk_fullsock_proto, &sk), full ? U(&sk) : 0);
+		EXPECT_EQ(call1(&kbpf_tcp_sock_proto, &sk), full ? U(&sk) : 0);
+	}
+	sk.__sk_common.skc_state = TCP_ESTABLISHED;
+	sk.sk_protocol = IPPROTO_UDP;
+	EXPECT_EQ(call1(&kbpf_sk_fullsock_proto, &sk), U(&sk));
+	EXPECT_EQ(call1(&kbpf_tcp_sock_proto, &sk), 0);
+}
+
+TEST(helper_get_listener_sock)
+{
+	struct sock listener = { .sk_protocol = IPPROTO_TCP };
+	struct request_sock req = { .rsk_listener = &listener };
+
+	listener.__sk_common.skc_state = TCP_LISTEN;
+	req.__req_common.skc_state = TCP_NEW_SYN_RECV;
+	/* A listener is only handed out when it is freed by RCU. */
+	EXPECT_EQ(call1(&kbpf_get_listener_sock_proto, &listener), 0);
+	listener.sk_flags = 1UL << SOCK_RCU_FREE;
+	EXPECT_EQ(call1(&kbpf_get_listener_sock_proto, &listener), U(&listener));
+	/* A request socket gives its listener. */
+	EXPECT_EQ(call1(&kbpf_get_listener_sock_proto, &req), U(&listener));
+	/* Anything else is not a listener. */
+	listener.__sk_common.skc_state = TCP_ESTABLISHED;
+	EXPECT_EQ(call1(&kbpf_get_listener_sock_proto, &listener), 0);
+	EXPECT_EQ(call1(&kbpf_get_listener_sock_proto, &req), 0);
+}
+
+TEST(helper_sk_lookup_protos)
+{
+	const struct kbpf_func_proto *lookups[] = {
+		&kbpf_sk_lookup_tcp_proto, &kbpf_sk_lookup_udp_proto,
+		&kbpf_skc_lookup_tcp_proto, &kbpf_tc_sk_lookup_tcp_proto,
+		&kbpf_tc_sk_lookup_udp_proto, &kbpf_tc_skc_lookup_tcp_proto,
+	};
+	struct sock sk = { .sk_protocol = IPPROTO_TCP };
+	struct net_device dev = { .ifindex = 1 };
+	struct sk_buff skb = { .dev = &dev, .sk = &sk };
+	struct bpf_sock_tuple tuple = {};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(lookups); i++) {
+		const struct kbpf_func_proto *p = lookups[i];
+
+		/* Each acquires a reference the program must release. */
+		EXPECT_TRUE(p->ret_acquires_ref);
+		EXPECT_TRUE(p->pkt_access);
+		EXPECT_EQ(p->ret_type & KBPF_PTR_MAYBE_NULL, KBPF_PTR_MAYBE_NULL);
+		EXPECT_EQ(p->arg_type[0], KBPF_ARG_PTR_TO_CTX);
+		/* The host has no socket tables: nothing is found. */
+		EXPECT_EQ(p->func(U(&skb), U(&tuple), sizeof(tuple.ipv4), 0, 0), 0);
+		EXPECT_EQ(p->func(U(&skb), U(&tuple), sizeof(tuple.ipv6), -1, 0), 0);
+	}
+	EXPECT_EQ(kbpf_sk_release_proto.arg_type[0],
+		  KBPF_ARG_PTR_TO_SOCK_COMMON | KBPF_OBJ_RELEASE);
+	EXPECT_EQ(kbpf_sk_release_proto.func(0, 0, 0, 0, 0), 0);
+	EXPECT_EQ(kbpf_sk_release_proto.func(U(&sk), 0, 0, 0, 0), 0);
+	/* The tables: which program types have which helpers. */
+	EXPECT_EQ(kbpf_get_func_proto_caps(BPF_PROG_TYPE_SCHED_CLS,
+					   BPF_FUNC_sk_lookup_tcp, 3),
+		  &kbpf_tc_sk_lookup_tcp_proto);
+	EXPECT_EQ(kbpf_get_func_proto_caps(BPF_PROG_TYPE_CGROUP_SKB,
+					   BPF_FUNC_sk_lookup_tcp, 3),
+		  &kbpf_sk_lookup_tcp_proto);
+	EXPECT_EQ(kbpf_get_func_proto_caps(BPF_PROG_TYPE_CGROUP_SKB,
+					   BPF_FUNC_get_listener_sock, 3),
+		  &kbpf_get_listener_sock_proto);
+	EXPECT_NULL(kbpf_get_func_proto_caps(BPF_PROG_TYPE_SOCKET_FILTER,
+					     BPF_FUNC_sk_lookup_tcp, 3));
+	EXPECT_NULL(kbpf_get_func_proto_caps(BPF_PROG_TYPE_SOCKET_FILTER,
+					     BPF_FUNC_sk_fullsock, 3));
+	EXPECT_NULL(kbpf_get_func_proto_caps(BPF_PROG_TYPE_SK_SKB,
+					     BPF_FUNC_tcp_sock, 3));
+}
