@@ -116,6 +116,8 @@ static const struct kbpf_func_proto *sk_base_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_get_socket_uid:
+		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_skb_load_bytes:
 		return &kbpf_skb_load_bytes_proto;
 	case BPF_FUNC_perf_event_output:
@@ -129,6 +131,8 @@ static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_get_socket_uid:
+		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_skb_load_bytes:
 		return &kbpf_skb_load_bytes_proto;
 	case BPF_FUNC_skb_store_bytes:
@@ -257,6 +261,8 @@ static const struct kbpf_func_proto *cg_sock_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_get_socket_uid:
+		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_sk_lookup_tcp:
 		return &kbpf_sk_lookup_tcp_proto;
 	case BPF_FUNC_sk_lookup_udp:

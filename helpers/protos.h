@@ -91,5 +91,6 @@ extern const struct kbpf_func_proto kbpf_tc_sk_lookup_tcp_proto;
 extern const struct kbpf_func_proto kbpf_tc_sk_lookup_udp_proto;
 extern const struct kbpf_func_proto kbpf_tc_skc_lookup_tcp_proto;
 extern const struct kbpf_func_proto kbpf_sk_release_proto;
+extern const struct kbpf_func_proto kbpf_get_socket_uid_proto;
 
 #endif /* KBPF_HELPERS_PROTOS_H */

@@ -63,6 +63,30 @@ const struct kbpf_func_proto kbpf_get_listener_sock_proto = {
 };
 
 /*
+ * The owner of the packet's socket as seen from the socket's namespace;
+ * overflowuid when there is no full socket behind the packet.
+ */
+static u64 kbpf_get_socket_uid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	const struct sk_buff *skb = (const struct sk_buff *)(unsigned long)r1;
+	struct sock *sk = sk_to_full_sk(skb->sk);
+	struct net *net;
+
+	if (!sk || !sk_fullsock(sk))
+		return overflowuid;
+	net = sock_net(sk);
+	return from_kuid_munged(net->user_ns, sock_net_uid(net, sk));
+}
+
+const struct kbpf_func_proto kbpf_get_socket_uid_proto = {
+	.func		= kbpf_get_socket_uid,
+	.name		= "bpf_get_socket_uid",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX },
+};
+
+/*
  * A lookup that must give a full socket: a request socket becomes its
  * listener, a timewait socket nothing; the reference of the socket found
  * is dropped then (a listener is freed by RCU and needs none).

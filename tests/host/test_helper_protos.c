@@ -54,7 +54,6 @@ static const struct helper_info helpers[] = {
 static const char *const kbpf_missing =
 	" get_socket_cookie get_func_ip get_stackid"
 	" get_stack"
-	" get_socket_uid"
 	" skb_cgroup_id ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */

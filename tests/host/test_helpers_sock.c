@@ -56,6 +56,29 @@ TEST(helper_get_listener_sock)
 	EXPECT_EQ(call1(&kbpf_get_listener_sock_proto, &req), 0);
 }
 
+TEST(helper_get_socket_uid)
+{
+	struct net net = { .user_ns = &init_user_ns };
+	struct sock sk = { .sk_uid = { 1234 }, .sk_net = &net };
+	struct sock listener = { .sk_uid = { 42 }, .sk_net = &net };
+	struct request_sock req = { .rsk_listener = &listener };
+	struct sk_buff skb = { .sk = &sk };
+
+	sk.__sk_common.skc_state = TCP_ESTABLISHED;
+	listener.__sk_common.skc_state = TCP_LISTEN;
+	req.__req_common.skc_state = TCP_NEW_SYN_RECV;
+	EXPECT_EQ(call1(&kbpf_get_socket_uid_proto, &skb), 1234);
+	/* A request socket answers for its listener's owner. */
+	skb.sk = (struct sock *)&req;
+	EXPECT_EQ(call1(&kbpf_get_socket_uid_proto, &skb), 42);
+	/* No socket, or a timewait one: overflowuid. */
+	sk.__sk_common.skc_state = TCP_TIME_WAIT;
+	skb.sk = &sk;
+	EXPECT_EQ(call1(&kbpf_get_socket_uid_proto, &skb), 65534);
+	skb.sk = NULL;
+	EXPECT_EQ(call1(&kbpf_get_socket_uid_proto, &skb), 65534);
+}
+
 TEST(helper_sk_lookup_protos)
 {
 	const struct kbpf_func_proto *lookups[] = {

@@ -1132,6 +1132,16 @@ static inline void __skb_postpush_rcsum(struct sk_buff *skb, const void *start,
  */
 #include <netinet/in.h>
 
+typedef struct { uid_t val; } kuid_t;
+typedef struct { gid_t val; } kgid_t;
+struct user_namespace { int level; };
+__attribute__((__weak__)) struct user_namespace init_user_ns;
+
+/* A network namespace: the user namespace its ids map through. */
+struct net {
+	struct user_namespace *user_ns;
+};
+
 /*
  * The sock fields the bpf_sock and bpf_tcp_sock rewrites load and the
  * socket helpers read, with the kernel's names, nesting and types; the
@@ -1159,6 +1169,8 @@ struct sock {
 	u32 sk_mark;
 	u32 sk_priority;
 	u16 sk_rx_queue_mapping;
+	kuid_t sk_uid;
+	struct net *sk_net;	/* the kernel's __sk_common.skc_net */
 };
 
 #define sk_state		__sk_common.skc_state
@@ -1513,10 +1525,6 @@ struct css_set {
 	struct cgroup *dfl_cgrp;
 };
 
-typedef struct { uid_t val; } kuid_t;
-typedef struct { gid_t val; } kgid_t;
-struct user_namespace { int level; };
-__attribute__((__weak__)) struct user_namespace init_user_ns;
 
 struct bpf_run_ctx;
 

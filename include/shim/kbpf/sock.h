@@ -100,4 +100,23 @@ static inline struct sock *sk_to_full_sk(struct sock *sk)
 	return sk;
 }
 
+static inline struct net *sock_net(const struct sock *sk)
+{
+	return sk->sk_net;
+}
+
+static inline kuid_t sock_net_uid(const struct net *net, const struct sock *sk)
+{
+	return sk ? sk->sk_uid : (kuid_t){ 0 };
+}
+
+/* <linux/highuid.h>: what an id with no mapping reads as. */
+#define overflowuid	65534
+
+/* Host user namespaces map every id to itself. */
+static inline uid_t from_kuid_munged(struct user_namespace *ns, kuid_t uid)
+{
+	return uid.val;
+}
+
 #endif /* KBPF_SHIM_SOCK_H */
