@@ -72,16 +72,17 @@ static bool sane_offset(struct kbpf_verifier_env *env,
 }
 
 /*
- * Without Spectre v1 masking of pointer arithmetic (kbpf does not
- * rewrite it yet), unprivileged programs keep their pointers at constant,
- * in-bounds offsets, which is what Linux's masking reduces them to.
+ * Unprivileged pointer arithmetic must leave the pointer inside its object
+ * on every value of the offset (Linux's sanitize_check_bounds()): the
+ * fix-up (fixup.c) can only mask an offset against a limit that holds for
+ * the whole range. Stack pointers keep constant offsets.
  */
 static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
 			     const struct kbpf_reg *reg)
 {
 	s64 off;
 
-	if (env->allow_ptr_leaks)
+	if (kbpf_bypass_spec_v1(env))
 		return 0;
 	switch (kbpf_reg_base(reg)) {
 	case KBPF_PTR_TO_STACK:
@@ -91,22 +92,22 @@ static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
 
 			tnum_strn(tn, sizeof(tn), reg->var_off);
 			verbose(env, "R%u variable stack access prohibited for !root, var_off=%s off=%d\n",
-				dst, tn, reg->off);
+				dst, tn, (int)off);
 			return -EACCES;
 		}
 		if (off >= 0 || off < -KBPF_MAX_STACK) {
-			verbose(env, "R%u stack pointer arithmetic goes out of range, prohibited for !root; off=%lld\n",
-				dst, (long long)off);
+			verbose(env, "R%u stack pointer arithmetic goes out of range, prohibited for !root; off=%d\n",
+				dst, (int)off);
 			return -EACCES;
 		}
 		return 0;
 	case KBPF_PTR_TO_MAP_VALUE:
-		/* Linux's sanitize_check_bounds(): the whole range in the value. */
 		if (kbpf_check_map_value_range(env, dst, reg->off, 1)) {
 			verbose(env, "R%u pointer arithmetic of map value goes out of range, prohibited for !root\n",
 				dst);
 			return -EACCES;
 		}
+		/* Until fixup.c can emit the mask (it needs BPF_REG_AX). */
 		if (!tnum_is_const(reg->var_off)) {
 			verbose(env, "R%u variable offset into map value prohibited for !root (kbpf has no Spectre masking)\n",
 				dst);
@@ -114,37 +115,31 @@ static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
 		}
 		return 0;
 	default:
-		if (!tnum_is_const(reg->var_off)) {
-			verbose(env, "R%u pointer arithmetic with variable offset prohibited for !root\n",
-				dst);
-			return -EACCES;
-		}
 		return 0;
 	}
 }
 
 /*
  * Spectre v1 hardening of unprivileged pointer arithmetic with a register
- * operand (Linux's sanitize_ptr_alu() and sanitize_val_alu()). kbpf keeps
- * such offsets constant and in bounds, but one instruction must still do
- * the same thing on every path: a mispredicted branch could otherwise run
- * it with another path's pointer, map or scalar.
+ * operand (Linux's sanitize_ptr_alu() and sanitize_val_alu()). A
+ * mispredicted bounds check can run "ptr += off" with an offset the
+ * verifier ruled out, so the fix-up (fixup.c) masks the offset to 0
+ * unless it lies between 0 and the distance this instruction moves the
+ * pointer on the paths verified (alu_limit). One instruction, one mask:
+ * every path must agree on what it does. The verifier also walks the
+ * masked outcome (the pointer unmoved) as a speculative path.
  */
 enum {
 	SANITIZE_BOUNDS = 1,	/* offset of both signs */
 	SANITIZE_TYPE,		/* a pointer that cannot be bounded */
 	SANITIZE_PATHS,		/* paths disagree */
 	SANITIZE_LIMIT,		/* pointer already out of its object */
+	SANITIZE_STACK,		/* the masked outcome could not be queued */
 };
 
-#define ALU_SANITIZE_SRC	(1u << 0)	/* the pointer is the destination */
-#define ALU_SANITIZE_DST	(1u << 1)	/* scalar += pointer */
-#define ALU_NEG_VALUE		(1u << 2)
-#define ALU_NON_POINTER		(1u << 3)	/* scalar op scalar */
-#define ALU_IMMEDIATE		(1u << 4)	/* the offset register is constant */
-
 struct alu_sanitize {
-	bool on;
+	bool on;		/* record a mask for this instruction */
+	bool sim;		/* walk the masked outcome speculatively */
 	bool mask_to_left;	/* the offset moves the pointer down */
 	u32 state, limit;
 };
@@ -158,7 +153,12 @@ static bool alu_needs_sanitize(struct kbpf_verifier_env *env,
 	       BPF_SRC(insn->code) == BPF_X && !kbpf_bypass_spec_v1(env);
 }
 
-/* How far the pointer may move in the masked direction (retrieve_ptr_limit). */
+/*
+ * How far the pointer may move in the masked direction before it leaves
+ * its object (Linux's retrieve_ptr_limit()). A stack pointer may go down
+ * to the frame's last byte, or up to the frame pointer itself; a map
+ * value pointer up to the value's end, or down to its start.
+ */
 static int alu_ptr_limit(const struct kbpf_reg *ptr, bool left, u32 *limit)
 {
 	u32 max, lim;
@@ -214,6 +214,10 @@ static int alu_sanitize_err(struct kbpf_verifier_env *env,
 		verbose(env, "R%u tried to %s from different maps, paths or scalars, %s\n",
 			dst, op, prohibited);
 		break;
+	case SANITIZE_STACK:
+		verbose(env, "R%u could not be pushed for speculative verification, %s\n",
+			dst, prohibited);
+		break;
 	default:
 		verbose(env, "R%u tried to %s beyond pointer bounds, %s\n",
 			dst, op, prohibited);
@@ -222,7 +226,11 @@ static int alu_sanitize_err(struct kbpf_verifier_env *env,
 	return -EACCES;
 }
 
-/* Before the operation: what it does and from where (not on speculative paths). */
+/*
+ * Before the operation: which way the offset moves the pointer and how far
+ * it may. A speculative path only simulates: the instruction's mask comes
+ * from the paths that really run.
+ */
 static int alu_sanitize_begin(struct kbpf_verifier_env *env,
 			      const struct bpf_insn *insn,
 			      const struct kbpf_reg *ptr,
@@ -234,9 +242,13 @@ static int alu_sanitize_begin(struct kbpf_verifier_env *env,
 	u8 op = BPF_OP(insn->code);
 	int err;
 
-	san->on = alu_needs_sanitize(env, insn) && !env->cur->speculative;
-	if (!san->on)
+	if (!alu_needs_sanitize(env, insn))
 		return 0;
+	/* A constant offset is emitted as an immediate: nothing to mask. */
+	san->sim = !off_is_imm;
+	if (env->cur->speculative)
+		return 0;
+	san->on = true;
 	if (!off_is_imm && off_is_neg != (off_reg->smax_value < 0))
 		return -SANITIZE_BOUNDS;
 	san->mask_to_left = (op == BPF_ADD && off_is_neg) ||
@@ -244,9 +256,30 @@ static int alu_sanitize_begin(struct kbpf_verifier_env *env,
 	err = alu_ptr_limit(ptr, san->mask_to_left, &san->limit);
 	if (err)
 		return err;
-	san->state = (off_is_neg ? ALU_NEG_VALUE : 0) |
-		     (off_is_imm ? ALU_IMMEDIATE : 0) |
-		     (ptr_is_dst ? ALU_SANITIZE_SRC : ALU_SANITIZE_DST);
+	san->state = (off_is_neg ? KBPF_ALU_NEG_VALUE : 0) |
+		     (off_is_imm ? KBPF_ALU_IMMEDIATE : 0) |
+		     (ptr_is_dst ? KBPF_ALU_SANITIZE_SRC : KBPF_ALU_SANITIZE_DST);
+	/*
+	 * Another path may reach here with other scalars and so another
+	 * limit: pruning must not hide it (states.c).
+	 */
+	if (!off_is_imm)
+		env->explore_alu_limits = true;
+	return 0;
+}
+
+/*
+ * With the destination still holding the unmoved pointer: walk on from the
+ * next instruction as the mask would leave it, which is where a
+ * mispredicted bounds check on the offset ends up.
+ */
+static int alu_sanitize_simulate(struct kbpf_verifier_env *env,
+				 const struct alu_sanitize *san)
+{
+	if (!san->sim)
+		return 0;
+	if (!kbpf_push_speculative(env, env->insn_idx + 1, env->insn_idx))
+		return -SANITIZE_STACK;
 	return 0;
 }
 
@@ -340,6 +373,9 @@ static int ptr_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 		return alu_sanitize_err(env, insn, err, !ptr_is_dst);
 
 	*dst_reg = ptr;
+	err = alu_sanitize_simulate(env, &san);
+	if (err)
+		return alu_sanitize_err(env, insn, err, !ptr_is_dst);
 	switch (op) {
 	case BPF_ADD:
 		if (known && !check_add_overflow((s64)ptr.off, smin_val, &lo) &&
@@ -469,7 +505,7 @@ static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *ins
 			return ptr_alu(env, insn, dst_reg, &src);
 	}
 	if (alu_needs_sanitize(env, insn)) {
-		int err = alu_record(env, ALU_NON_POINTER, 0);
+		int err = alu_record(env, KBPF_ALU_NON_POINTER, 0);
 
 		if (err)
 			return alu_sanitize_err(env, insn, err, false);

@@ -170,6 +170,14 @@ struct kbpf_insn_aux {
 	u32 alu_limit;
 };
 
+/* kbpf_insn_aux.alu_state (Linux's BPF_ALU_*): how fixup.c masks the offset. */
+#define KBPF_ALU_SANITIZE_SRC	(1u << 0)	/* the offset is in src_reg */
+#define KBPF_ALU_SANITIZE_DST	(1u << 1)	/* scalar += pointer: in dst_reg */
+#define KBPF_ALU_SANITIZE	(KBPF_ALU_SANITIZE_SRC | KBPF_ALU_SANITIZE_DST)
+#define KBPF_ALU_NEG_VALUE	(1u << 2)	/* the offset is negative */
+#define KBPF_ALU_NON_POINTER	(1u << 3)	/* scalar op scalar: nothing to do */
+#define KBPF_ALU_IMMEDIATE	(1u << 4)	/* the offset register is constant */
+
 /* Old ids map to current ids one to one in a state comparison. */
 struct kbpf_idmap {
 	u32 old[64], cur[64];
@@ -205,6 +213,11 @@ struct kbpf_verifier_env {
 	bool strict_alignment;
 	bool allow_ptr_leaks;
 	bool bpf_capable;
+	/*
+	 * A masked pointer operation with a variable offset was seen: its
+	 * limit depends on the scalars, so pruning compares them exactly.
+	 */
+	bool explore_alu_limits;
 	u32 insn_processed;
 	u32 jmps_processed, prev_jmps_processed, prev_insn_processed;
 	struct kbpf_idmap idmap;

@@ -194,7 +194,8 @@ static bool range_within(const struct kbpf_reg *old, const struct kbpf_reg *cur)
 	       old->s32_max_value >= cur->s32_max_value;
 }
 
-static bool regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
+static bool regsafe(const struct kbpf_verifier_env *env,
+		    const struct kbpf_reg *old, const struct kbpf_reg *cur,
 		    struct kbpf_idmap *map)
 {
 	if (old->type == KBPF_NOT_INIT)
@@ -206,8 +207,16 @@ static bool regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 	if (!check_ids(old->id, cur->id, map) ||
 	    !check_ids(old->ref_obj_id, cur->ref_obj_id, map))
 		return false;
+	/*
+	 * A narrower scalar could give a masked pointer operation another
+	 * limit than the explored path recorded (alu.c): only the same
+	 * scalar is safe then.
+	 */
 	if (old->type == KBPF_SCALAR_VALUE)
-		return true;
+		return !env->explore_alu_limits ||
+		       (range_within(cur, old) &&
+			old->var_off.value == cur->var_off.value &&
+			old->var_off.mask == cur->var_off.mask);
 	if (old->off != cur->off || old->map_ptr != cur->map_ptr ||
 	    old->mem_size != cur->mem_size || old->frameno != cur->frameno)
 		return false;
@@ -237,7 +246,7 @@ static bool stacksafe(struct kbpf_verifier_env *env,
 		if (!(live & (1ull << spi)))
 			continue;	/* written before any read, or never read */
 		if (o->slot_type[7] == KBPF_STACK_SPILL) {
-			if (!c_spill || !regsafe(&o->spilled_ptr, &c->spilled_ptr, map))
+			if (!c_spill || !regsafe(env, &o->spilled_ptr, &c->spilled_ptr, map))
 				return false;
 			continue;
 		}
@@ -301,7 +310,7 @@ static bool states_equal(struct kbpf_verifier_env *env,
 		     old->frame[fr + 1]->callsite + 1;
 		for (i = 0; i < KBPF_REG_COUNT; i++)
 			if ((env->live_regs[at] & (1u << i)) &&
-			    !regsafe(&o->regs[i], &c->regs[i], map))
+			    !regsafe(env, &o->regs[i], &c->regs[i], map))
 				return false;
 		if (!stacksafe(env, o, c, map, env->live_stack[at]))
 			return false;

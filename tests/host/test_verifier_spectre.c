@@ -226,7 +226,7 @@ TEST(verifier_spectre_unmaskable_pointer_alu)
 
 TEST(verifier_spectre_map_value_var_offset_unpriv)
 {
-	/* value + [0, 40]: in bounds, but kbpf cannot mask a variable offset. */
+	/* value + [0, 40]: in bounds, but kbpf cannot mask a variable offset yet. */
 	const struct bpf_insn bounded[] = {
 		LOOKUP_FD(VT_MAP_ARRAY48),
 		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 5),
@@ -256,6 +256,67 @@ TEST(verifier_spectre_map_value_var_offset_unpriv)
 		  "R0 variable offset into map value prohibited for !root");
 	VT_REJECT(past_end, &unpriv, EACCES,
 		  "R0 max value is outside of the allowed memory range\nR0 pointer arithmetic of map value goes out of range, prohibited for !root");
+}
+
+TEST(verifier_spectre_masked_outcome_walked)
+{
+	/*
+	 * value + [1, 8] - 1 is in bounds, but a mispredicted bounds check
+	 * leaves the pointer unmoved by the mask, and value - 1 is not.
+	 */
+	const struct bpf_insn prog[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 6),
+		BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JGT, BPF_REG_1, 7, 4),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_0, -1),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* A constant register is not masked: nothing else to walk. */
+	const struct bpf_insn constant[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 4),
+		BPF_MOV64_IMM(BPF_REG_1, 8),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_0, -1),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_ACCEPT(prog, NULL);
+	VT_REJECT(prog, &unpriv, EACCES,
+		  "R0 variable offset into map value prohibited for !root");
+	VT_ACCEPT(constant, &unpriv);
+}
+
+TEST(verifier_spectre_offset_of_both_signs)
+{
+	/*
+	 * [-8, 8] (wrapping: unbounded as unsigned, which privileged loads
+	 * refuse at the access): no one direction to mask in.
+	 */
+	const struct bpf_insn prog[] = {
+		LOOKUP_FD(VT_MAP_ARRAY48),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 7),
+		BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JGT, BPF_REG_1, 16, 5),
+		BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 8),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 16),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT(prog, NULL, EACCES, "R0 unbounded memory access");
+	VT_REJECT(prog, &unpriv, EACCES,
+		  "R1 has unknown scalar with mixed signed bounds, pointer arithmetic with it prohibited for !root");
 }
 
 TEST(verifier_atomic_always_aligned)
