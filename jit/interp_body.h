@@ -134,7 +134,7 @@ u64 INTERP_FUNC(INTERP_PARAMS)
 	 */
 	u64 stack[INTERP_STACK / 8] __uninitialized;
 	struct interp_frame frames[KBPF_MAX_CALL_FRAMES - 1] __uninitialized;
-	u64 regs[MAX_BPF_REG] = {};
+	u64 regs[MAX_BPF_EXT_REG] = {};	/* R0-R10 and AX */
 	const struct bpf_insn *insn = INTERP_START_INSN;
 	/*
 	 * Frame bookkeeping apart from R10, which an unverified program may

@@ -23,7 +23,7 @@
 /* Passes before giving up on convergence; real programs need 3 to 6. */
 #define JIT_MAX_PASSES	64
 
-const u8 kbpf_jit_reg[MAX_BPF_REG] = {
+const u8 kbpf_jit_reg[MAX_BPF_EXT_REG] = {
 	[BPF_REG_0] = KBPF_X86_RAX,
 	[BPF_REG_1] = KBPF_X86_RDI,
 	[BPF_REG_2] = KBPF_X86_RSI,
@@ -35,6 +35,7 @@ const u8 kbpf_jit_reg[MAX_BPF_REG] = {
 	[BPF_REG_8] = KBPF_X86_R14,
 	[BPF_REG_9] = KBPF_X86_R15,
 	[BPF_REG_10] = KBPF_X86_RBP,
+	[BPF_REG_AX] = JIT_BPF_AX,
 };
 
 /* R6-R9: what the entry saves for C, and a bpf-to-bpf call for the caller. */

@@ -9,6 +9,8 @@
  *  - unknown opcodes and non-zero reserved fields (the only values a
  *    field may hold are the ones RFC 9669 and Linux's xlated form give
  *    it), and writes to R10, the frame pointer the JIT's frames rest on;
+ *  - BPF_REG_AX as an operand of a division or an atomic: those use
+ *    AX's x86 register as scratch (x86_jit_priv.h);
  *  - jumps out of the program, into another function or into the second
  *    half of a 64-bit immediate. (Running off the end of a function is
  *    harmless: its epilogue follows its last instruction, so it returns.
@@ -34,15 +36,22 @@
 #define WALK_ACTIVE	1
 #define WALK_DONE	2
 
+/* R0-R10, and AX, which the verifier's fix-ups write (x86_jit_priv.h). */
 static bool reg_ok(u8 reg)
 {
-	return reg <= BPF_REG_10;
+	return reg <= BPF_REG_AX;
 }
 
 /* A destination: any register but R10, which is read-only. */
 static bool dst_ok(u8 reg)
 {
-	return reg < BPF_REG_10;
+	return reg_ok(reg) && reg != BPF_REG_10;
+}
+
+/* Division and the atomics use AX's x86 register as scratch. */
+static bool uses_ax(const struct bpf_insn *insn)
+{
+	return insn->dst_reg == BPF_REG_AX || insn->src_reg == BPF_REG_AX;
 }
 
 static int check_alu(const struct bpf_insn *insn)
@@ -68,6 +77,8 @@ static int check_alu(const struct bpf_insn *insn)
 	case BPF_DIV:
 	case BPF_MOD:
 		if (insn->off && insn->off != KBPF_OFF_SDIV)
+			return -EINVAL;
+		if (uses_ax(insn))
 			return -EINVAL;
 		break;
 	case BPF_MOV:
@@ -232,7 +243,8 @@ static int check_mem(const struct bpf_insn *insn)
 	case BPF_STX | BPF_MEM:
 		return insn->imm ? -EINVAL : 0;
 	case BPF_STX | BPF_ATOMIC:
-		if ((size != BPF_W && size != BPF_DW) || !atomic_op_ok(insn->imm))
+		if ((size != BPF_W && size != BPF_DW) ||
+		    !atomic_op_ok(insn->imm) || uses_ax(insn))
 			return -EINVAL;
 		/* The fetching forms write the old value to src. */
 		if ((insn->imm & BPF_FETCH) && !dst_ok(insn->src_reg))

@@ -13,6 +13,12 @@
  *   r12  JIT_TCC  the run's tail call count: callee-saved, so helpers keep
  *                 it, and never saved by a function, so subprograms and
  *                 tail call targets all count in the same one
+ * BPF_REG_AX, the verifier's scratch register, lives in r10 as in Linux:
+ * it is live only inside one fix-up sequence (loads, stores, ALU and
+ * conditional jumps), never across a call or a tail call, where JIT_TMP
+ * is used. Division and the atomics also use JIT_TMP, so the JIT refuses
+ * AX as their operand (x86_jit_check.c): no fix-up emits those. JIT_AX (r11) is a different register, so blinding an immediate
+ * of an instruction that names AX keeps AX intact.
  *
  * Image layout. A fixed-size entry (the function C calls: saves the
  * callee-saved registers, zeroes R0 and R2-R9 and the count, calls the
@@ -46,12 +52,14 @@
 #define JIT_TMP		KBPF_X86_R10
 #define JIT_TMP2	KBPF_X86_R9
 #define JIT_TCC		KBPF_X86_R12
+/* BPF_REG_AX shares r10 with JIT_TMP (see above). */
+#define JIT_BPF_AX	JIT_TMP
 
 /* Where the main function starts: the entry is int3-padded up to here. */
 #define JIT_BODY_OFFSET	80
 
 /* x86 register of each BPF register. */
-extern const u8 kbpf_jit_reg[MAX_BPF_REG];
+extern const u8 kbpf_jit_reg[MAX_BPF_EXT_REG];
 
 /* A function of the program: the main one, or a bpf-to-bpf call target. */
 struct jit_func {

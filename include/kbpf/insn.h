@@ -63,6 +63,21 @@ static inline u32 kbpf_ldst_bytes(u8 code)
 #define BPF_REG_CTX	BPF_REG_6
 #define BPF_REG_FP	BPF_REG_10
 
+/*
+ * BPF_REG_AX, Linux's hidden scratch register, numbered right after R10.
+ * Only the verifier's fix-ups write it (ctx rewrites, Spectre masking),
+ * within one rewritten sequence: never live across a call, an exit or a
+ * jump into the sequence, so neither runtime saves it. Userspace may not
+ * name it: the verifier refuses any register >= MAX_BPF_REG ("R11 is
+ * invalid"). Both runtimes hold MAX_BPF_EXT_REG registers.
+ */
+#ifndef BPF_REG_AX
+#define BPF_REG_AX	MAX_BPF_REG
+#endif
+#ifndef MAX_BPF_EXT_REG
+#define MAX_BPF_EXT_REG	(MAX_BPF_REG + 1)
+#endif
+
 /* The raw instruction; every other macro is a shorthand for it. */
 #define BPF_RAW_INSN(CODE, DST, SRC, OFF, IMM)				\
 	((struct bpf_insn) {						\

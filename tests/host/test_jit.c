@@ -995,6 +995,156 @@ TEST(jit_landing_pads_and_layout)
 	kbpf_shim_ibt = true;
 }
 
+/*
+ * BPF_REG_AX, the verifier's scratch register: R0-R9 preloaded with
+ * distinct values, then dst op= src with AX on one side, and every
+ * register folded into R0, so that a clobbered one shows.
+ */
+static void alu_ax_pair(u8 cls, u8 op, s16 off, u8 dst, u8 src, u64 a,
+			u64 b)
+{
+	struct bpf_insn p[48];
+	u32 n = 0;
+	int r;
+
+	for (r = BPF_REG_0; r <= BPF_REG_9; r++) {
+		const struct bpf_insn ld[] = {
+			BPF_LD_IMM64(r, 0x0101010101010101ULL * (r + 1)),
+		};
+
+		p[n++] = ld[0];
+		p[n++] = ld[1];
+	}
+	{
+		const struct bpf_insn ld[] = {
+			BPF_LD_IMM64(src, b), BPF_LD_IMM64(dst, a),
+		};
+
+		memcpy(&p[n], ld, sizeof(ld));
+		n += ARRAY_SIZE(ld);
+	}
+	p[n++] = BPF_RAW_INSN(cls | op | BPF_X, dst, src, off, 0);
+	p[n++] = BPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_AX);
+	for (r = BPF_REG_1; r <= BPF_REG_9; r++) {
+		p[n++] = BPF_ALU64_IMM(BPF_MUL, BPF_REG_0, 31);
+		p[n++] = BPF_ALU64_REG(BPF_XOR, BPF_REG_0, r);
+	}
+	p[n++] = BPF_EXIT_INSN();
+	RUN_ALL(p, n, 0, NULL);
+}
+
+TEST(jit_ax_alu_with_every_register)
+{
+	static const u8 ops[] = {
+		BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_XOR, BPF_LSH,
+		BPF_RSH, BPF_ARSH, BPF_MOV,
+	};
+	static const u8 classes[] = { BPF_ALU64, BPF_ALU };
+	u32 i, c;
+	int r;
+
+	for (c = 0; c < ARRAY_SIZE(classes); c++)
+		for (i = 0; i < ARRAY_SIZE(ops); i++)
+			for (r = BPF_REG_0; r <= BPF_REG_9; r++) {
+				alu_ax_pair(classes[c], ops[i], 0, BPF_REG_AX,
+					    r, 0x8000000012345678ULL, 37);
+				alu_ax_pair(classes[c], ops[i], 0, r,
+					    BPF_REG_AX, 0x8000000012345678ULL,
+					    37);
+			}
+	/* The value itself, through interpreter, JIT and blinded JIT. */
+	EXPECT_EQ(RUN(NULL, BPF_LD_IMM64(BPF_REG_AX, 40),
+		      BPF_ALU64_IMM(BPF_ADD, BPF_REG_AX, 2),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX), BPF_EXIT_INSN()),
+		  42);
+}
+
+/* Immediates into AX, blinded ones too: JIT_AX is another register. */
+TEST(jit_ax_immediates)
+{
+	EXPECT_EQ(RUN(NULL, BPF_MOV32_IMM(BPF_REG_AX, -1),
+		      BPF_ALU64_IMM(BPF_XOR, BPF_REG_AX, 0x0f0f0f0f),
+		      BPF_ALU32_IMM(BPF_ADD, BPF_REG_AX, 1),
+		      BPF_ALU64_IMM(BPF_MUL, BPF_REG_AX, 3),
+		      BPF_ALU64_IMM(BPF_LSH, BPF_REG_AX, 4),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX), BPF_EXIT_INSN()),
+		  (u64)(u32)(0xf0f0f0f0 + 1) * 3 << 4);
+	/* Linux's Spectre mask for an offset of 5 within a limit of 8. */
+	EXPECT_EQ(RUN(NULL, BPF_MOV64_IMM(BPF_REG_2, 5),
+		      BPF_MOV32_IMM(BPF_REG_AX, 8 - 1),
+		      BPF_ALU64_REG(BPF_SUB, BPF_REG_AX, BPF_REG_2),
+		      BPF_ALU64_REG(BPF_OR, BPF_REG_AX, BPF_REG_2),
+		      BPF_ALU64_IMM(BPF_NEG, BPF_REG_AX, 0),
+		      BPF_ALU64_IMM(BPF_ARSH, BPF_REG_AX, 63),
+		      BPF_ALU64_REG(BPF_AND, BPF_REG_AX, BPF_REG_2),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX), BPF_EXIT_INSN()),
+		  5);
+	/* The same past the limit: masked to 0. */
+	EXPECT_EQ(RUN(NULL, BPF_MOV64_IMM(BPF_REG_2, 9),
+		      BPF_MOV32_IMM(BPF_REG_AX, 8 - 1),
+		      BPF_ALU64_REG(BPF_SUB, BPF_REG_AX, BPF_REG_2),
+		      BPF_ALU64_REG(BPF_OR, BPF_REG_AX, BPF_REG_2),
+		      BPF_ALU64_IMM(BPF_NEG, BPF_REG_AX, 0),
+		      BPF_ALU64_IMM(BPF_ARSH, BPF_REG_AX, 63),
+		      BPF_ALU64_REG(BPF_AND, BPF_REG_AX, BPF_REG_2),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX), BPF_EXIT_INSN()),
+		  0);
+	EXPECT_EQ(RUN(NULL, BPF_LD_IMM64(BPF_REG_AX, 0x1122334455667788ULL),
+		      BPF_ENDIAN(BPF_TO_BE, BPF_REG_AX, 32),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX), BPF_EXIT_INSN()),
+		  0x88776655);
+}
+
+/* Loads and stores through AX, as the ctx rewrites use it. */
+TEST(jit_ax_memory)
+{
+	u64 mem[4] = { 0x1111, 0x2222, 0x3333, 0 };
+	u64 *slot = &mem[3];
+
+	EXPECT_EQ(RUN(mem, BPF_LDX_MEM(BPF_DW, BPF_REG_AX, BPF_REG_1, 8),
+		      BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1, 16),
+		      BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_AX),
+		      BPF_EXIT_INSN()), 0x5555);
+	/* AX as the base: a pointer loaded from memory. */
+	EXPECT_EQ(RUN(&slot, BPF_LDX_MEM(BPF_DW, BPF_REG_AX, BPF_REG_1, 0),
+		      BPF_ST_MEM(BPF_W, BPF_REG_AX, 0, 0x7777),
+		      BPF_MOV64_IMM(BPF_REG_2, 0x66),
+		      BPF_STX_MEM(BPF_B, BPF_REG_AX, BPF_REG_2, 4),
+		      BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_AX, 0),
+		      BPF_EXIT_INSN()), 0x6600007777ULL);
+	EXPECT_EQ(mem[3], 0x6600007777ULL);
+	/* AX stored, and the stack through it. */
+	EXPECT_EQ(RUN(mem, BPF_MOV64_IMM(BPF_REG_AX, 99),
+		      BPF_STX_MEM(BPF_DW, BPF_REG_1, BPF_REG_AX, 24),
+		      BPF_MOV64_REG(BPF_REG_AX, BPF_REG_10),
+		      BPF_ST_MEM(BPF_DW, BPF_REG_AX, -8, 1),
+		      BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+		      BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, 24),
+		      BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+		      BPF_EXIT_INSN()), 100);
+	EXPECT_EQ(RUN(mem, BPF_LD_IMM64(BPF_REG_AX, -1ULL),
+		      BPF_LDX_MEMSX(BPF_B, BPF_REG_AX, BPF_REG_1, 0),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX), BPF_EXIT_INSN()),
+		  0x11);
+}
+
+/* Conditional jumps on AX, against immediates (blinded) and registers. */
+TEST(jit_ax_jumps)
+{
+	EXPECT_EQ(RUN(NULL, BPF_MOV64_IMM(BPF_REG_AX, 1000),
+		      BPF_MOV64_IMM(BPF_REG_0, 1),
+		      BPF_JMP_IMM(BPF_JGT, BPF_REG_AX, 999, 1),
+		      BPF_MOV64_IMM(BPF_REG_0, 2),
+		      BPF_JMP32_IMM(BPF_JEQ, BPF_REG_AX, 1000, 1),
+		      BPF_MOV64_IMM(BPF_REG_0, 3),
+		      BPF_MOV64_IMM(BPF_REG_3, 1000),
+		      BPF_JMP_REG(BPF_JNE, BPF_REG_3, BPF_REG_AX, 1),
+		      BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 10),
+		      BPF_JMP_REG(BPF_JSLT, BPF_REG_AX, BPF_REG_3, 1),
+		      BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 100),
+		      BPF_EXIT_INSN()), 111);
+}
+
 TEST(jit_refuses_bad_programs)
 {
 	/* Unknown opcodes. */
@@ -1042,12 +1192,27 @@ TEST(jit_refuses_bad_programs)
 			  BPF_RAW_INSN(0, 0, 0, 0, 0), BPF_EXIT_INSN()), -EINVAL);
 	EXPECT_EQ(JIT_ERR(BPF_RAW_INSN(BPF_LD | BPF_W | BPF_ABS, 1, 0, 0, 1),
 			  BPF_EXIT_INSN()), -EINVAL);
-	/* Registers: R10 is read-only, R11 does not exist. */
+	/* Registers: R10 is read-only, there is none past AX (R11). */
 	EXPECT_EQ(JIT_ERR(BPF_MOV64_IMM(BPF_REG_10, 0), BPF_EXIT_INSN()),
 		  -EINVAL);
 	EXPECT_EQ(JIT_ERR(BPF_LDX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, 0),
 			  BPF_EXIT_INSN()), -EINVAL);
-	EXPECT_EQ(JIT_ERR(BPF_MOV64_REG(BPF_REG_0, 11), BPF_EXIT_INSN()),
+	EXPECT_EQ(JIT_ERR(BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX + 1),
+			  BPF_EXIT_INSN()), -EINVAL);
+	EXPECT_EQ(JIT_ERR(BPF_MOV64_REG(BPF_REG_AX + 1, BPF_REG_0),
+			  BPF_EXIT_INSN()), -EINVAL);
+	/* AX where the JIT uses its x86 register as scratch. */
+	EXPECT_EQ(JIT_ERR(BPF_ALU64_IMM(BPF_DIV, BPF_REG_AX, 3),
+			  BPF_EXIT_INSN()), -EINVAL);
+	EXPECT_EQ(JIT_ERR(BPF_ALU32_REG(BPF_MOD, BPF_REG_AX, BPF_REG_1),
+			  BPF_EXIT_INSN()), -EINVAL);
+	EXPECT_EQ(JIT_ERR(BPF_ALU64_REG(BPF_DIV, BPF_REG_1, BPF_REG_AX),
+			  BPF_EXIT_INSN()), -EINVAL);
+	EXPECT_EQ(JIT_ERR(BPF_ATOMIC_OP(BPF_DW, BPF_ADD, BPF_REG_1,
+					BPF_REG_AX, 0), BPF_EXIT_INSN()),
+		  -EINVAL);
+	EXPECT_EQ(JIT_ERR(BPF_ATOMIC_OP(BPF_W, BPF_XCHG, BPF_REG_AX,
+					BPF_REG_1, 0), BPF_EXIT_INSN()),
 		  -EINVAL);
 	EXPECT_EQ(JIT_ERR(BPF_ATOMIC_OP(BPF_DW, BPF_XCHG, BPF_REG_1,
 					BPF_REG_10, 0), BPF_EXIT_INSN()),

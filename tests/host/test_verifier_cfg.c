@@ -119,8 +119,27 @@ TEST(verifier_frame_pointer_read_only)
 		BPF_EXIT_INSN(),
 	};
 
+	/* BPF_REG_AX is the fix-ups' own: userspace may not name it. */
+	const struct bpf_insn ax_src[] = {
+		BPF_MOV64_REG(BPF_REG_0, BPF_REG_AX),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn ax_load[] = {
+		BPF_LDX_MEM(BPF_DW, BPF_REG_AX, BPF_REG_10, -8),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn ax_store[] = {
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_AX, -8),
+		BPF_EXIT_INSN(),
+	};
+
 	VT_REJECT(prog, NULL, EACCES, "frame pointer is read only");
 	VT_REJECT(bad_reg, NULL, EINVAL, "R11 is invalid");
+	VT_REJECT(ax_src, NULL, EINVAL, "R11 is invalid");
+	VT_REJECT(ax_load, NULL, EINVAL, "R11 is invalid");
+	VT_REJECT(ax_store, NULL, EINVAL, "R11 is invalid");
 }
 
 TEST(verifier_reserved_fields)
