@@ -107,12 +107,6 @@ static int unpriv_ptr_checks(struct kbpf_verifier_env *env, u32 dst,
 				dst);
 			return -EACCES;
 		}
-		/* Until fixup.c can emit the mask (it needs BPF_REG_AX). */
-		if (!tnum_is_const(reg->var_off)) {
-			verbose(env, "R%u variable offset into map value prohibited for !root (kbpf has no Spectre masking)\n",
-				dst);
-			return -EACCES;
-		}
 		return 0;
 	default:
 		return 0;

@@ -222,6 +222,72 @@ static bool needs_mask(const struct kbpf_verifier_env *env, u32 idx)
 	       !kbpf_bypass_spec_v1(env);
 }
 
+/*
+ * Unprivileged "ptr += reg" / "ptr -= reg" (alu.c recorded alu_state and
+ * alu_limit; Linux's do_misc_fixups): the offset goes through BPF_REG_AX,
+ * which keeps it when 0 <= off <= limit and is 0 otherwise, so that a
+ * mispredicted bounds check on the offset cannot move the pointer out of
+ * its object. The sign test is branch-free: (limit - off) | off has its
+ * top bit clear exactly in range, and is then non-zero unless off is 0,
+ * so -(that) >> 63 (arithmetic) is all ones in range and 0 outside.
+ * A negative offset is negated first and the operation flipped; a
+ * constant offset needs no mask, only the immediate form through AX.
+ */
+static bool needs_alu_mask(const struct kbpf_verifier_env *env, u32 idx)
+{
+	const struct kbpf_insn_aux *aux = &env->aux[idx];
+
+	return aux->seen && aux->alu_state &&
+	       aux->alu_state != KBPF_ALU_NON_POINTER &&
+	       !kbpf_bypass_spec_v1(env);
+}
+
+static int mask_ptr_alu(struct kbpf_verifier_env *env, u32 idx,
+			struct bpf_insn *buf)
+{
+	const struct kbpf_insn_aux *aux = &env->aux[idx];
+	struct bpf_insn insn = env->insns[idx];
+	bool off_in_src = (aux->alu_state & KBPF_ALU_SANITIZE) ==
+			  KBPF_ALU_SANITIZE_SRC;
+	bool neg = aux->alu_state & KBPF_ALU_NEG_VALUE;
+	bool imm = aux->alu_state & KBPF_ALU_IMMEDIATE;
+	u8 off = off_in_src ? insn.src_reg : insn.dst_reg;
+	int n = 0;
+
+	if (insn.code != (BPF_ALU64 | BPF_ADD | BPF_X) &&
+	    insn.code != (BPF_ALU64 | BPF_SUB | BPF_X)) {
+		verbose(env, "verifier internal error: alu_state on insn %u\n",
+			idx);
+		return -EFAULT;
+	}
+	if (imm) {
+		/* alu_limit is the constant's magnitude: the pointer's move. */
+		buf[n++] = BPF_MOV32_IMM(BPF_REG_AX, aux->alu_limit);
+	} else {
+		if (neg)
+			buf[n++] = BPF_ALU64_IMM(BPF_MUL, off, -1);
+		buf[n++] = BPF_MOV32_IMM(BPF_REG_AX, aux->alu_limit);
+		buf[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_AX, off);
+		buf[n++] = BPF_ALU64_REG(BPF_OR, BPF_REG_AX, off);
+		buf[n++] = BPF_ALU64_IMM(BPF_NEG, BPF_REG_AX, 0);
+		buf[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_AX, 63);
+		buf[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_AX, off);
+	}
+	/* scalar += ptr: the destination becomes the pointer, then moves. */
+	if (!off_in_src)
+		buf[n++] = BPF_MOV64_REG(insn.dst_reg, insn.src_reg);
+	insn.src_reg = BPF_REG_AX;
+	if (neg)
+		insn.code = insn.code == (BPF_ALU64 | BPF_ADD | BPF_X) ?
+			    BPF_ALU64 | BPF_SUB | BPF_X :
+			    BPF_ALU64 | BPF_ADD | BPF_X;
+	buf[n++] = insn;
+	/* The program still sees its offset register as it was. */
+	if (off_in_src && neg && !imm)
+		buf[n++] = BPF_ALU64_IMM(BPF_MUL, off, -1);
+	return n;
+}
+
 /* The instructions that replace insn idx in buf, or 0 to keep it. */
 static int rewrite_one(struct kbpf_verifier_env *env, u32 idx,
 		       struct bpf_insn *buf)
@@ -230,6 +296,8 @@ static int rewrite_one(struct kbpf_verifier_env *env, u32 idx,
 		return convert_ctx(env, idx, buf);
 	if (needs_mask(env, idx))
 		return mask_tail_call(env, idx, buf);
+	if (needs_alu_mask(env, idx))
+		return mask_ptr_alu(env, idx, buf);
 	/* map_call.c: a lookup the map type writes inline, or 0. */
 	return kbpf_map_gen_lookup(env, idx, buf);
 }
@@ -353,7 +421,8 @@ static int fixup_calls_and_maps(struct kbpf_verifier_env *env)
 
 /*
  * Replace instructions by sequences (rewrite_one: context accesses by the
- * program type's rules, unprivileged tail calls with their index mask)
+ * program type's rules, unprivileged tail calls with their index mask,
+ * unprivileged pointer arithmetic with its offset mask)
  * and retarget every jump and bpf-to-bpf call across them.
  */
 static int rewrite_insns(struct kbpf_verifier_env *env)
@@ -366,7 +435,7 @@ static int rewrite_insns(struct kbpf_verifier_env *env)
 
 	for (i = 0; i < n; i++)
 		if (env->aux[i].ctx_access || needs_mask(env, i) ||
-		    kbpf_map_call_inlined(env, i))
+		    needs_alu_mask(env, i) || kbpf_map_call_inlined(env, i))
 			any = true;
 	if (!any)
 		return 0;
