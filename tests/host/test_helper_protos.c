@@ -47,7 +47,7 @@ static const struct helper_info helpers[] = {
 	H(get_func_ip, true), H(get_stackid, true), H(get_stack, true),
 	H(get_netns_cookie, false), H(csum_update, false),
 	H(skb_vlan_push, false), H(skb_vlan_pop, false),
-	H(skb_change_head, false),
+	H(skb_change_head, false), H(bind, false),
 };
 
 /*
@@ -55,7 +55,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip get_stackid"
+	" get_func_ip get_stackid bind"
 	" get_stack"
 	" skb_cgroup_id ";
 

@@ -60,19 +60,25 @@ static int cv_verify(struct cv_result *r, const struct bpf_insn *insns,
 #define CG_SOCK		BPF_PROG_TYPE_CGROUP_SOCK
 #define TC		BPF_PROG_TYPE_SCHED_CLS
 
-/* r0 = bpf_get_netns_cookie(R1 as SETUP leaves it); return 0. */
+/* r0 = bpf_get_netns_cookie(R1 as the setup leaves it); return 0. */
 #define NETNS_COOKIE(...)						\
 	{ __VA_ARGS__, BPF_CALL_HELPER(BPF_FUNC_get_netns_cookie),	\
 	  BPF_MOV64_IMM(BPF_REG_0, 0), BPF_EXIT_INSN() }
 
 TEST(verifier_ctx_or_null_arg)
 {
-	const struct bpf_insn ctx[] = NETNS_COOKIE(BPF_MOV64_REG(BPF_REG_1, BPF_REG_1));
-	const struct bpf_insn null[] = NETNS_COOKIE(BPF_MOV64_IMM(BPF_REG_1, 0));
-	const struct bpf_insn one[] = NETNS_COOKIE(BPF_MOV64_IMM(BPF_REG_1, 1));
-	const struct bpf_insn fp[] = NETNS_COOKIE(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
-	const struct bpf_insn moved[] = NETNS_COOKIE(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 8));
-	const struct bpf_insn back[] = NETNS_COOKIE(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -4));
+	const struct bpf_insn ctx[] =
+		NETNS_COOKIE(BPF_MOV64_REG(BPF_REG_1, BPF_REG_1));
+	const struct bpf_insn null[] =
+		NETNS_COOKIE(BPF_MOV64_IMM(BPF_REG_1, 0));
+	const struct bpf_insn one[] =
+		NETNS_COOKIE(BPF_MOV64_IMM(BPF_REG_1, 1));
+	const struct bpf_insn fp[] =
+		NETNS_COOKIE(BPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	const struct bpf_insn moved[] =
+		NETNS_COOKIE(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 8));
+	const struct bpf_insn back[] =
+		NETNS_COOKIE(BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -4));
 
 	CV_ACCEPT(ctx, CG_SOCK);
 	CV_ACCEPT(null, CG_SOCK);
@@ -134,7 +140,8 @@ TEST(verifier_ctx_arg_no_null)
 
 #define KEEP	BPF_MOV64_IMM(BPF_REG_9, 0)
 #define RELOAD_DATA	BPF_LDX_MEM(BPF_W, BPF_REG_7, BPF_REG_6, SKB_OFF(data))
-#define RELOAD_END	BPF_LDX_MEM(BPF_W, BPF_REG_8, BPF_REG_6, SKB_OFF(data_end))
+#define RELOAD_END	\
+	BPF_LDX_MEM(BPF_W, BPF_REG_8, BPF_REG_6, SKB_OFF(data_end))
 #define OLD(CALL)	PKT_AFTER(CALL, KEEP, KEEP)
 #define NEW(CALL)	PKT_AFTER(CALL, RELOAD_DATA, RELOAD_END)
 
