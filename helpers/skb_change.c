@@ -83,7 +83,7 @@ const struct kbpf_func_proto kbpf_skb_vlan_push_proto = {
 			    KBPF_ARG_ANYTHING },
 };
 
-/* The outer vlan tag off; the next one in the packet becomes the accelerated one. */
+/* The outer vlan tag off; the next one in the frame takes the slot. */
 static u64 kbpf_skb_vlan_pop(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct sk_buff *skb = SKB(r1);
