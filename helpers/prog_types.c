@@ -116,6 +116,8 @@ static const struct kbpf_func_proto *sk_base_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_get_socket_cookie:
+		return &kbpf_get_socket_cookie_proto;
 	case BPF_FUNC_get_socket_uid:
 		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_skb_load_bytes:
@@ -131,6 +133,16 @@ static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_csum_update:
+		return &kbpf_csum_update_proto;
+	case BPF_FUNC_skb_vlan_push:
+		return &kbpf_skb_vlan_push_proto;
+	case BPF_FUNC_skb_vlan_pop:
+		return &kbpf_skb_vlan_pop_proto;
+	case BPF_FUNC_skb_change_head:
+		return &kbpf_skb_change_head_proto;
+	case BPF_FUNC_get_socket_cookie:
+		return &kbpf_get_socket_cookie_proto;
 	case BPF_FUNC_get_socket_uid:
 		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_skb_load_bytes:
@@ -248,6 +260,10 @@ static const struct kbpf_func_proto *cg_sock_func_proto(u32 func_id, u32 caps)
 		return &kbpf_get_current_cgroup_id_proto;
 	case BPF_FUNC_get_current_ancestor_cgroup_id:
 		return &kbpf_get_current_ancestor_cgroup_id_proto;
+	case BPF_FUNC_get_socket_cookie:
+		return &kbpf_get_socket_cookie_sock_proto;
+	case BPF_FUNC_get_netns_cookie:
+		return &kbpf_get_netns_cookie_sock_proto;
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_perf_event_output_proto;
 	case BPF_FUNC_ktime_get_coarse_ns:
@@ -261,6 +277,10 @@ static const struct kbpf_func_proto *cg_sock_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_change_head:
+		return &kbpf_sk_skb_change_head_proto;
+	case BPF_FUNC_get_socket_cookie:
+		return &kbpf_get_socket_cookie_proto;
 	case BPF_FUNC_get_socket_uid:
 		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_sk_lookup_tcp:
@@ -290,6 +310,8 @@ static const struct kbpf_func_proto *sk_msg_func_proto(u32 func_id, u32 caps)
 		return &kbpf_get_current_uid_gid_proto;
 	case BPF_FUNC_get_current_pid_tgid:
 		return &kbpf_get_current_pid_tgid_proto;
+	case BPF_FUNC_get_netns_cookie:
+		return &kbpf_get_netns_cookie_sk_msg_proto;
 	case BPF_FUNC_get_current_cgroup_id:
 		return &kbpf_get_current_cgroup_id_proto;
 	case BPF_FUNC_get_current_ancestor_cgroup_id:
@@ -322,8 +344,12 @@ static const struct kbpf_func_proto *lwt_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *lwt_xmit_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_change_head:
+		return &kbpf_skb_change_head_proto;
 	case BPF_FUNC_skb_store_bytes:
 		return &kbpf_skb_store_bytes_proto;
+	case BPF_FUNC_csum_update:
+		return &kbpf_csum_update_proto;
 	case BPF_FUNC_l3_csum_replace:
 		return &kbpf_l3_csum_replace_proto;
 	case BPF_FUNC_l4_csum_replace:
@@ -358,8 +384,8 @@ static const struct kbpf_func_proto *cgroup_current_func_proto(u32 func_id)
 /*
  * sock_addr_func_proto(), sysctl_func_proto() and cgroup_dev_func_proto():
  * the common and current cgroup helpers, perf output without context
- * bytes, then the base ones (sock_addr: the networking base; sysctl:
- * ktime_get_coarse_ns too).
+ * bytes, then the base ones (sock_addr: the socket and netns cookies and
+ * the networking base; sysctl: ktime_get_coarse_ns too).
  */
 static const struct kbpf_func_proto *cgroup_task_func_proto(u32 prog_type,
 							    u32 func_id,
@@ -373,6 +399,12 @@ static const struct kbpf_func_proto *cgroup_task_func_proto(u32 prog_type,
 		return fn;
 	if (func_id == BPF_FUNC_perf_event_output)
 		return &kbpf_perf_event_output_proto;
+	if (prog_type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
+		if (func_id == BPF_FUNC_get_socket_cookie)
+			return &kbpf_get_socket_cookie_sock_addr_proto;
+		if (func_id == BPF_FUNC_get_netns_cookie)
+			return &kbpf_get_netns_cookie_sock_addr_proto;
+	}
 	if (prog_type != BPF_PROG_TYPE_CGROUP_DEVICE)
 		return sk_base_func_proto(func_id, caps);
 	return base_func_proto(func_id, caps);
@@ -381,7 +413,8 @@ static const struct kbpf_func_proto *cgroup_task_func_proto(u32 prog_type,
 /*
  * sock_ops_func_proto() and cg_sockopt_func_proto(): the common cgroup
  * helpers (sockopt also the current task's), perf output without context
- * bytes, then the networking base (sockopt: the plain base).
+ * bytes, the netns cookie, then the networking base with the socket
+ * cookie (sockopt: the plain base).
  */
 static const struct kbpf_func_proto *sock_ops_func_proto(u32 prog_type,
 							 u32 func_id, u32 caps)
@@ -394,8 +427,15 @@ static const struct kbpf_func_proto *sock_ops_func_proto(u32 prog_type,
 		return fn;
 	if (func_id == BPF_FUNC_perf_event_output)
 		return &kbpf_perf_event_output_proto;
-	if (prog_type == BPF_PROG_TYPE_SOCK_OPS)
+	if (func_id == BPF_FUNC_get_netns_cookie)
+		return prog_type == BPF_PROG_TYPE_SOCK_OPS ?
+		       &kbpf_get_netns_cookie_sock_ops_proto :
+		       &kbpf_get_netns_cookie_sockopt_proto;
+	if (prog_type == BPF_PROG_TYPE_SOCK_OPS) {
+		if (func_id == BPF_FUNC_get_socket_cookie)
+			return &kbpf_get_socket_cookie_sock_ops_proto;
 		return sk_base_func_proto(func_id, caps);
+	}
 	return base_func_proto(func_id, caps);
 }
 

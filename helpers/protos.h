@@ -13,6 +13,7 @@
 /* Short names for the combined types Linux spells as one. */
 #define KBPF_ARG_PTR_TO_UNINIT_MEM	(KBPF_ARG_PTR_TO_MEM | KBPF_MEM_UNINIT)
 #define KBPF_ARG_PTR_TO_STACK_OR_NULL	(KBPF_ARG_PTR_TO_STACK | KBPF_PTR_MAYBE_NULL)
+#define KBPF_ARG_PTR_TO_CTX_OR_NULL	(KBPF_ARG_PTR_TO_CTX | KBPF_PTR_MAYBE_NULL)
 
 /* map.c */
 extern const struct kbpf_func_proto kbpf_map_lookup_elem_proto;
@@ -64,6 +65,24 @@ extern const struct kbpf_func_proto kbpf_skb_store_bytes_proto;
 extern const struct kbpf_func_proto kbpf_l3_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_l4_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_get_cgroup_classid_proto;
+
+/* skb_change.c */
+extern const struct kbpf_func_proto kbpf_csum_update_proto;
+extern const struct kbpf_func_proto kbpf_skb_vlan_push_proto;
+extern const struct kbpf_func_proto kbpf_skb_vlan_pop_proto;
+extern const struct kbpf_func_proto kbpf_skb_change_head_proto;
+extern const struct kbpf_func_proto kbpf_sk_skb_change_head_proto;
+
+/* cookie.c */
+extern const struct kbpf_func_proto kbpf_get_socket_cookie_proto;
+extern const struct kbpf_func_proto kbpf_get_socket_cookie_sock_addr_proto;
+extern const struct kbpf_func_proto kbpf_get_socket_cookie_sock_proto;
+extern const struct kbpf_func_proto kbpf_get_socket_cookie_sock_ops_proto;
+extern const struct kbpf_func_proto kbpf_get_netns_cookie_sock_proto;
+extern const struct kbpf_func_proto kbpf_get_netns_cookie_sock_addr_proto;
+extern const struct kbpf_func_proto kbpf_get_netns_cookie_sock_ops_proto;
+extern const struct kbpf_func_proto kbpf_get_netns_cookie_sk_msg_proto;
+extern const struct kbpf_func_proto kbpf_get_netns_cookie_sockopt_proto;
 
 /* ringbuf.c */
 extern const struct kbpf_func_proto kbpf_ringbuf_output_proto;

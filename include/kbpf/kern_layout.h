@@ -28,6 +28,7 @@ struct kbpf_kern_layout {
 	short sockopt_optval, sockopt_optval_end, sockopt_level;
 	short sockopt_optname, sockopt_optlen;
 	short sock_ops_op, sock_ops_args, sock_ops_is_fullsock;
+	short sock_ops_sk, sockopt_sk;
 };
 
 #define KBPF_KERN_LAYOUT_INIT {						\
@@ -71,6 +72,8 @@ struct kbpf_kern_layout {
 	.sock_ops_op = offsetof(struct bpf_sock_ops_kern, op),		\
 	.sock_ops_args = offsetof(struct bpf_sock_ops_kern, args),	\
 	.sock_ops_is_fullsock = offsetof(struct bpf_sock_ops_kern, is_fullsock), \
+	.sock_ops_sk = offsetof(struct bpf_sock_ops_kern, sk),		\
+	.sockopt_sk = offsetof(struct bpf_sockopt_kern, sk),		\
 }
 
 /* The sizes the rewrites assume (they load and store with these widths). */
@@ -117,6 +120,8 @@ struct kbpf_kern_layout {
 	BUILD_BUG_ON(sizeof_field(struct bpf_sock_ops_kern, op) != 1);	\
 	BUILD_BUG_ON(sizeof_field(struct bpf_sock_ops_kern, args) != 16); \
 	BUILD_BUG_ON(sizeof_field(struct bpf_sock_ops_kern, is_fullsock) != 1); \
+	BUILD_BUG_ON(sizeof_field(struct bpf_sock_ops_kern, sk) != 8);	\
+	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, sk) != 8);	\
 } while (0)
 
 #endif /* KBPF_KERN_LAYOUT_H */

@@ -21,7 +21,7 @@ struct helper_info {
 
 #define H(n, gpl)	{ BPF_FUNC_##n, "bpf_" #n, gpl }
 
-/* The helpers of issue 4, Linux's gpl_only for each. */
+/* The helpers of issues 4 and 5, Linux's gpl_only for each. */
 static const struct helper_info helpers[] = {
 	H(map_lookup_elem, false), H(map_update_elem, false),
 	H(map_delete_elem, false), H(map_push_elem, false),
@@ -45,6 +45,9 @@ static const struct helper_info helpers[] = {
 	H(get_socket_cookie, false), H(get_socket_uid, false),
 	H(get_cgroup_classid, false), H(skb_cgroup_id, false),
 	H(get_func_ip, true), H(get_stackid, true), H(get_stack, true),
+	H(get_netns_cookie, false), H(csum_update, false),
+	H(skb_vlan_push, false), H(skb_vlan_pop, false),
+	H(skb_change_head, false), H(bind, false),
 };
 
 /*
@@ -52,7 +55,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_socket_cookie get_func_ip get_stackid"
+	" get_func_ip get_stackid bind"
 	" get_stack"
 	" skb_cgroup_id ";
 
@@ -91,7 +94,8 @@ struct type_table {
 	" perf_event_output "
 #define TC " skb_store_bytes skb_load_bytes csum_diff get_cgroup_classid" \
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
-	" get_socket_uid skb_cgroup_id "
+	" get_socket_uid skb_cgroup_id csum_update skb_vlan_push skb_vlan_pop" \
+	" skb_change_head "
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
 	" get_smp_processor_id "
@@ -109,28 +113,34 @@ static const struct type_table tables[] = {
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_SK_SKB, " skb_store_bytes skb_load_bytes"
+	{ BPF_PROG_TYPE_SK_SKB, " skb_store_bytes skb_load_bytes skb_change_head"
 	  " get_socket_cookie get_socket_uid perf_event_output "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_MSG, " perf_event_output get_current_uid_gid"
 	  " get_current_pid_tgid get_current_cgroup_id"
-	  " get_current_ancestor_cgroup_id get_cgroup_classid "
+	  " get_current_ancestor_cgroup_id get_cgroup_classid get_netns_cookie "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	/* lwt_out_func_proto(); lwt_in and lwt_xmit add none of the list. */
+	/* lwt_out_func_proto(); lwt_in adds none of the list. */
 	{ BPF_PROG_TYPE_LWT_IN, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_LWT_OUT, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_LWT_XMIT, " skb_store_bytes " LWT SK_BASE BASE_ANY,
+	{ BPF_PROG_TYPE_LWT_XMIT, " skb_store_bytes skb_change_head csum_update "
+	  LWT SK_BASE BASE_ANY,
 	  BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, CG_TASK " get_socket_cookie "
-	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, CG_TASK " get_socket_cookie"
+	  " get_netns_cookie " SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	/* sock_filter_func_proto() */
+	{ BPF_PROG_TYPE_CGROUP_SOCK, CG_TASK " get_socket_cookie"
+	  " get_netns_cookie ktime_get_coarse_ns " BASE_ANY, BASE_BPF,
+	  BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SYSCTL, CG_TASK SK_BASE BASE_ANY, BASE_BPF,
 	  BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_DEVICE, CG_TASK BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_LOOKUP, " perf_event_output " SK_BASE BASE_ANY,
 	  BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SOCK_OPS, " get_local_storage get_socket_cookie"
-	  " perf_event_output " SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_CGROUP_SOCKOPT, CG_TASK BASE_ANY, BASE_BPF,
+	  " get_netns_cookie perf_event_output " SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
+	{ BPF_PROG_TYPE_CGROUP_SOCKOPT, CG_TASK " get_netns_cookie " BASE_ANY,
+	  BASE_BPF,
 	  BASE_PERFMON },
 	/* The tracing types reach bpf_base_func_proto() only for loop. */
 	{ BPF_PROG_TYPE_KPROBE, STACKS TRACING, " loop ", "" },
@@ -162,6 +172,7 @@ static bool type_missing(u32 prog_type, const char *name)
 	 */
 	switch (prog_type) {
 	case BPF_PROG_TYPE_SK_MSG:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
 	case BPF_PROG_TYPE_CGROUP_DEVICE:
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
 	case BPF_PROG_TYPE_CGROUP_SYSCTL:

@@ -125,3 +125,61 @@ TEST(helper_sk_lookup_protos)
 	EXPECT_NULL(kbpf_get_func_proto_caps(BPF_PROG_TYPE_SK_SKB,
 					     BPF_FUNC_tcp_sock, 3));
 }
+
+/* The cookies the four socket cookie variants read, each from its context. */
+TEST(helper_get_socket_cookie)
+{
+	struct sock a = { 0 }, b = { 0 };
+	struct sk_buff skb = { .sk = &a };
+	struct bpf_sock_addr_kern addr = { .sk = &b };
+	struct bpf_sock_ops_kern ops = { .sk = &a };
+	u64 ca, cb;
+
+	/* Made on first use, the same ever after, one per socket. */
+	ca = call1(&kbpf_get_socket_cookie_proto, &skb);
+	EXPECT_NE(ca, 0);
+	EXPECT_EQ(call1(&kbpf_get_socket_cookie_proto, &skb), ca);
+	EXPECT_EQ(call1(&kbpf_get_socket_cookie_sock_ops_proto, &ops), ca);
+	EXPECT_EQ(call1(&kbpf_get_socket_cookie_sock_proto, &a), ca);
+	cb = call1(&kbpf_get_socket_cookie_sock_addr_proto, &addr);
+	EXPECT_NE(cb, 0);
+	EXPECT_NE(cb, ca);
+	EXPECT_EQ(call1(&kbpf_get_socket_cookie_sock_proto, &b), cb);
+	/* Both 32-bit halves come through. */
+	b.sk_cookie = 0x1234567800000009ULL;
+	EXPECT_EQ(call1(&kbpf_get_socket_cookie_sock_proto, &b),
+		  0x1234567800000009ULL);
+	/* A packet without a socket has cookie 0. */
+	skb.sk = NULL;
+	EXPECT_EQ(call1(&kbpf_get_socket_cookie_proto, &skb), 0);
+}
+
+TEST(helper_get_netns_cookie)
+{
+	struct net net = { .net_cookie = 77 };
+	struct sock sk = { .sk_net = &net };
+	struct bpf_sock_addr_kern addr = { .sk = &sk };
+	struct bpf_sock_ops_kern ops = { .sk = &sk };
+	struct bpf_sockopt_kern opt = { .sk = &sk };
+	struct sk_msg msg = { .sk = &sk };
+	const struct kbpf_func_proto *const protos[] = {
+		&kbpf_get_netns_cookie_sock_proto,
+		&kbpf_get_netns_cookie_sock_addr_proto,
+		&kbpf_get_netns_cookie_sock_ops_proto,
+		&kbpf_get_netns_cookie_sk_msg_proto,
+		&kbpf_get_netns_cookie_sockopt_proto,
+	};
+	const void *const ctxs[] = { &sk, &addr, &ops, &msg, &opt };
+	size_t i;
+
+	init_net.net_cookie = 1;
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		/* The socket's namespace; NULL for the context: init_net's. */
+		EXPECT_EQ(call1(protos[i], ctxs[i]), 77);
+		EXPECT_EQ(call1(protos[i], NULL), 1);
+		EXPECT_EQ(protos[i]->arg_type[0],
+			  KBPF_ARG_PTR_TO_CTX | KBPF_PTR_MAYBE_NULL);
+		EXPECT_TRUE(!strcmp(protos[i]->name, "bpf_get_netns_cookie"));
+	}
+	init_net.net_cookie = 0;
+}

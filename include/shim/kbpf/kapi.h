@@ -864,6 +864,7 @@ struct sk_buff {
 	__wsum csum;
 	u16 mac_header;
 	u16 network_header;
+	u16 mac_len;
 	u32 tail;
 	unsigned int end;
 	unsigned char *head;
@@ -1121,6 +1122,158 @@ static inline void __skb_postpush_rcsum(struct sk_buff *skb, const void *start,
 					   csum_partial(start, len, 0), off);
 }
 
+/* ---- Header changes (vlan tags, headroom; <linux/if_vlan.h>) ------------- */
+
+#include <arpa/inet.h>		/* htons */
+
+#define ETH_ALEN	6
+#define ETH_HLEN	14
+#define VLAN_HLEN	4
+#define ETH_P_8021Q	0x8100
+#define ETH_P_8021AD	0x88A8
+/* x86-64's SKB_MAX_ALLOC: 4 pages less the shared info's 320 bytes. */
+#define SKB_MAX_ALLOC	(4 * 4096 - 320)
+
+static inline unsigned int skb_headroom(const struct sk_buff *skb)
+{
+	return skb->data - skb->head;
+}
+
+/* Host skbs come from tests, never from a qdisc, and are never GSO. */
+static inline bool skb_at_tc_ingress(const struct sk_buff *skb)
+{
+	return false;
+}
+
+static inline bool skb_is_gso(const struct sk_buff *skb)
+{
+	return false;
+}
+
+/* A host skb cannot be reallocated: the headroom a test gave is all there is. */
+static inline int skb_cow(struct sk_buff *skb, unsigned int headroom)
+{
+	return headroom <= skb_headroom(skb) ? 0 : -ENOMEM;
+}
+
+static inline void *__skb_push(struct sk_buff *skb, unsigned int len)
+{
+	skb->data -= len;
+	skb->len += len;
+	return skb->data;
+}
+
+static inline void __skb_pull(struct sk_buff *skb, unsigned int len)
+{
+	skb->data += len;
+	skb->len -= len;
+}
+
+static inline void skb_reset_mac_header(struct sk_buff *skb)
+{
+	skb->mac_header = skb->data - skb->head;
+}
+
+static inline void skb_reset_mac_len(struct sk_buff *skb)
+{
+	skb->mac_len = skb->network_header - skb->mac_header;
+}
+
+static inline void skb_postpush_rcsum(struct sk_buff *skb, const void *start,
+				      unsigned int len)
+{
+	__skb_postpush_rcsum(skb, start, len, 0);
+}
+
+static inline void skb_postpull_rcsum(struct sk_buff *skb, const void *start,
+				      unsigned int len)
+{
+	__skb_postpull_rcsum(skb, start, len, 0);
+}
+
+static inline bool eth_type_vlan(__be16 proto)
+{
+	return proto == htons(ETH_P_8021Q) || proto == htons(ETH_P_8021AD);
+}
+
+/*
+ * skb_vlan_push(): a tag already in the accelerated slot goes into the
+ * frame (after the two addresses; data must be at the mac header), the new
+ * one takes the slot.
+ */
+static inline int skb_vlan_push(struct sk_buff *skb, __be16 proto, u16 tci)
+{
+	if (skb->vlan_present) {
+		__be16 tag[2] = { skb->vlan_proto, htons(skb->vlan_tci) };
+
+		if (skb->data != skb_mac_header(skb) || skb->len < ETH_HLEN)
+			return -EINVAL;
+		if (skb_cow(skb, VLAN_HLEN))
+			return -ENOMEM;
+		__skb_push(skb, VLAN_HLEN);
+		memmove(skb->data, skb->data + VLAN_HLEN, 2 * ETH_ALEN);
+		memcpy(skb->data + 2 * ETH_ALEN, tag, VLAN_HLEN);
+		skb->mac_header -= VLAN_HLEN;
+		skb->protocol = skb->vlan_proto;
+		skb->mac_len += VLAN_HLEN;
+		skb_postpush_rcsum(skb, skb->data + 2 * ETH_ALEN, VLAN_HLEN);
+	}
+	skb->vlan_proto = proto;
+	skb->vlan_tci = tci;
+	skb->vlan_present = 1;
+	return 0;
+}
+
+/* __skb_vlan_pop(): the frame's outer tag out, its tci in *tci. */
+static inline int __skb_vlan_pop(struct sk_buff *skb, u16 *tci)
+{
+	__be16 tag[2];
+
+	if (skb->data != skb_mac_header(skb) ||
+	    skb_headlen(skb) < ETH_HLEN + VLAN_HLEN)
+		return -EINVAL;
+	skb_postpull_rcsum(skb, skb->data + 2 * ETH_ALEN, VLAN_HLEN);
+	memcpy(tag, skb->data + 2 * ETH_ALEN, VLAN_HLEN);
+	*tci = ntohs(tag[1]);
+	memmove(skb->data + VLAN_HLEN, skb->data, 2 * ETH_ALEN);
+	__skb_pull(skb, VLAN_HLEN);
+	memcpy(&skb->protocol, skb->data + 2 * ETH_ALEN, 2);
+	skb->mac_header += VLAN_HLEN;
+	if (skb->network_header < skb->mac_header + ETH_HLEN)
+		skb->network_header = skb->mac_header + ETH_HLEN;
+	skb_reset_mac_len(skb);
+	return 0;
+}
+
+/* skb_vlan_pop(): the outer tag off, the next one into the slot. */
+static inline int skb_vlan_pop(struct sk_buff *skb)
+{
+	__be16 proto;
+	u16 tci;
+	int err;
+
+	if (skb->vlan_present) {
+		skb->vlan_present = 0;
+		skb->vlan_tci = 0;
+	} else {
+		if (!eth_type_vlan(skb->protocol))
+			return 0;
+		err = __skb_vlan_pop(skb, &tci);
+		if (err)
+			return err;
+	}
+	if (!eth_type_vlan(skb->protocol))
+		return 0;
+	proto = skb->protocol;
+	err = __skb_vlan_pop(skb, &tci);
+	if (err)
+		return err;
+	skb->vlan_proto = proto;
+	skb->vlan_tci = tci;
+	skb->vlan_present = 1;
+	return 0;
+}
+
 /* ---- Socket-level contexts ---------------------------------------------- */
 
 /*
@@ -1137,10 +1290,13 @@ typedef struct { gid_t val; } kgid_t;
 struct user_namespace { int level; };
 __attribute__((__weak__)) struct user_namespace init_user_ns;
 
-/* A network namespace: the user namespace its ids map through. */
+/* A network namespace: the user namespace its ids map through, its cookie. */
 struct net {
 	struct user_namespace *user_ns;
+	u64 net_cookie;
 };
+
+__attribute__((__weak__)) struct net init_net;
 
 /*
  * The sock fields the bpf_sock and bpf_tcp_sock rewrites load and the
@@ -1171,6 +1327,7 @@ struct sock {
 	u16 sk_rx_queue_mapping;
 	kuid_t sk_uid;
 	struct net *sk_net;	/* the kernel's __sk_common.skc_net */
+	u64 sk_cookie;		/* the kernel's atomic64 __sk_common.skc_cookie */
 };
 
 #define sk_state		__sk_common.skc_state

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host twin of <kbpf/sock.h>: the socket structs and inlines the shared
- * core uses (verifier/ctx_sock.c, helpers/sock.c), after the kernel's.
+ * core uses (verifier/ctx_sock.c, helpers/sock.c, helpers/cookie.c),
+ * after the kernel's.
  */
 #ifndef KBPF_SHIM_SOCK_H
 #define KBPF_SHIM_SOCK_H
@@ -108,6 +109,28 @@ static inline struct net *sock_net(const struct sock *sk)
 static inline kuid_t sock_net_uid(const struct net *net, const struct sock *sk)
 {
 	return sk ? sk->sk_uid : (kuid_t){ 0 };
+}
+
+/*
+ * <linux/sock_diag.h>: the socket's cookie in two words, made on first
+ * use from a counter shared by every socket (the kernel's
+ * sock_gen_cookie()), the same ever after.
+ */
+__attribute__((__weak__)) u64 kbpf_host_last_cookie;
+
+static inline void sock_diag_save_cookie(struct sock *sk, __u32 cookie[2])
+{
+	u64 c = __atomic_load_n(&sk->sk_cookie, __ATOMIC_RELAXED);
+
+	if (!c) {
+		u64 fresh = __atomic_add_fetch(&kbpf_host_last_cookie, 1, __ATOMIC_RELAXED);
+
+		if (__atomic_compare_exchange_n(&sk->sk_cookie, &c, fresh, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			c = fresh;
+	}
+	cookie[0] = (u32)c;
+	cookie[1] = (u32)(c >> 32);
 }
 
 /* <linux/highuid.h>: what an id with no mapping reads as. */

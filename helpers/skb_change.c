@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet helpers that change the skb's checksum state or its headers:
+ * bpf_csum_update, bpf_skb_vlan_push/pop and bpf_skb_change_head, as
+ * Linux 6.1's. The ones that move or reallocate packet data make the
+ * verifier drop every packet pointer after the call (changes_pkt_data()
+ * in verifier/helper_call.c) and, except sk_skb's change_head (whose
+ * Linux variant does not either), recompute the data/data_end the context
+ * rewrites read.
+ */
+#include <kbpf/kapi.h>
+#include <kbpf/ctx_access.h>
+
+#include "protos.h"
+
+#define SKB(r)	((struct sk_buff *)(unsigned long)(r))
+
+/*
+ * Adds a difference (from bpf_csum_diff, after direct packet writes) to a
+ * CHECKSUM_COMPLETE sum and returns the new sum; no sum to update is
+ * -ENOTSUPP, as in Linux.
+ */
+static u64 kbpf_csum_update(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		return skb->csum = csum_add(skb->csum, (__force __wsum)(u32)r2);
+	return -ENOTSUPP;
+}
+
+const struct kbpf_func_proto kbpf_csum_update_proto = {
+	.func		= kbpf_csum_update,
+	.name		= "bpf_csum_update",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+};
+
+/*
+ * At tc ingress the mac header sits before data in a CHECKSUM_COMPLETE
+ * sum that does not cover it: the vlan helpers work on the whole frame,
+ * so the sum gains the mac header around them (Linux's
+ * bpf_push_mac_rcsum()/bpf_pull_mac_rcsum()).
+ */
+static void push_mac_rcsum(struct sk_buff *skb)
+{
+	if (skb_at_tc_ingress(skb))
+		skb_postpush_rcsum(skb, skb_mac_header(skb), skb->mac_len);
+}
+
+static void pull_mac_rcsum(struct sk_buff *skb)
+{
+	if (skb_at_tc_ingress(skb))
+		skb_postpull_rcsum(skb, skb_mac_header(skb), skb->mac_len);
+}
+
+/*
+ * A vlan tag in the skb's accelerated tag; one already there moves into
+ * the packet first. Protocols other than 802.1Q and 802.1ad become 802.1Q.
+ */
+static u64 kbpf_skb_vlan_push(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	__be16 proto = (__force __be16)(u16)r2;
+	int ret;
+
+	if (proto != htons(ETH_P_8021Q) && proto != htons(ETH_P_8021AD))
+		proto = htons(ETH_P_8021Q);
+	push_mac_rcsum(skb);
+	ret = skb_vlan_push(skb, proto, (u16)r3);
+	pull_mac_rcsum(skb);
+	kbpf_skb_compute_data_pointers(skb);
+	return ret;
+}
+
+const struct kbpf_func_proto kbpf_skb_vlan_push_proto = {
+	.func		= kbpf_skb_vlan_push,
+	.name		= "bpf_skb_vlan_push",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING },
+};
+
+/* The outer vlan tag off; the next one in the frame takes the slot. */
+static u64 kbpf_skb_vlan_pop(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	int ret;
+
+	push_mac_rcsum(skb);
+	ret = skb_vlan_pop(skb);
+	pull_mac_rcsum(skb);
+	kbpf_skb_compute_data_pointers(skb);
+	return ret;
+}
+
+const struct kbpf_func_proto kbpf_skb_vlan_pop_proto = {
+	.func		= kbpf_skb_vlan_pop,
+	.name		= "bpf_skb_vlan_pop",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX },
+};
+
+/* Linux's BPF_SKB_MAX_LEN: no helper grows a non-GSO packet past this. */
+#define SKB_HELPER_MAX_LEN	SKB_MAX_ALLOC
+
+/*
+ * head_room zeroed bytes in front of the packet, which become its new mac
+ * header (an L3 packet given an L2 header before a redirect to an L2
+ * device); the network header stays where it is.
+ */
+static int change_head(struct sk_buff *skb, u32 head_room, u64 flags)
+{
+	u32 new_len = skb->len + head_room;
+	int ret;
+
+	if (unlikely(flags || new_len < skb->len ||
+		     (!skb_is_gso(skb) && new_len > SKB_HELPER_MAX_LEN)))
+		return -EINVAL;
+	ret = skb_cow(skb, head_room);
+	if (ret)
+		return ret;
+	memset(__skb_push(skb, head_room), 0, head_room);
+	skb_reset_mac_header(skb);
+	skb_reset_mac_len(skb);
+	return 0;
+}
+
+static u64 kbpf_skb_change_head(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	int ret = change_head(skb, (u32)r2, r3);
+
+	kbpf_skb_compute_data_pointers(skb);
+	return ret;
+}
+
+static u64 kbpf_sk_skb_change_head(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return change_head(SKB(r1), (u32)r2, r3);
+}
+
+const struct kbpf_func_proto kbpf_skb_change_head_proto = {
+	.func		= kbpf_skb_change_head,
+	.name		= "bpf_skb_change_head",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING },
+};
+
+const struct kbpf_func_proto kbpf_sk_skb_change_head_proto = {
+	.func		= kbpf_sk_skb_change_head,
+	.name		= "bpf_skb_change_head",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING },
+};
