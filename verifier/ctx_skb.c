@@ -6,12 +6,12 @@
  * bpf_skb_is_valid_access() and its per-type wrappers,
  * bpf_convert_ctx_access() and sk_skb_convert_ctx_access().
  *
- * kbpf refuses, for every type, the fields whose rewrite needs what kbpf
- * does not have yet:
- * - tstamp, tstamp_type, gso_segs, gso_size, hwtstamp: Linux rewrites
- *   them with the hidden scratch register BPF_REG_AX, which kbpf's
- *   engine does not have.
- * A program using them fails to load, as on a kernel without the field.
+ * tstamp, tstamp_type, gso_segs, gso_size and hwtstamp are rewritten
+ * through the hidden scratch register BPF_REG_AX, as in Linux: the
+ * skb_shared_info fields need skb->end while the destination may be the
+ * context register itself, and tstamp's rewrite looks at the skb's
+ * tc_at_ingress and mono_delivery_time bits (6.1's delivery time
+ * semantics, see skb_tstamp_read()).
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
@@ -23,20 +23,6 @@
 #define FIRST(MEMBER)	KBPF_CTX_FIRST(struct __sk_buff, MEMBER)
 #define LAST(MEMBER)	KBPF_CTX_LAST(struct __sk_buff, MEMBER)
 
-/* Fields kbpf cannot rewrite yet (see above). */
-static bool skb_field_unsupported(int off)
-{
-	switch (off) {
-	case FIRST(tstamp) ... LAST(tstamp):
-	case FIRST(tstamp_type) ... LAST(tstamp_type):
-	case FIRST(gso_segs) ... LAST(gso_segs):
-	case FIRST(gso_size) ... LAST(gso_size):
-	case FIRST(hwtstamp) ... LAST(hwtstamp):
-		return true;
-	}
-	return false;
-}
-
 /* What every __sk_buff type checks after its own rules: bpf_skb_is_valid_access(). */
 static bool skb_is_valid_access(int off, int size, enum kbpf_access_type type,
 				struct kbpf_insn_access_aux *info)
@@ -46,8 +32,6 @@ static bool skb_is_valid_access(int off, int size, enum kbpf_access_type type,
 	if (off < 0 || off >= (int)sizeof(struct __sk_buff))
 		return false;
 	if (off % size != 0)
-		return false;
-	if (skb_field_unsupported(off))
 		return false;
 
 	switch (off) {
@@ -68,12 +52,23 @@ static bool skb_is_valid_access(int off, int size, enum kbpf_access_type type,
 		break;
 	case FIRST(flow_keys) ... LAST(flow_keys):
 		return false;
+	case FIRST(hwtstamp) ... LAST(hwtstamp):
+		if (type == KBPF_WRITE || size != sizeof(u64))
+			return false;
+		break;
+	case FIRST(tstamp) ... LAST(tstamp):
+		if (size != sizeof(u64))
+			return false;
+		break;
 	case FIRST(sk) ... LAST(sk):
 		/* The skb's socket, if it has one: NULL-check before use. */
 		if (type == KBPF_WRITE || size != sizeof(u64))
 			return false;
 		info->reg_type = KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL;
 		break;
+	case offsetof(struct __sk_buff, tstamp_type):
+		/* tc's own (tc_is_valid_access()). */
+		return false;
 	case offsetofend(struct __sk_buff, tstamp_type) ...
 	     offsetof(struct __sk_buff, hwtstamp) - 1:
 		/* The padding before hwtstamp. */
@@ -188,6 +183,13 @@ static bool tc_is_valid_access(int off, int size, enum kbpf_access_type type,
 		break;
 	case FIRST(family) ... LAST(local_port):
 		return false;
+	case offsetof(struct __sk_buff, tstamp_type):
+		/*
+		 * Linux marks the program before looking at the size: from
+		 * now on its tstamp accesses see the delivery time as is.
+		 */
+		info->tstamp_type_access = true;
+		return size == sizeof(u8);
 	}
 	return skb_is_valid_access(off, size, type, info);
 }
@@ -348,9 +350,99 @@ static u32 skb_sock_field(const struct bpf_insn *si, struct bpf_insn *insn,
 	return 4;
 }
 
-static u32 skb_convert_ctx_access(enum kbpf_access_type type,
-				  const struct bpf_insn *si,
-				  struct bpf_insn *insn_buf, u32 *target_size)
+/*
+ * dst = a field of skb_shinfo(skb), at head + end: end (an offset on
+ * 64-bit kernels) goes to AX first, as dst may be the skb register.
+ */
+static u32 skb_shinfo_field(const struct bpf_insn *si, struct bpf_insn *insn,
+			    int off, u8 size)
+{
+	u8 dst = si->dst_reg, skb = si->src_reg;
+
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, end) != 4);
+	insn[0] = BPF_LDX_MEM(BPF_W, BPF_REG_AX, skb,
+			      offsetof(struct sk_buff, end));
+	insn[1] = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, head), dst, skb,
+			      offsetof(struct sk_buff, head));
+	insn[2] = BPF_ALU64_REG(BPF_ADD, dst, BPF_REG_AX);
+	insn[3] = BPF_LDX_MEM(size, dst, dst, off);
+	return 4;
+}
+
+/*
+ * Where tc's skb->tstamp may hold a delivery time (6.1): at ingress with
+ * mono_delivery_time set it is the sender's, not a receive time, so a
+ * program that never read tstamp_type reads 0 there. AX holds the flag
+ * byte, as dst may be the skb register.
+ */
+static u32 skb_tstamp_read(const struct bpf_insn *si, struct bpf_insn *insn,
+			   bool tstamp_type_access)
+{
+	u8 dst = si->dst_reg, skb = si->src_reg;
+	u32 n = 0;
+
+#ifdef CONFIG_NET_CLS_ACT
+	if (!tstamp_type_access) {
+		const s32 both = TC_AT_INGRESS_MASK | SKB_MONO_DELIVERY_TIME_MASK;
+
+		insn[n++] = BPF_LDX_MEM(BPF_B, BPF_REG_AX, skb,
+					PKT_VLAN_PRESENT_OFFSET);
+		insn[n++] = BPF_ALU32_IMM(BPF_AND, BPF_REG_AX, both);
+		insn[n++] = BPF_JMP32_IMM(BPF_JNE, BPF_REG_AX, both, 2);
+		insn[n++] = BPF_MOV64_IMM(dst, 0);
+		insn[n++] = BPF_JMP_A(1);
+	}
+#endif
+	insn[n++] = BPF_LDX_MEM(BPF_DW, dst, skb, offsetof(struct sk_buff, tstamp));
+	return n;
+}
+
+/*
+ * A tstamp written at ingress by a program unaware of delivery times is
+ * a receive time: mono_delivery_time is cleared with it.
+ */
+static u32 skb_tstamp_write(const struct bpf_insn *si, struct bpf_insn *insn,
+			    bool tstamp_type_access)
+{
+	u8 skb = si->dst_reg, value = si->src_reg;
+	u32 n = 0;
+
+#ifdef CONFIG_NET_CLS_ACT
+	if (!tstamp_type_access) {
+		insn[n++] = BPF_LDX_MEM(BPF_B, BPF_REG_AX, skb,
+					PKT_VLAN_PRESENT_OFFSET);
+		insn[n++] = BPF_JMP32_IMM(BPF_JSET, BPF_REG_AX,
+					  TC_AT_INGRESS_MASK, 1);
+		insn[n++] = BPF_JMP_A(2);
+		insn[n++] = BPF_ALU32_IMM(BPF_AND, BPF_REG_AX,
+					  ~SKB_MONO_DELIVERY_TIME_MASK);
+		insn[n++] = BPF_STX_MEM(BPF_B, skb, BPF_REG_AX,
+					PKT_VLAN_PRESENT_OFFSET);
+	}
+#endif
+	insn[n++] = BPF_STX_MEM(BPF_DW, skb, value, offsetof(struct sk_buff, tstamp));
+	return n;
+}
+
+/* tc's tstamp_type: BPF_SKB_TSTAMP_DELIVERY_MONO or _UNSPEC, from the flag. */
+static u32 skb_tstamp_type_read(const struct bpf_insn *si,
+				struct bpf_insn *insn)
+{
+	u8 dst = si->dst_reg;
+
+	insn[0] = BPF_LDX_MEM(BPF_B, BPF_REG_AX, si->src_reg,
+			      PKT_VLAN_PRESENT_OFFSET);
+	insn[1] = BPF_JMP32_IMM(BPF_JSET, BPF_REG_AX,
+				SKB_MONO_DELIVERY_TIME_MASK, 2);
+	insn[2] = BPF_MOV32_IMM(dst, BPF_SKB_TSTAMP_UNSPEC);
+	insn[3] = BPF_JMP_A(1);
+	insn[4] = BPF_MOV32_IMM(dst, BPF_SKB_TSTAMP_DELIVERY_MONO);
+	return 5;
+}
+
+static u32 skb_convert(enum kbpf_access_type type, const struct bpf_insn *si,
+		       struct bpf_insn *insn_buf, u32 *target_size,
+		       bool tstamp_type_access)
 {
 	struct bpf_insn *insn = insn_buf;
 	u8 dst = si->dst_reg, src = si->src_reg;
@@ -375,6 +467,11 @@ static u32 skb_convert_ctx_access(enum kbpf_access_type type,
 	BUILD_BUG_ON(QDISC_CB_OFF(data) % sizeof(u64));
 	/* Little-endian bitfields: pkt_type is the low bits of its byte. */
 	BUILD_BUG_ON(PKT_TYPE_MAX != 7);
+	BUILD_BUG_ON(sizeof_field(struct sk_buff, tstamp) != 8);
+	BUILD_BUG_ON(sizeof_field(struct skb_shared_info, gso_segs) != 2);
+	BUILD_BUG_ON(sizeof_field(struct skb_shared_info, gso_size) != 2);
+	BUILD_BUG_ON(sizeof_field(struct skb_shared_hwtstamps, hwtstamp) != 8);
+	BUILD_BUG_ON(offsetof(struct skb_shared_hwtstamps, hwtstamp) != 0);
 
 	switch (si->off) {
 	case offsetof(struct __sk_buff, len):
@@ -505,8 +602,50 @@ static u32 skb_convert_ctx_access(enum kbpf_access_type type,
 	case offsetof(struct __sk_buff, local_port):
 		insn += skb_sock_field(si, insn, target_size);
 		break;
+	case offsetof(struct __sk_buff, tstamp):
+		if (type == KBPF_WRITE)
+			insn += skb_tstamp_write(si, insn, tstamp_type_access);
+		else
+			insn += skb_tstamp_read(si, insn, tstamp_type_access);
+		break;
+	case offsetof(struct __sk_buff, tstamp_type):
+		insn += skb_tstamp_type_read(si, insn);
+		break;
+	case offsetof(struct __sk_buff, gso_segs):
+		*target_size = 2;
+		insn += skb_shinfo_field(si, insn,
+					 offsetof(struct skb_shared_info, gso_segs),
+					 BPF_H);
+		break;
+	case offsetof(struct __sk_buff, gso_size):
+		*target_size = 2;
+		insn += skb_shinfo_field(si, insn,
+					 offsetof(struct skb_shared_info, gso_size),
+					 BPF_H);
+		break;
+	case offsetof(struct __sk_buff, hwtstamp):
+		*target_size = 8;
+		insn += skb_shinfo_field(si, insn,
+					 offsetof(struct skb_shared_info, hwtstamps),
+					 BPF_DW);
+		break;
 	}
 	return insn - insn_buf;
+}
+
+static u32 skb_convert_ctx_access(enum kbpf_access_type type,
+				  const struct bpf_insn *si,
+				  struct bpf_insn *insn_buf, u32 *target_size)
+{
+	return skb_convert(type, si, insn_buf, target_size, false);
+}
+
+/* For a tc program that read tstamp_type: tstamp as it is. */
+static u32 tc_tstamp_type_convert(enum kbpf_access_type type,
+				  const struct bpf_insn *si,
+				  struct bpf_insn *insn_buf, u32 *target_size)
+{
+	return skb_convert(type, si, insn_buf, target_size, true);
 }
 
 const struct kbpf_ctx_ops kbpf_ctx_sk_filter_ops = {
@@ -521,11 +660,18 @@ const struct kbpf_ctx_ops kbpf_ctx_cg_skb_ops = {
 	.convert_ctx_access = skb_convert_ctx_access,
 };
 
+static const struct kbpf_ctx_ops tc_tstamp_type_ops = {
+	.ctx_size = sizeof(struct __sk_buff),
+	.is_valid_access = tc_is_valid_access,
+	.convert_ctx_access = tc_tstamp_type_convert,
+};
+
 /* sched_cls and sched_act. */
 const struct kbpf_ctx_ops kbpf_ctx_tc_ops = {
 	.ctx_size = sizeof(struct __sk_buff),
 	.is_valid_access = tc_is_valid_access,
 	.convert_ctx_access = skb_convert_ctx_access,
+	.tstamp_type_ops = &tc_tstamp_type_ops,
 };
 
 /*

@@ -188,6 +188,8 @@ static int convert_ctx(struct kbpf_verifier_env *env, u32 idx,
 		ops = env->ctx_ops;
 	if (!ops)
 		return 0;
+	if (env->tstamp_type_access && ops->tstamp_type_ops)
+		ops = ops->tstamp_type_ops;
 	cnt = kbpf_ctx_convert(ops, t, insn,
 			       env->aux[idx].ctx_field_size, buf);
 	if (cnt < 0)

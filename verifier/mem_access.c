@@ -312,6 +312,7 @@ static int check_ctx_access(struct kbpf_verifier_env *env, int insn_idx,
 	}
 	env->aux[insn_idx].ctx_access = true;
 	env->aux[insn_idx].ctx_field_size = info.ctx_field_size;
+	env->tstamp_type_access |= info.tstamp_type_access;
 	if (t == KBPF_READ && value_regno >= 0) {
 		struct kbpf_reg *dst = &regs[value_regno];
 

@@ -218,6 +218,8 @@ struct kbpf_verifier_env {
 	 * limit depends on the scalars, so pruning compares them exactly.
 	 */
 	bool explore_alu_limits;
+	/* The program read __sk_buff->tstamp_type (kbpf_insn_access_aux). */
+	bool tstamp_type_access;
 	u32 insn_processed;
 	u32 jmps_processed, prev_jmps_processed, prev_insn_processed;
 	struct kbpf_idmap idmap;

@@ -64,6 +64,12 @@ struct kbpf_insn_access_aux {
 	 * 0 when the access is exactly the field.
 	 */
 	u32 ctx_field_size;
+	/*
+	 * Linux's prog->tstamp_type_access: set for a read of
+	 * __sk_buff->tstamp_type, after which the program's tstamp accesses
+	 * are rewritten by ops->tstamp_type_ops, every one of them.
+	 */
+	bool tstamp_type_access;
 };
 
 struct kbpf_ctx_ops {
@@ -89,6 +95,12 @@ struct kbpf_ctx_ops {
 	u32 (*convert_ctx_access)(enum kbpf_access_type type,
 				  const struct bpf_insn *si,
 				  struct bpf_insn *insn_buf, u32 *target_size);
+	/*
+	 * What the fix-ups convert with instead in a program that read
+	 * tstamp_type (struct kbpf_insn_access_aux); NULL for the types
+	 * without that field.
+	 */
+	const struct kbpf_ctx_ops *tstamp_type_ops;
 };
 
 #define KBPF_CTX_REWRITE_MAX	16

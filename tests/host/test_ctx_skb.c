@@ -10,6 +10,10 @@
 #include <kbpf/ctx_access.h>
 #include <kbpf/insn.h>
 #include <kbpf/sock.h>
+#include <kbpf/verifier.h>
+
+#include "../../jit/interp.h"
+#include "../../jit/x86_jit.h"
 
 #include "ctxtest.h"
 #include "ktest.h"
@@ -31,8 +35,8 @@
 	F(hash, CTX_NARROW, CTX_NO),					\
 	F(napi_id, CTX_NARROW, CTX_NO),					\
 	F(flow_keys, CTX_NO, CTX_NO),					\
-	F(gso_segs, CTX_TODO, CTX_NO),					\
-	F(gso_size, CTX_TODO, CTX_NO),					\
+	F(gso_segs, CTX_NARROW, CTX_NO),				\
+	F(gso_size, CTX_NARROW, CTX_NO),				\
 	P(sk, KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL)
 
 static const struct ctx_field sk_filter_fields[] = {
@@ -82,10 +86,10 @@ static const struct ctx_field cg_skb_fields[] = {
 	F(local_ip6[3], CTX_EXACT, CTX_NO),
 	F(remote_port, CTX_NARROW, CTX_NO),
 	F(local_port, CTX_NARROW, CTX_NO),
-	F(tstamp, CTX_TODO, CTX_TODO),
+	F(tstamp, CTX_EXACT, CTX_EXACT),
 	F(wire_len, CTX_NO, CTX_NO),
 	F(tstamp_type, CTX_NO, CTX_NO),
-	F(hwtstamp, CTX_TODO, CTX_NO),
+	F(hwtstamp, CTX_EXACT, CTX_NO),
 };
 
 /* sched_cls and sched_act. */
@@ -106,10 +110,10 @@ static const struct ctx_field tc_fields[] = {
 	F(local_ip6, CTX_NO, CTX_NO),
 	F(remote_port, CTX_NO, CTX_NO),
 	F(local_port, CTX_NO, CTX_NO),
-	F(tstamp, CTX_TODO, CTX_TODO),
+	F(tstamp, CTX_EXACT, CTX_EXACT),
 	F(wire_len, CTX_NARROW, CTX_NO),
-	F(tstamp_type, CTX_TODO, CTX_NO),
-	F(hwtstamp, CTX_TODO, CTX_NO),
+	F(tstamp_type, CTX_EXACT, CTX_NO),
+	F(hwtstamp, CTX_EXACT, CTX_NO),
 };
 
 /* lwt_in, lwt_out and lwt_xmit: cgroup_skb's writes, no socket fields. */
@@ -150,8 +154,8 @@ static const struct ctx_field sk_skb_fields[] = {
 	F(hash, CTX_NARROW, CTX_NO),
 	F(napi_id, CTX_NARROW, CTX_NO),
 	F(flow_keys, CTX_NO, CTX_NO),
-	F(gso_segs, CTX_TODO, CTX_NO),
-	F(gso_size, CTX_TODO, CTX_NO),
+	F(gso_segs, CTX_NARROW, CTX_NO),
+	F(gso_size, CTX_NARROW, CTX_NO),
 	P(sk, KBPF_PTR_TO_SOCK_COMMON | KBPF_PTR_MAYBE_NULL),
 	F(mark, CTX_NO, CTX_NO),
 	F(queue_mapping, CTX_NARROW, CTX_NO),
@@ -267,12 +271,18 @@ TEST(ctx_skb_cg_skb_unprivileged_no_packet)
 	u64 saved = kbpf_shim_caps;
 	u32 i;
 
-	/* Without CAP_BPF or CAP_SYS_ADMIN, data and data_end are refused. */
+	/*
+	 * Without CAP_BPF or CAP_SYS_ADMIN, data and data_end are refused,
+	 * and so is a tstamp write.
+	 */
 	memcpy(fields, cg_skb_fields, sizeof(fields));
-	for (i = 0; i < ARRAY_SIZE(fields); i++)
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (fields[i].reg_type == KBPF_PTR_TO_PACKET ||
 		    fields[i].reg_type == KBPF_PTR_TO_PACKET_END)
 			fields[i].read = CTX_NO;
+		if (fields[i].off == offsetof(struct __sk_buff, tstamp))
+			fields[i].write = CTX_NO;
+	}
 	kbpf_shim_caps = 1ULL << CAP_NET_ADMIN;
 	ctx_check_table(ops, BPF_CGROUP_INET_EGRESS, fields, ARRAY_SIZE(fields));
 	kbpf_shim_caps = 1ULL << CAP_BPF;
@@ -332,6 +342,10 @@ static void skb_init(struct skb_fixture *f)
 		qcb(&f->skb)->data[i] = (u8)(0x40 + i);
 	qcb(&f->skb)->tc_classid = 0xabcd;
 	qcb(&f->skb)->pkt_len = 1514;
+	skb_shinfo(&f->skb)->gso_segs = 0x0a0b;
+	skb_shinfo(&f->skb)->gso_size = 0x05a8;
+	skb_shinfo(&f->skb)->hwtstamps.hwtstamp = 0x1122334455667788LL;
+	f->skb.tstamp = 0x0102030405060708LL;
 	kbpf_skb_compute_data_pointers(&f->skb);
 }
 
@@ -361,6 +375,8 @@ static u32 skb_values(struct skb_fixture *f, struct skb_value *v)
 		{ offsetof(struct __sk_buff, tc_classid), 0xabcd, 2 },
 		{ offsetof(struct __sk_buff, napi_id), MIN_NAPI_ID + 5, 4 },
 		{ offsetof(struct __sk_buff, wire_len), 1514, 4 },
+		{ offsetof(struct __sk_buff, gso_segs), 0x0a0b, 2 },
+		{ offsetof(struct __sk_buff, gso_size), 0x05a8, 2 },
 	};
 
 	memcpy(v, all, sizeof(all));
@@ -663,6 +679,231 @@ TEST(ctx_skb_write_sk_filter_cg_skb)
 	EXPECT_EQ(f.skb.tc_index, 0x0304);
 }
 
+/* The skb_shared_info fields, at head + end, for every type that reads them. */
+TEST(ctx_skb_read_shinfo_fields)
+{
+	static const u32 types[] = {
+		BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_CGROUP_SKB,
+		BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_LWT_IN,
+		BPF_PROG_TYPE_SK_SKB,
+	};
+	struct skb_fixture f;
+	bool ok;
+	u32 i;
+	int dst;
+
+	skb_init(&f);
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(types[i]);
+		bool hw = types[i] == BPF_PROG_TYPE_CGROUP_SKB ||
+			  types[i] == BPF_PROG_TYPE_SCHED_CLS;
+
+		for (dst = BPF_REG_0; dst <= BPF_REG_1; dst++) {
+			EXPECT_EQ(ctx_read(ops, 0, &f.skb,
+					   offsetof(struct __sk_buff, gso_segs),
+					   4, dst, BPF_REG_1, &ok), 0x0a0b);
+			EXPECT_TRUE(ok);
+			EXPECT_EQ(ctx_read(ops, 0, &f.skb,
+					   offsetof(struct __sk_buff, gso_size),
+					   4, dst, BPF_REG_1, &ok), 0x05a8);
+			EXPECT_TRUE(ok);
+			EXPECT_EQ(ctx_read(ops, 0, &f.skb,
+					   offsetof(struct __sk_buff, hwtstamp),
+					   8, dst, BPF_REG_1, &ok),
+				  hw ? 0x1122334455667788ULL : 0);
+			EXPECT_EQ(ok, hw);
+		}
+	}
+	/* end moves the shared info: the rewrite follows it. */
+	f.skb.end = 128;
+	skb_shinfo(&f.skb)->gso_segs = 3;
+	EXPECT_EQ(ctx_read(kbpf_ctx_ops(BPF_PROG_TYPE_SCHED_CLS), 0, &f.skb,
+			   offsetof(struct __sk_buff, gso_segs), 2, BPF_REG_1,
+			   BPF_REG_1, &ok), 3);
+}
+
+#define TSTAMP_FLAGS(SKB, INGRESS, MONO)				\
+	do {								\
+		(SKB)->tc_at_ingress = (INGRESS);			\
+		(SKB)->mono_delivery_time = (MONO);			\
+	} while (0)
+
+static u64 read_tstamp(const struct kbpf_ctx_ops *ops, struct sk_buff *skb,
+		       u8 dst)
+{
+	bool ok;
+	u64 v = ctx_read(ops, 0, skb, offsetof(struct __sk_buff, tstamp), 8,
+			 dst, BPF_REG_1, &ok);
+
+	EXPECT_TRUE(ok);
+	return v;
+}
+
+/*
+ * 6.1's delivery time: a program that never read tstamp_type reads 0 for
+ * a mono delivery time at tc ingress, and the time itself otherwise.
+ */
+TEST(ctx_skb_tstamp_read)
+{
+	const struct kbpf_ctx_ops *tc = kbpf_ctx_ops(BPF_PROG_TYPE_SCHED_CLS);
+	const struct kbpf_ctx_ops *cg = kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SKB);
+	const u64 t = 0x0102030405060708ULL;
+	struct skb_fixture f;
+	int dst;
+
+	skb_init(&f);
+	ASSERT_NONNULL(tc->tstamp_type_ops);
+	EXPECT_NULL(cg->tstamp_type_ops);
+	for (dst = BPF_REG_0; dst <= BPF_REG_1; dst++) {
+		TSTAMP_FLAGS(&f.skb, 0, 0);
+		EXPECT_EQ(read_tstamp(tc, &f.skb, dst), t);
+		EXPECT_EQ(read_tstamp(cg, &f.skb, dst), t);
+		TSTAMP_FLAGS(&f.skb, 1, 0);
+		EXPECT_EQ(read_tstamp(tc, &f.skb, dst), t);
+		TSTAMP_FLAGS(&f.skb, 0, 1);
+		EXPECT_EQ(read_tstamp(tc, &f.skb, dst), t);
+		EXPECT_EQ(read_tstamp(cg, &f.skb, dst), t);
+		TSTAMP_FLAGS(&f.skb, 1, 1);
+		EXPECT_EQ(read_tstamp(tc, &f.skb, dst), 0);
+		EXPECT_EQ(read_tstamp(cg, &f.skb, dst), 0);
+		/* Aware of delivery times: the value as it is. */
+		EXPECT_EQ(read_tstamp(tc->tstamp_type_ops, &f.skb, dst), t);
+	}
+	/* The flag byte's other bits do not matter. */
+	f.skb.vlan_present = 0;
+	EXPECT_EQ(read_tstamp(tc, &f.skb, BPF_REG_0), 0);
+	TSTAMP_FLAGS(&f.skb, 1, 0);
+	EXPECT_EQ(read_tstamp(tc, &f.skb, BPF_REG_0), t);
+}
+
+TEST(ctx_skb_tstamp_write)
+{
+	const struct kbpf_ctx_ops *tc = kbpf_ctx_ops(BPF_PROG_TYPE_SCHED_CLS);
+	const struct kbpf_ctx_ops *cg = kbpf_ctx_ops(BPF_PROG_TYPE_CGROUP_SKB);
+	const int off = offsetof(struct __sk_buff, tstamp);
+	struct skb_fixture f;
+
+	skb_init(&f);
+	/* Egress: the delivery time flag stays. */
+	TSTAMP_FLAGS(&f.skb, 0, 1);
+	EXPECT_TRUE(ctx_write(tc, 0, &f.skb, off, 8, 1000));
+	EXPECT_EQ(f.skb.tstamp, 1000);
+	EXPECT_EQ(f.skb.mono_delivery_time, 1);
+	/* Ingress: a receive time now, the flag cleared, nothing else. */
+	TSTAMP_FLAGS(&f.skb, 1, 1);
+	EXPECT_TRUE(ctx_write(tc, 0, &f.skb, off, 8, 2000));
+	EXPECT_EQ(f.skb.tstamp, 2000);
+	EXPECT_EQ(f.skb.mono_delivery_time, 0);
+	EXPECT_EQ(f.skb.tc_at_ingress, 1);
+	EXPECT_EQ(f.skb.vlan_present, 1);
+	EXPECT_EQ(f.skb.pkt_type, 3);
+	TSTAMP_FLAGS(&f.skb, 1, 1);
+	EXPECT_TRUE(ctx_write(cg, 0, &f.skb, off, 8, 3000));
+	EXPECT_EQ(f.skb.tstamp, 3000);
+	EXPECT_EQ(f.skb.mono_delivery_time, 0);
+	/* Aware of delivery times: written as is, the flag kept. */
+	TSTAMP_FLAGS(&f.skb, 1, 1);
+	EXPECT_TRUE(ctx_write(tc->tstamp_type_ops, 0, &f.skb, off, 8, 4000));
+	EXPECT_EQ(f.skb.tstamp, 4000);
+	EXPECT_EQ(f.skb.mono_delivery_time, 1);
+	/* Only the whole field. */
+	EXPECT_FALSE(ctx_write(tc, 0, &f.skb, off, 4, 1));
+	EXPECT_EQ(f.skb.tstamp, 4000);
+}
+
+TEST(ctx_skb_tstamp_type_read)
+{
+	const struct kbpf_ctx_ops *tc = kbpf_ctx_ops(BPF_PROG_TYPE_SCHED_CLS);
+	const int off = offsetof(struct __sk_buff, tstamp_type);
+	struct skb_fixture f;
+	bool ok;
+	int dst;
+
+	skb_init(&f);
+	for (dst = BPF_REG_0; dst <= BPF_REG_1; dst++) {
+		TSTAMP_FLAGS(&f.skb, 1, 1);
+		EXPECT_EQ(ctx_read(tc, 0, &f.skb, off, 1, dst, BPF_REG_1, &ok),
+			  BPF_SKB_TSTAMP_DELIVERY_MONO);
+		EXPECT_TRUE(ok);
+		TSTAMP_FLAGS(&f.skb, 1, 0);
+		EXPECT_EQ(ctx_read(tc, 0, &f.skb, off, 1, dst, BPF_REG_1, &ok),
+			  BPF_SKB_TSTAMP_UNSPEC);
+		TSTAMP_FLAGS(&f.skb, 0, 1);
+		EXPECT_EQ(ctx_read(tc, 0, &f.skb, off, 1, dst, BPF_REG_1, &ok),
+			  BPF_SKB_TSTAMP_DELIVERY_MONO);
+	}
+}
+
+/*
+ * A tc program that reads tstamp_type anywhere, even after its tstamp
+ * read, sees tstamp as it is: the verifier picks the rewrite for the
+ * whole program. Run on the interpreter and the JIT.
+ */
+static u64 verify_and_run(const struct bpf_insn *insns, u32 cnt,
+			  struct sk_buff *skb)
+{
+	struct kbpf_verify_args a = {
+		.insns = insns, .insn_cnt = cnt,
+		.prog_type = BPF_PROG_TYPE_SCHED_CLS,
+		.gpl_compatible = true, .allow_ptr_leaks = true,
+		.bpf_capable = true, .perfmon_capable = true,
+	};
+	struct kbpf_code code = { .bpf_func = kbpf_interp_run };
+	u64 interp, jit = ~0ULL;
+
+	if (!EXPECT_EQ(kbpf_verify(&a), 0))
+		return ~0ULL;
+	code.insnsi = a.xlated;
+	code.len = a.xlated_cnt;
+	code.stack_depth = a.stack_depth;
+	interp = kbpf_code_run(&code, skb);
+	if (EXPECT_EQ(kbpf_jit_compile(&code, true), 0))
+		jit = kbpf_code_run(&code, skb);
+	kbpf_jit_free(&code);
+	kbpf_verify_release(&a);
+	EXPECT_EQ(jit, interp);
+	return interp;
+}
+
+TEST(ctx_skb_tstamp_type_access_whole_program)
+{
+	const struct bpf_insn unaware[] = {
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1,
+			    offsetof(struct __sk_buff, tstamp)),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn aware[] = {
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_1,
+			    offsetof(struct __sk_buff, tstamp)),
+		BPF_LDX_MEM(BPF_B, BPF_REG_2, BPF_REG_1,
+			    offsetof(struct __sk_buff, tstamp_type)),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn shinfo_into_ctx_reg[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1,
+			    offsetof(struct __sk_buff, gso_segs)),
+		BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_1,
+			    offsetof(struct __sk_buff, gso_size)),
+		BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 16),
+		BPF_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_1),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_6, BPF_REG_6,
+			    offsetof(struct __sk_buff, hwtstamp)),
+		BPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_6),
+		BPF_EXIT_INSN(),
+	};
+	struct skb_fixture f;
+
+	skb_init(&f);
+	TSTAMP_FLAGS(&f.skb, 1, 1);
+	EXPECT_EQ(verify_and_run(unaware, ARRAY_SIZE(unaware), &f.skb), 0);
+	EXPECT_EQ(verify_and_run(aware, ARRAY_SIZE(aware), &f.skb),
+		  0x0102030405060708ULL);
+	EXPECT_EQ(verify_and_run(shinfo_into_ctx_reg,
+				 ARRAY_SIZE(shinfo_into_ctx_reg), &f.skb),
+		  (0x0a0bULL << 16 | 0x05a8) ^ 0x1122334455667788ULL);
+}
+
 TEST(ctx_skb_convert_misuse)
 {
 	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_SCHED_CLS);
@@ -675,6 +916,6 @@ TEST(ctx_skb_convert_misuse)
 	/* A narrow write is the verifier's bug, not a rewrite. */
 	EXPECT_EQ(kbpf_ctx_convert(ops, KBPF_WRITE, &st, 4, buf), -EINVAL);
 	/* A field the rewrite does not know is refused, never left as is. */
-	ld.off = offsetof(struct __sk_buff, gso_segs);
+	ld.off = offsetof(struct __sk_buff, flow_keys);
 	EXPECT_EQ(kbpf_ctx_convert(ops, KBPF_READ, &ld, 4, buf), -EINVAL);
 }

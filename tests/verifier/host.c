@@ -192,9 +192,18 @@ static void host_prog_close(int prog)
 {
 }
 
+/*
+ * Linux's test_verifier runs without CAP_SYS_ADMIN, and its unprivileged
+ * pass without CAP_NET_ADMIN, CAP_PERFMON and CAP_BPF too: context rules
+ * that ask bpf_capable() see the shim's capabilities, so drop them alike.
+ */
 static void host_set_unpriv(bool unpriv)
 {
+	u64 admin = 1ULL << CAP_NET_ADMIN | 1ULL << CAP_PERFMON |
+		    1ULL << CAP_BPF;
+
 	host_unpriv = unpriv;
+	kbpf_shim_set_caps(~(1ULL << CAP_SYS_ADMIN) & (unpriv ? ~admin : ~0ULL));
 }
 
 static const struct vt_place host_place = {

@@ -849,6 +849,10 @@ struct sk_buff {
 	u8 pkt_type:3;
 	u8 __pkt_vlan_present_offset[0];
 	u8 vlan_present:1;
+	u8 :4;
+	u8 mono_delivery_time:1;	/* tstamp is a mono delivery time */
+	u8 :1;
+	u8 tc_at_ingress:1;
 	u16 tc_index;
 	u32 priority;
 	int skb_iif;
@@ -873,12 +877,41 @@ struct sk_buff {
 
 /* The host skb has the fields of a kernel with qdiscs (tc_index). */
 #define CONFIG_NET_SCHED	1
+/* ... and with tc actions (tc_at_ingress). */
+#define CONFIG_NET_CLS_ACT	1
 
 /* <linux/skbuff.h>'s bit positions, little-endian bitfields as in x86-64's kernel. */
 #define PKT_TYPE_MAX		7
 #define PKT_TYPE_OFFSET		offsetof(struct sk_buff, __pkt_type_offset)
 #define PKT_VLAN_PRESENT_BIT	0
 #define PKT_VLAN_PRESENT_OFFSET	offsetof(struct sk_buff, __pkt_vlan_present_offset)
+#define SKB_MONO_DELIVERY_TIME_MASK	(1 << 5)
+#define TC_AT_INGRESS_MASK		(1 << 7)
+
+/*
+ * <linux/skbuff.h>: what follows an skb's data area, at head + end (end
+ * is an offset, as on every 64-bit kernel).
+ */
+struct skb_shared_hwtstamps {
+	union {
+		s64 hwtstamp;
+		void *netdev_data;
+	};
+};
+
+struct skb_shared_info {
+	u8 flags;
+	u8 meta_len;
+	u8 nr_frags;
+	u8 tx_flags;
+	unsigned short gso_size;
+	unsigned short gso_segs;
+	struct sk_buff *frag_list;
+	struct skb_shared_hwtstamps hwtstamps;
+};
+
+#define skb_shinfo(SKB)							\
+	((struct skb_shared_info *)((SKB)->head + (SKB)->end))
 /* <net/sock.h>: a queue_mapping write of this or more is ignored. */
 #define NO_QUEUE_MAPPING	USHRT_MAX
 /* <net/busy_poll.h>: napi ids below this are sender CPUs, read as 0. */
