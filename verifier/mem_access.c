@@ -159,7 +159,9 @@ static int check_packet_access(struct kbpf_verifier_env *env, u32 regno,
 			regno);
 		return -EACCES;
 	}
-	err = mem_access_one(env, regno, off, size, reg->range, zero_ok);
+	/* At or past pkt_end (a negative range): nothing is readable. */
+	err = reg->range < 0 ? -EINVAL :
+	      mem_access_one(env, regno, off, size, reg->range, zero_ok);
 	if (err) {
 		verbose(env, "R%u offset is outside of the packet\n", regno);
 		return err;

@@ -33,6 +33,9 @@
 #define KBPF_LOG_LEVEL		(KBPF_LOG_LEVEL1 | KBPF_LOG_LEVEL2)
 
 #define KBPF_MAX_PACKET_OFF	0xffff
+/* Packet pointer ranges learnt from failed pkt_end checks (nothing readable). */
+#define KBPF_AT_PKT_END		(-1)
+#define KBPF_BEYOND_PKT_END	(-2)
 
 /* Register type flag: ringbuf memory from bpf_ringbuf_reserve() ("alloc_mem"). */
 #define KBPF_MEM_ALLOC		(1u << 13)
@@ -48,8 +51,12 @@ struct kbpf_reg {
 	u8 frameno;		/* PTR_TO_STACK: the frame it points into */
 	/* Constant offset of a pointer from its object's start. */
 	s32 off;
-	/* PTR_TO_PACKET*: bytes known readable after off (from pkt_end checks). */
-	u32 range;
+	/*
+	 * PTR_TO_PACKET*: bytes known readable after off (from pkt_end
+	 * checks), or KBPF_AT_PKT_END / KBPF_BEYOND_PKT_END once a check
+	 * showed the pointer at or past pkt_end.
+	 */
+	s32 range;
 	/* PTR_TO_MEM, PTR_TO_MAP_KEY: size of the memory. */
 	u32 mem_size;
 	struct kbpf_map *map_ptr;	/* CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE/KEY */

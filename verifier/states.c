@@ -211,7 +211,14 @@ static bool regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 	if (old->off != cur->off || old->map_ptr != cur->map_ptr ||
 	    old->mem_size != cur->mem_size || old->frameno != cur->frameno)
 		return false;
-	/* Packet pointers: the old path needed at most what it knew. */
+	/*
+	 * Packet pointers: the old path needed at most what it knew. A
+	 * pointer known at or past pkt_end decided branches on the old path
+	 * (the other side was never walked): only the same knowledge is
+	 * safe, stricter than Linux 6.1, which orders the markers below 0.
+	 */
+	if ((old->range < 0 || cur->range < 0) && old->range != cur->range)
+		return false;
 	if (old->range > cur->range)
 		return false;
 	return true;
