@@ -246,6 +246,11 @@ static bool stacksafe(struct kbpf_verifier_env *env,
 		if (o->slot_type[7] == KBPF_STACK_SPILL) {
 			if (!c_spill || !regsafe(&o->spilled_ptr, &c->spilled_ptr, map))
 				return false;
+			/* Narrow spills: the same bytes, or ones old never had. */
+			for (i = 0; i < 7; i++)
+				if (o->slot_type[i] != c->slot_type[i] &&
+				    o->slot_type[i] != KBPF_STACK_INVALID)
+					return false;
 			continue;
 		}
 		for (i = 0; i < 8; i++) {
