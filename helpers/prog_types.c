@@ -59,6 +59,10 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ringbuf_discard_proto;
 	case BPF_FUNC_ringbuf_query:
 		return &kbpf_ringbuf_query_proto;
+	case BPF_FUNC_strtol:
+		return &kbpf_strtol_proto;
+	case BPF_FUNC_strtoul:
+		return &kbpf_strtoul_proto;
 	default:
 		break;
 	}

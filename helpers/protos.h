@@ -75,6 +75,10 @@ extern const struct kbpf_func_proto kbpf_ringbuf_query_proto;
 /* local_storage.c */
 extern const struct kbpf_func_proto kbpf_get_local_storage_proto;
 
+/* strtox.c */
+extern const struct kbpf_func_proto kbpf_strtol_proto;
+extern const struct kbpf_func_proto kbpf_strtoul_proto;
+
 /* perf_event.c */
 extern const struct kbpf_func_proto kbpf_perf_event_output_proto;
 extern const struct kbpf_func_proto kbpf_skb_event_output_proto;

@@ -13,10 +13,16 @@ bool kbpf_type_is_pkt(u32 type)
 	return type == KBPF_PTR_TO_PACKET || type == KBPF_PTR_TO_PACKET_META;
 }
 
-static int check_alignment(struct kbpf_verifier_env *env,
-			   const struct kbpf_reg *reg, int off, int size)
+/*
+ * Linux's check_ptr_alignment(): strict_once asks for natural alignment
+ * whatever the program's flags (helper arguments the helper writes as a
+ * whole word, like bpf_strtol()'s result).
+ */
+int kbpf_check_ptr_alignment(struct kbpf_verifier_env *env,
+			     const struct kbpf_reg *reg, int off, int size,
+			     bool strict_once)
 {
-	bool strict = env->strict_alignment;
+	bool strict = env->strict_alignment || strict_once;
 	const char *desc = "";
 	struct tnum reg_off;
 	char tn[48];
@@ -535,7 +541,7 @@ int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 	struct kbpf_map *map;
 	int err;
 
-	err = check_alignment(env, reg, off, size);
+	err = kbpf_check_ptr_alignment(env, reg, off, size, false);
 	if (err)
 		return err;
 	switch (reg->type) {

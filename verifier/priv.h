@@ -290,6 +290,9 @@ int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
 			  bool write, bool uninit_ok);
 int kbpf_check_ld_abs(struct kbpf_verifier_env *env, const struct bpf_insn *insn);
 bool kbpf_type_is_pkt(u32 type);
+int kbpf_check_ptr_alignment(struct kbpf_verifier_env *env,
+			     const struct kbpf_reg *reg, int off, int size,
+			     bool strict_once);
 int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
 			     int size, bool zero_ok, bool write);
 int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,

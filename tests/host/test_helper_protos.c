@@ -45,6 +45,7 @@ static const struct helper_info helpers[] = {
 	H(get_socket_cookie, false), H(get_socket_uid, false),
 	H(get_cgroup_classid, false), H(skb_cgroup_id, false),
 	H(get_func_ip, true), H(get_stackid, true), H(get_stack, true),
+	H(strtol, false), H(strtoul, false),
 };
 
 /*
@@ -61,7 +62,7 @@ static const char *const kbpf_missing =
 	" map_push_elem map_pop_elem map_peek_elem get_prandom_u32"	\
 	" get_smp_processor_id get_numa_node_id tail_call ktime_get_ns"	\
 	" ktime_get_boot_ns ringbuf_output ringbuf_reserve ringbuf_submit" \
-	" ringbuf_discard ringbuf_query "
+	" ringbuf_discard ringbuf_query strtol strtoul "
 #define BASE_BPF " jiffies64 for_each_map_elem loop "
 #define BASE_PERFMON " trace_printk get_current_task probe_read_user"	\
 	" probe_read_kernel probe_read_user_str probe_read_kernel_str snprintf "
@@ -78,7 +79,8 @@ static const char *const kbpf_missing =
 	" probe_read_kernel probe_read_user_str probe_read_kernel_str"	\
 	" get_current_cgroup_id get_current_ancestor_cgroup_id"		\
 	" ringbuf_output ringbuf_reserve ringbuf_submit ringbuf_discard"	\
-	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip "
+	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip"	\
+	" strtol strtoul "
 
 struct type_table {
 	u32 prog_type;
