@@ -142,6 +142,7 @@ struct kbpf_subprog {
 	u32 start;
 	u32 stack_depth;
 	bool has_tail_call;
+	bool has_ld_abs;
 };
 
 /* What each instruction learnt during the walk, for the fix-ups. */
