@@ -211,6 +211,7 @@ struct kbpf_verifier_env {
 	int prev_insn_idx;
 	u32 id_gen;
 	bool strict_alignment;
+	bool test_state_freq;	/* BPF_F_TEST_STATE_FREQ: a state at every prune point */
 	bool allow_ptr_leaks;
 	bool bpf_capable;
 	u32 insn_processed;

@@ -203,11 +203,16 @@ static bool regsafe(const struct kbpf_reg *old, const struct kbpf_reg *cur,
 		return false;
 	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
 		return false;
+	/*
+	 * A scalar the old path knew tied to no other may now share its
+	 * value with others (an id): bounds learnt on it then reach them
+	 * too, which only narrows what the current path can hold.
+	 */
+	if (old->type == KBPF_SCALAR_VALUE)
+		return !old->id || check_ids(old->id, cur->id, map);
 	if (!check_ids(old->id, cur->id, map) ||
 	    !check_ids(old->ref_obj_id, cur->ref_obj_id, map))
 		return false;
-	if (old->type == KBPF_SCALAR_VALUE)
-		return true;
 	if (old->off != cur->off || old->map_ptr != cur->map_ptr ||
 	    old->mem_size != cur->mem_size || old->frameno != cur->frameno)
 		return false;
@@ -362,10 +367,12 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 	 * Linux's heuristic: a new state for later pruning only after at
 	 * least 2 jumps and 8 instructions since the last one (programs
 	 * have a prune point every few instructions; fewer states, same
-	 * pruning in practice).
+	 * pruning in practice). BPF_F_TEST_STATE_FREQ asks for one at every
+	 * prune point, for tests of pruning.
 	 */
-	add_new_state = env->jmps_processed - env->prev_jmps_processed >= 2 &&
-			env->insn_processed - env->prev_insn_processed >= 8;
+	add_new_state = env->test_state_freq ||
+			(env->jmps_processed - env->prev_jmps_processed >= 2 &&
+			 env->insn_processed - env->prev_insn_processed >= 8);
 	pprev = &env->explored[insn_idx];
 	while ((sl = *pprev)) {
 		states_cnt++;
