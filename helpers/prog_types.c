@@ -149,6 +149,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_get_cgroup_classid_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
+	case BPF_FUNC_get_hash_recalc:
+		return &kbpf_get_hash_recalc_proto;
 	case BPF_FUNC_get_smp_processor_id:
 		return &kbpf_get_smp_processor_id_proto;
 	case BPF_FUNC_perf_event_output:
@@ -313,6 +315,8 @@ static const struct kbpf_func_proto *lwt_func_proto(u32 func_id, u32 caps)
 		return &kbpf_get_cgroup_classid_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
+	case BPF_FUNC_get_hash_recalc:
+		return &kbpf_get_hash_recalc_proto;
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_skb_event_output_proto;
 	case BPF_FUNC_get_smp_processor_id:

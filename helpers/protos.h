@@ -64,6 +64,7 @@ extern const struct kbpf_func_proto kbpf_skb_store_bytes_proto;
 extern const struct kbpf_func_proto kbpf_l3_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_l4_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_get_cgroup_classid_proto;
+extern const struct kbpf_func_proto kbpf_get_hash_recalc_proto;
 
 /* ringbuf.c */
 extern const struct kbpf_func_proto kbpf_ringbuf_output_proto;

@@ -45,7 +45,7 @@ static const struct helper_info helpers[] = {
 	H(get_socket_cookie, false), H(get_socket_uid, false),
 	H(get_cgroup_classid, false), H(skb_cgroup_id, false),
 	H(get_func_ip, true), H(get_stackid, true), H(get_stack, true),
-	H(strtol, false), H(strtoul, false),
+	H(strtol, false), H(strtoul, false), H(get_hash_recalc, false),
 };
 
 /*
@@ -93,10 +93,10 @@ struct type_table {
 	" perf_event_output "
 #define TC " skb_store_bytes skb_load_bytes csum_diff get_cgroup_classid" \
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
-	" get_socket_uid skb_cgroup_id "
+	" get_socket_uid skb_cgroup_id get_hash_recalc "
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
-	" get_smp_processor_id "
+	" get_smp_processor_id get_hash_recalc "
 /* cgroup_common_func_proto(), cgroup_current_func_proto() and the event output. */
 #define CG_TASK " get_local_storage get_current_uid_gid get_current_pid_tgid" \
 	" get_current_comm get_current_cgroup_id"			\

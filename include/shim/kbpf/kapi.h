@@ -976,6 +976,25 @@ static inline void skb_clear_hash(struct sk_buff *skb)
 	skb->l4_hash = 0;
 }
 
+/*
+ * <linux/skbuff.h>: the packet's flow hash, computed when it has none.
+ * The host has no flow dissector: its stand-in hashes the linear bytes
+ * (FNV-1a) and records the result as a software hash, as Linux records
+ * the dissector's.
+ */
+static inline u32 skb_get_hash(struct sk_buff *skb)
+{
+	u32 h = 2166136261u, i;
+
+	if (skb->l4_hash || skb->sw_hash)
+		return skb->hash;
+	for (i = 0; i < skb->len; i++)
+		h = (h ^ skb->data[i]) * 16777619u;
+	skb->hash = h;
+	skb->sw_hash = 1;
+	return h;
+}
+
 /* ---- Internet checksums (<net/checksum.h>) ------------------------------- */
 
 #define CHECKSUM_NONE		0
