@@ -180,6 +180,10 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 	switch (func_id) {
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_xdp_event_output_proto;
+	case BPF_FUNC_xdp_adjust_head:
+		return &kbpf_xdp_adjust_head_proto;
+	case BPF_FUNC_xdp_adjust_meta:
+		return &kbpf_xdp_adjust_meta_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:

@@ -76,6 +76,10 @@ extern const struct kbpf_func_proto kbpf_ringbuf_query_proto;
 /* local_storage.c */
 extern const struct kbpf_func_proto kbpf_get_local_storage_proto;
 
+/* xdp.c */
+extern const struct kbpf_func_proto kbpf_xdp_adjust_head_proto;
+extern const struct kbpf_func_proto kbpf_xdp_adjust_meta_proto;
+
 /* strtox.c */
 extern const struct kbpf_func_proto kbpf_strtol_proto;
 extern const struct kbpf_func_proto kbpf_strtoul_proto;

@@ -46,6 +46,7 @@ static const struct helper_info helpers[] = {
 	H(get_cgroup_classid, false), H(skb_cgroup_id, false),
 	H(get_func_ip, true), H(get_stackid, true), H(get_stack, true),
 	H(strtol, false), H(strtoul, false), H(get_hash_recalc, false),
+	H(xdp_adjust_head, false), H(xdp_adjust_meta, false),
 };
 
 /*
@@ -107,7 +108,8 @@ static const struct type_table tables[] = {
 	  BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_CLS, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff "
+	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
+	  " xdp_adjust_head xdp_adjust_meta "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },

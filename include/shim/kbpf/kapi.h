@@ -915,6 +915,37 @@ struct xdp_buff {
 	u32 flags;
 };
 
+/* What a redirected frame keeps at the start of its headroom (its fields as the kernel's). */
+struct xdp_mem_info {
+	u32 type;
+	u32 id;
+};
+
+struct xdp_frame {
+	void *data;
+	u16 len;
+	u16 headroom;
+	u32 metasize:8;
+	u32 frame_sz:24;
+	struct xdp_mem_info mem;
+	struct net_device *dev_rx;
+	u32 flags;
+};
+
+static inline bool xdp_data_meta_unsupported(const struct xdp_buff *xdp)
+{
+	return xdp->data_meta > xdp->data;
+}
+
+static inline bool xdp_metalen_invalid(unsigned long metalen)
+{
+	return (metalen & (sizeof(u32) - 1)) || metalen > 32;
+}
+
+#ifndef ETH_HLEN
+#define ETH_HLEN	14
+#endif
+
 /* Host skbs carry no XDP metadata in front of data. */
 static inline u8 skb_metadata_len(const struct sk_buff *skb)
 {
