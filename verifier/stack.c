@@ -315,7 +315,12 @@ int kbpf_check_stack_range(struct kbpf_verifier_env *env, u32 regno,
 				*type = KBPF_STACK_MISC;
 			continue;
 		}
-		if (is_spilled(s) &&
+		/*
+		 * Bytes of a spilled scalar (or, for the privileged, pointer).
+		 * Linux takes any byte of a slot holding a narrow spill; the
+		 * never-written rest of it is refused here.
+		 */
+		if (*type == KBPF_STACK_SPILL && is_spilled(s) &&
 		    (s->spilled_ptr.type == KBPF_SCALAR_VALUE ||
 		     env->allow_ptr_leaks)) {
 			if (uninit_ok)

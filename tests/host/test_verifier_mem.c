@@ -329,8 +329,25 @@ TEST(verifier_narrow_spill_fill)
 		BPF_MOV64_IMM(BPF_REG_0, 0),
 		BPF_EXIT_INSN(),
 	};
+	/* A helper reading the whole slot: its other half was never written. */
+	const struct bpf_insn helper_reads_slot[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8),
+		BPF_MOV64_IMM(BPF_REG_2, 8),
+		BPF_MOV64_IMM(BPF_REG_3, 0),
+		BPF_MOV64_IMM(BPF_REG_4, 0),
+		BPF_MOV64_IMM(BPF_REG_5, 0),
+		BPF_CALL_HELPER(VT_FN_CSUM_DIFF),
+		BPF_EXIT_INSN(),
+	};
 	struct vt_opts cls = { .prog_type = BPF_PROG_TYPE_SCHED_CLS };
+	struct vt_opts cap_bpf = { .no_perfmon = true };
 
+	VT_REJECT(helper_reads_slot, &cap_bpf, EACCES,
+		  "invalid indirect read from stack R1 off -8+4 size 8");
+	VT_ACCEPT(helper_reads_slot, NULL);
 	VT_ACCEPT(u32_spill, &cls);
 	VT_ACCEPT(u8_spill, &cls);
 	VT_ACCEPT(st_imm, &cls);
