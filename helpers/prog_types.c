@@ -59,6 +59,10 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ringbuf_discard_proto;
 	case BPF_FUNC_ringbuf_query:
 		return &kbpf_ringbuf_query_proto;
+	case BPF_FUNC_strtol:
+		return &kbpf_strtol_proto;
+	case BPF_FUNC_strtoul:
+		return &kbpf_strtoul_proto;
 	default:
 		break;
 	}
@@ -157,6 +161,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_get_cgroup_classid_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
+	case BPF_FUNC_get_hash_recalc:
+		return &kbpf_get_hash_recalc_proto;
 	case BPF_FUNC_get_smp_processor_id:
 		return &kbpf_get_smp_processor_id_proto;
 	case BPF_FUNC_perf_event_output:
@@ -186,6 +192,10 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 	switch (func_id) {
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_xdp_event_output_proto;
+	case BPF_FUNC_xdp_adjust_head:
+		return &kbpf_xdp_adjust_head_proto;
+	case BPF_FUNC_xdp_adjust_meta:
+		return &kbpf_xdp_adjust_meta_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:
@@ -331,6 +341,8 @@ static const struct kbpf_func_proto *lwt_func_proto(u32 func_id, u32 caps)
 		return &kbpf_get_cgroup_classid_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
+	case BPF_FUNC_get_hash_recalc:
+		return &kbpf_get_hash_recalc_proto;
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_skb_event_output_proto;
 	case BPF_FUNC_get_smp_processor_id:

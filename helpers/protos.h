@@ -65,6 +65,7 @@ extern const struct kbpf_func_proto kbpf_skb_store_bytes_proto;
 extern const struct kbpf_func_proto kbpf_l3_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_l4_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_get_cgroup_classid_proto;
+extern const struct kbpf_func_proto kbpf_get_hash_recalc_proto;
 
 /* skb_change.c */
 extern const struct kbpf_func_proto kbpf_csum_update_proto;
@@ -93,6 +94,14 @@ extern const struct kbpf_func_proto kbpf_ringbuf_query_proto;
 
 /* local_storage.c */
 extern const struct kbpf_func_proto kbpf_get_local_storage_proto;
+
+/* xdp.c */
+extern const struct kbpf_func_proto kbpf_xdp_adjust_head_proto;
+extern const struct kbpf_func_proto kbpf_xdp_adjust_meta_proto;
+
+/* strtox.c */
+extern const struct kbpf_func_proto kbpf_strtol_proto;
+extern const struct kbpf_func_proto kbpf_strtoul_proto;
 
 /* perf_event.c */
 extern const struct kbpf_func_proto kbpf_perf_event_output_proto;

@@ -110,6 +110,24 @@ const struct kbpf_func_proto kbpf_get_cgroup_classid_proto = {
 	.arg_type	= { KBPF_ARG_PTR_TO_CTX },
 };
 
+/*
+ * The packet's flow hash, computed by the flow dissector first when it
+ * has none (or a program's writes cleared it); later reads of
+ * __sk_buff.hash then see it.
+ */
+static u64 kbpf_get_hash_recalc(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return skb_get_hash((struct sk_buff *)(unsigned long)r1);
+}
+
+const struct kbpf_func_proto kbpf_get_hash_recalc_proto = {
+	.func		= kbpf_get_hash_recalc,
+	.name		= "bpf_get_hash_recalc",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX },
+};
+
 /* The first write_len bytes of the head private and writable. */
 static int skb_make_writable(struct sk_buff *skb, u32 write_len)
 {

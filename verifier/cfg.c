@@ -176,6 +176,9 @@ static int check_subprog_jumps(struct kbpf_verifier_env *env)
 		if (code == (BPF_JMP | BPF_CALL) && insn[i].src_reg != BPF_PSEUDO_CALL &&
 		    insn[i].imm == BPF_FUNC_tail_call)
 			env->subprog[cur].has_tail_call = true;
+		if (BPF_CLASS(code) == BPF_LD && (BPF_MODE(code) == BPF_ABS ||
+						  BPF_MODE(code) == BPF_IND))
+			env->subprog[cur].has_ld_abs = true;
 		if ((BPF_CLASS(code) == BPF_JMP || BPF_CLASS(code) == BPF_JMP32) &&
 		    BPF_OP(code) != BPF_EXIT && BPF_OP(code) != BPF_CALL) {
 			if (code == (BPF_JMP32 | BPF_JA))
@@ -340,6 +343,29 @@ out:
 }
 
 /* First of all, as Linux's check_subprogs(): each jump stays in its subprogram. */
+/*
+ * LD_ABS and tail calls leave the whole program from wherever they are:
+ * without BTF telling that a function returns an int, Linux keeps them
+ * out of bpf-to-bpf callees (check_abnormal_return()); the main program
+ * may have both along with calls.
+ */
+static int check_abnormal_return(struct kbpf_verifier_env *env)
+{
+	u32 i;
+
+	for (i = 1; i < env->subprog_cnt; i++) {
+		if (env->subprog[i].has_ld_abs) {
+			verbose(env, "LD_ABS is not allowed in subprogs without BTF\n");
+			return -EINVAL;
+		}
+		if (env->subprog[i].has_tail_call) {
+			verbose(env, "tail_call is not allowed in subprogs without BTF\n");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int kbpf_check_subprogs(struct kbpf_verifier_env *env)
 {
 	int err;
@@ -347,7 +373,10 @@ int kbpf_check_subprogs(struct kbpf_verifier_env *env)
 	err = find_subprogs(env);
 	if (err)
 		return err;
-	return check_subprog_jumps(env);
+	err = check_subprog_jumps(env);
+	if (err)
+		return err;
+	return check_abnormal_return(env);
 }
 
 int kbpf_check_cfg(struct kbpf_verifier_env *env)

@@ -4,9 +4,9 @@
  * bpf_sk_lookup_kern they run on: Linux 6.1's sk_lookup_is_valid_access()
  * and sk_lookup_convert_ctx_access(). Read-only; IPv6 addresses are
  * behind pointers that are NULL for an IPv4 lookup (then read as 0).
- *
- * The sk field (PTR_TO_SOCKET_OR_NULL in Linux) is refused until kbpf's
- * verifier has socket pointer types.
+ * The sk field is the socket selected so far (a socket or NULL, without
+ * a reference of the program's): NULL in kbpf, which has no
+ * bpf_sk_assign() and no attach to the lookup yet.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
@@ -27,6 +27,9 @@ static bool sk_lookup_is_valid_access(int off, int size,
 		return false;
 
 	switch (off) {
+	case FIRST(sk) ... LAST(sk):
+		info->reg_type = KBPF_PTR_TO_SOCKET | KBPF_PTR_MAYBE_NULL;
+		return size == sizeof(u64);
 	case FIRST(family) ... LAST(family):
 	case FIRST(protocol) ... LAST(protocol):
 	case FIRST(remote_ip4) ... LAST(remote_ip4):
@@ -81,6 +84,9 @@ static u32 sk_lookup_convert_ctx_access(enum kbpf_access_type type,
 
 
 	switch (si->off) {
+	case offsetof(struct bpf_sk_lookup, sk):
+		*insn++ = LOAD(selected_sk, 8);
+		break;
 	case offsetof(struct bpf_sk_lookup, family):
 		*insn++ = LOAD(family, 2);
 		break;

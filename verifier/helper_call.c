@@ -298,6 +298,11 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 						    uninit, uninit);
 			if (err)
 				return err;
+			/* The helper stores a whole int or long there. */
+			if (base != KBPF_ARG_PTR_TO_MEM)
+				err = kbpf_check_ptr_alignment(env, reg, 0, size, true);
+			if (err)
+				return err;
 		}
 		/* Otherwise the size argument that follows checks the memory. */
 		break;

@@ -391,7 +391,7 @@ static void find_good_pkt_pointers(struct kbpf_vstate *st,
 {
 	struct kbpf_reg *reg;
 	u32 fi, i, type = dst->type, id = dst->id;
-	u32 new_range;
+	s32 new_range;
 
 	if (dst->off < 0 || (dst->off == 0 && right_open))
 		return;
@@ -403,6 +403,50 @@ static void find_good_pkt_pointers(struct kbpf_vstate *st,
 		if (reg->type == type && reg->id == id)
 			reg->range = max(reg->range, new_range);
 	}));
+}
+
+/*
+ * The branch where pkt' > pkt_end (right_open) or pkt' >= pkt_end holds:
+ * remember it, so a later comparison of the same register with pkt_end is
+ * decided (Linux's mark_pkt_end). Only this register, only data pointers.
+ */
+static void mark_pkt_end(struct kbpf_vstate *st, u32 regno, bool right_open)
+{
+	struct kbpf_reg *reg = &st->frame[st->curframe]->regs[regno];
+
+	if (reg->type != KBPF_PTR_TO_PACKET)
+		return;
+	reg->range = right_open ? KBPF_BEYOND_PKT_END : KBPF_AT_PKT_END;
+}
+
+/* 1: always taken, 0: never, -1: unknown; for pkt vs pkt_end (64-bit). */
+static int pkt_end_branch_taken(const struct kbpf_reg *dst,
+				const struct kbpf_reg *src, u8 op)
+{
+	const struct kbpf_reg *pkt;
+
+	if (src->type == KBPF_PTR_TO_PACKET_END) {
+		pkt = dst;
+	} else if (dst->type == KBPF_PTR_TO_PACKET_END) {
+		pkt = src;
+		op = flip_op(op);
+	} else {
+		return -1;
+	}
+	if (pkt->type != KBPF_PTR_TO_PACKET || pkt->range >= 0)
+		return -1;
+	switch (op) {
+	case BPF_JGT:
+	case BPF_JLE:
+		/* Past the end: pkt > pkt_end holds, pkt <= pkt_end does not. */
+		if (pkt->range == KBPF_BEYOND_PKT_END)
+			return op == BPF_JGT;
+		break;
+	case BPF_JGE:
+	case BPF_JLT:
+		return op == BPF_JGE;
+	}
+	return -1;
 }
 
 static bool init_pkt_ptr(const struct kbpf_reg *reg, u32 type)
@@ -432,28 +476,40 @@ static bool match_pkt_pointers(const struct bpf_insn *insn,
 		return false;
 	switch (BPF_OP(insn->code)) {
 	case BPF_JGT:
-		if (fwd)
+		if (fwd) {
 			find_good_pkt_pointers(this_branch, dst, false);
-		else
+			mark_pkt_end(other_branch, insn->dst_reg, true);
+		} else {
 			find_good_pkt_pointers(other_branch, src, true);
+			mark_pkt_end(this_branch, insn->src_reg, false);
+		}
 		return true;
 	case BPF_JLT:
-		if (fwd)
+		if (fwd) {
 			find_good_pkt_pointers(other_branch, dst, true);
-		else
+			mark_pkt_end(this_branch, insn->dst_reg, false);
+		} else {
 			find_good_pkt_pointers(this_branch, src, false);
+			mark_pkt_end(other_branch, insn->src_reg, true);
+		}
 		return true;
 	case BPF_JGE:
-		if (fwd)
+		if (fwd) {
 			find_good_pkt_pointers(this_branch, dst, true);
-		else
+			mark_pkt_end(other_branch, insn->dst_reg, false);
+		} else {
 			find_good_pkt_pointers(other_branch, src, false);
+			mark_pkt_end(this_branch, insn->src_reg, true);
+		}
 		return true;
 	case BPF_JLE:
-		if (fwd)
+		if (fwd) {
 			find_good_pkt_pointers(other_branch, dst, false);
-		else
+			mark_pkt_end(this_branch, insn->dst_reg, true);
+		} else {
 			find_good_pkt_pointers(this_branch, src, true);
+			mark_pkt_end(other_branch, insn->src_reg, false);
+		}
 		return true;
 	default:
 		return false;
@@ -540,6 +596,8 @@ int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
 	else if (src_reg->type == KBPF_SCALAR_VALUE && !is32 &&
 		 tnum_is_const(src_reg->var_off))
 		pred = branch_taken(dst_reg, src_reg->var_off.value, op, is32);
+	else if (src_reg && !is32)
+		pred = pkt_end_branch_taken(dst_reg, src_reg, op);
 
 	if (pred == 1) {
 		err = push_dead_branch(env, insn, *insn_idx + 1, *insn_idx);

@@ -167,7 +167,7 @@ static void print_reg(struct kbpf_verifier_env *env, const struct kbpf_reg *reg)
 		verbose(env, "ref_obj_id=%u,", reg->ref_obj_id);
 	verbose(env, "off=%d", reg->off);
 	if (base == KBPF_PTR_TO_PACKET || base == KBPF_PTR_TO_PACKET_META)
-		verbose(env, ",r=%u", reg->range);
+		verbose(env, ",r=%d", reg->range);
 	else if (base == KBPF_CONST_PTR_TO_MAP || base == KBPF_PTR_TO_MAP_VALUE ||
 		 base == KBPF_PTR_TO_MAP_KEY)
 		verbose(env, ",ks=%u,vs=%u", reg->map_ptr->key_size,

@@ -498,6 +498,7 @@ int kbpf_verify(struct kbpf_verify_args *args)
 	env->allow_ptr_leaks = args->allow_ptr_leaks;
 	env->bpf_capable = args->bpf_capable;
 	env->strict_alignment = !!(args->prog_flags & BPF_F_STRICT_ALIGNMENT);
+	env->test_state_freq = !!(args->prog_flags & BPF_F_TEST_STATE_FREQ);
 	if (args->prog_flags & BPF_F_ANY_ALIGNMENT)
 		env->strict_alignment = false;
 

@@ -13,10 +13,16 @@ bool kbpf_type_is_pkt(u32 type)
 	return type == KBPF_PTR_TO_PACKET || type == KBPF_PTR_TO_PACKET_META;
 }
 
-static int check_alignment(struct kbpf_verifier_env *env,
-			   const struct kbpf_reg *reg, int off, int size)
+/*
+ * Linux's check_ptr_alignment(): strict_once asks for natural alignment
+ * whatever the program's flags (helper arguments the helper writes as a
+ * whole word, like bpf_strtol()'s result).
+ */
+int kbpf_check_ptr_alignment(struct kbpf_verifier_env *env,
+			     const struct kbpf_reg *reg, int off, int size,
+			     bool strict_once)
 {
-	bool strict = env->strict_alignment;
+	bool strict = env->strict_alignment || strict_once;
 	const char *desc = "";
 	struct tnum reg_off;
 	char tn[48];
@@ -159,7 +165,9 @@ static int check_packet_access(struct kbpf_verifier_env *env, u32 regno,
 			regno);
 		return -EACCES;
 	}
-	err = mem_access_one(env, regno, off, size, reg->range, zero_ok);
+	/* At or past pkt_end (a negative range): nothing is readable. */
+	err = reg->range < 0 ? -EINVAL :
+	      mem_access_one(env, regno, off, size, reg->range, zero_ok);
 	if (err) {
 		verbose(env, "R%u offset is outside of the packet\n", regno);
 		return err;
@@ -534,7 +542,7 @@ int kbpf_check_mem_access(struct kbpf_verifier_env *env, int insn_idx,
 	struct kbpf_map *map;
 	int err;
 
-	err = check_alignment(env, reg, off, size);
+	err = kbpf_check_ptr_alignment(env, reg, off, size, false);
 	if (err)
 		return err;
 	switch (reg->type) {
@@ -769,10 +777,6 @@ int kbpf_check_ld_abs(struct kbpf_verifier_env *env, const struct bpf_insn *insn
 		break;
 	default:
 		verbose(env, "BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
-		return -EINVAL;
-	}
-	if (env->subprog_cnt > 1) {
-		verbose(env, "BPF_LD_[ABS|IND] instructions cannot be mixed with bpf-to-bpf calls\n");
 		return -EINVAL;
 	}
 	if (insn->dst_reg != BPF_REG_0 || insn->off != 0 ||

@@ -33,6 +33,9 @@
 #define KBPF_LOG_LEVEL		(KBPF_LOG_LEVEL1 | KBPF_LOG_LEVEL2)
 
 #define KBPF_MAX_PACKET_OFF	0xffff
+/* Packet pointer ranges learnt from failed pkt_end checks (nothing readable). */
+#define KBPF_AT_PKT_END		(-1)
+#define KBPF_BEYOND_PKT_END	(-2)
 
 /* Register type flag: ringbuf memory from bpf_ringbuf_reserve() ("alloc_mem"). */
 #define KBPF_MEM_ALLOC		(1u << 13)
@@ -48,8 +51,12 @@ struct kbpf_reg {
 	u8 frameno;		/* PTR_TO_STACK: the frame it points into */
 	/* Constant offset of a pointer from its object's start. */
 	s32 off;
-	/* PTR_TO_PACKET*: bytes known readable after off (from pkt_end checks). */
-	u32 range;
+	/*
+	 * PTR_TO_PACKET*: bytes known readable after off (from pkt_end
+	 * checks), or KBPF_AT_PKT_END / KBPF_BEYOND_PKT_END once a check
+	 * showed the pointer at or past pkt_end.
+	 */
+	s32 range;
 	/* PTR_TO_MEM, PTR_TO_MAP_KEY: size of the memory. */
 	u32 mem_size;
 	struct kbpf_map *map_ptr;	/* CONST_PTR_TO_MAP, PTR_TO_MAP_VALUE/KEY */
@@ -135,6 +142,7 @@ struct kbpf_subprog {
 	u32 start;
 	u32 stack_depth;
 	bool has_tail_call;
+	bool has_ld_abs;
 };
 
 /* What each instruction learnt during the walk, for the fix-ups. */
@@ -211,6 +219,7 @@ struct kbpf_verifier_env {
 	int prev_insn_idx;
 	u32 id_gen;
 	bool strict_alignment;
+	bool test_state_freq;	/* BPF_F_TEST_STATE_FREQ: a state at every prune point */
 	bool allow_ptr_leaks;
 	bool bpf_capable;
 	/*
@@ -298,6 +307,9 @@ int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
 			  bool write, bool uninit_ok);
 int kbpf_check_ld_abs(struct kbpf_verifier_env *env, const struct bpf_insn *insn);
 bool kbpf_type_is_pkt(u32 type);
+int kbpf_check_ptr_alignment(struct kbpf_verifier_env *env,
+			     const struct kbpf_reg *reg, int off, int size,
+			     bool strict_once);
 int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
 			     int size, bool zero_ok, bool write);
 int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,

@@ -54,6 +54,34 @@ static void grow(struct kbpf_verifier_env *env, struct kbpf_func_state *st,
 	note_depth(env, st, min_off);
 }
 
+static bool scalar_unbounded(const struct kbpf_reg *reg)
+{
+	return tnum_is_unknown(reg->var_off) &&
+	       reg->smin_value == S64_MIN && reg->smax_value == S64_MAX &&
+	       reg->umin_value == 0 && reg->umax_value == U64_MAX &&
+	       reg->s32_min_value == S32_MIN && reg->s32_max_value == S32_MAX &&
+	       reg->u32_min_value == 0 && reg->u32_max_value == U32_MAX;
+}
+
+/*
+ * Keep reg's state in slot s for the size bytes at its bottom (the slot's
+ * highest addresses); the slot's other bytes lose any spill but stay
+ * never-written if they were (Linux's save_register_state()).
+ */
+static void save_spill(struct kbpf_stack_slot *s, const struct kbpf_reg *reg,
+		       int size)
+{
+	int i;
+
+	s->spilled_ptr = *reg;
+	for (i = 0; i < 8; i++) {
+		if (i >= 8 - size)
+			s->slot_type[i] = KBPF_STACK_SPILL;
+		else if (s->slot_type[i] != KBPF_STACK_INVALID)
+			s->slot_type[i] = KBPF_STACK_MISC;
+	}
+}
+
 /* A write of size bytes at the constant offset off (from fp) of frame st. */
 int kbpf_check_stack_write(struct kbpf_verifier_env *env,
 			   struct kbpf_func_state *st, int off, int size,
@@ -64,6 +92,7 @@ int kbpf_check_stack_write(struct kbpf_verifier_env *env,
 	struct kbpf_stack_slot *s = &st->stack[spi];
 	const struct bpf_insn *insn = &env->insns[insn_idx];
 	struct kbpf_reg *reg = value_regno >= 0 ? &cur->regs[value_regno] : NULL;
+	bool st_imm = !reg && BPF_CLASS(insn->code) == BPF_ST;
 	u8 type;
 	int err;
 
@@ -75,16 +104,36 @@ int kbpf_check_stack_write(struct kbpf_verifier_env *env,
 		verbose(env, "attempt to corrupt spilled pointer on stack\n");
 		return -EACCES;
 	}
-	if (reg && size == 8 && !(off % 8) &&
-	    (is_spillable(reg) ||
-	     (env->bpf_capable && !(kbpf_reg_is_const(reg) && !reg->var_off.value)))) {
+	/*
+	 * A bounded non-zero scalar (or BPF_ST's non-zero immediate) written
+	 * at a slot's start keeps its state for a fill of the same size, also
+	 * for 1, 2 and 4-byte writes. A value wider than the write is cut by
+	 * the fill's zero-extension (kbpf_coerce_reg_to_size()), so it no
+	 * longer equals the registers sharing its id.
+	 */
+	if (reg && !(off % 8) && env->bpf_capable &&
+	    reg->type == KBPF_SCALAR_VALUE && !scalar_unbounded(reg) &&
+	    !(kbpf_reg_is_const(reg) && !reg->var_off.value)) {
+		save_spill(s, reg, size);
+		if (size < 8 && fls64(reg->umax_value) > size * 8)
+			s->spilled_ptr.id = 0;
+		return 0;
+	}
+	if (st_imm && !(off % 8) && insn->imm && env->bpf_capable) {
+		struct kbpf_reg imm;
+
+		memset(&imm, 0, sizeof(imm));
+		kbpf_mark_reg_known(&imm, (u64)(s64)insn->imm);
+		imm.type = KBPF_SCALAR_VALUE;
+		save_spill(s, &imm, size);
+		return 0;
+	}
+	if (reg && is_spillable(reg) && size == 8) {
 		if (st != cur && kbpf_reg_base(reg) == KBPF_PTR_TO_STACK) {
 			verbose(env, "cannot spill pointers to stack into stack frame of the caller\n");
 			return -EINVAL;
 		}
-		s->spilled_ptr = *reg;
-		for (i = 0; i < 8; i++)
-			s->slot_type[i] = KBPF_STACK_SPILL;
+		save_spill(s, reg, size);
 		return 0;
 	}
 	if (reg && is_spillable(reg)) {
@@ -96,10 +145,47 @@ int kbpf_check_stack_write(struct kbpf_verifier_env *env,
 	s->spilled_ptr.type = KBPF_NOT_INIT;
 	type = KBPF_STACK_MISC;
 	if ((reg && kbpf_reg_is_const(reg) && !reg->var_off.value) ||
-	    (!reg && BPF_CLASS(insn->code) == BPF_ST && !insn->imm))
+	    (st_imm && !insn->imm))
 		type = KBPF_STACK_ZERO;
 	for (i = 0; i < size; i++)
 		s->slot_type[(slot - i) % 8] = type;
+	return 0;
+}
+
+/*
+ * A read of a slot holding a spilled register that is not a whole 8-byte
+ * fill: only scalars may be read in pieces. The same size at the spill's
+ * offset gets the state back; any other piece is unknown and must lie on
+ * spilled or written bytes (Linux's check_stack_read_fixed_off()).
+ */
+static int fill_narrow(struct kbpf_verifier_env *env,
+		       const struct kbpf_stack_slot *s, int off, int size,
+		       int spill_size, int dst_regno)
+{
+	struct kbpf_func_state *cur = kbpf_cur_frame(env);
+	int slot = -off - 1, i;
+	u8 type;
+
+	if (s->spilled_ptr.type != KBPF_SCALAR_VALUE) {
+		verbose(env, "invalid size of register fill\n");
+		return -EACCES;
+	}
+	if (dst_regno < 0)
+		return 0;
+	if (!(off % 8) && size == spill_size) {
+		cur->regs[dst_regno] = s->spilled_ptr;
+		return 0;
+	}
+	for (i = 0; i < size; i++) {
+		type = s->slot_type[(slot - i) % 8];
+		if (type == KBPF_STACK_SPILL || type == KBPF_STACK_MISC ||
+		    (type == KBPF_STACK_INVALID && env->args->perfmon_capable))
+			continue;
+		verbose(env, "invalid read from stack off %d+%d size %d\n",
+			off, i, size);
+		return -EACCES;
+	}
+	kbpf_mark_reg_unknown(env, &cur->regs[dst_regno]);
 	return 0;
 }
 
@@ -116,15 +202,14 @@ int kbpf_check_stack_read(struct kbpf_verifier_env *env,
 	u8 type;
 
 	if (is_spilled(s)) {
-		if (size != 8) {
-			if (s->spilled_ptr.type != KBPF_SCALAR_VALUE) {
-				verbose(env, "invalid size of register fill\n");
-				return -EACCES;
-			}
-			if (dst_regno >= 0)
-				kbpf_mark_reg_unknown(env, &cur->regs[dst_regno]);
-			return 0;
-		}
+		int spill_size = 1;
+
+		while (spill_size < 8 &&
+		       s->slot_type[7 - spill_size] == KBPF_STACK_SPILL)
+			spill_size++;
+		if (size != 8 || spill_size != 8)
+			return fill_narrow(env, s, off, size, spill_size,
+					   dst_regno);
 		if (dst_regno >= 0) {
 			cur->regs[dst_regno] = s->spilled_ptr;
 		} else if (!env->allow_ptr_leaks && kbpf_is_ptr(&s->spilled_ptr)) {
@@ -230,7 +315,12 @@ int kbpf_check_stack_range(struct kbpf_verifier_env *env, u32 regno,
 				*type = KBPF_STACK_MISC;
 			continue;
 		}
-		if (is_spilled(s) &&
+		/*
+		 * Bytes of a spilled scalar (or, for the privileged, pointer).
+		 * Linux takes any byte of a slot holding a narrow spill; the
+		 * never-written rest of it is refused here.
+		 */
+		if (*type == KBPF_STACK_SPILL && is_spilled(s) &&
 		    (s->spilled_ptr.type == KBPF_SCALAR_VALUE ||
 		     env->allow_ptr_leaks)) {
 			if (uninit_ok)

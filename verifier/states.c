@@ -204,23 +204,38 @@ static bool regsafe(const struct kbpf_verifier_env *env,
 		return false;
 	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
 		return false;
+	/*
+	 * A scalar the old path knew tied to no other may now share its
+	 * value with others (an id): bounds learnt on it then reach them
+	 * too, which only narrows what the current path can hold.
+	 */
+	if (old->type == KBPF_SCALAR_VALUE) {
+		/*
+		 * A narrower scalar could give a masked pointer operation
+		 * another limit than the explored path recorded (alu.c):
+		 * only the same scalar is safe then.
+		 */
+		if (env->explore_alu_limits &&
+		    !(range_within(cur, old) &&
+		      old->var_off.value == cur->var_off.value &&
+		      old->var_off.mask == cur->var_off.mask))
+			return false;
+		return !old->id || check_ids(old->id, cur->id, map);
+	}
 	if (!check_ids(old->id, cur->id, map) ||
 	    !check_ids(old->ref_obj_id, cur->ref_obj_id, map))
 		return false;
-	/*
-	 * A narrower scalar could give a masked pointer operation another
-	 * limit than the explored path recorded (alu.c): only the same
-	 * scalar is safe then.
-	 */
-	if (old->type == KBPF_SCALAR_VALUE)
-		return !env->explore_alu_limits ||
-		       (range_within(cur, old) &&
-			old->var_off.value == cur->var_off.value &&
-			old->var_off.mask == cur->var_off.mask);
 	if (old->off != cur->off || old->map_ptr != cur->map_ptr ||
 	    old->mem_size != cur->mem_size || old->frameno != cur->frameno)
 		return false;
-	/* Packet pointers: the old path needed at most what it knew. */
+	/*
+	 * Packet pointers: the old path needed at most what it knew. A
+	 * pointer known at or past pkt_end decided branches on the old path
+	 * (the other side was never walked): only the same knowledge is
+	 * safe, stricter than Linux 6.1, which orders the markers below 0.
+	 */
+	if ((old->range < 0 || cur->range < 0) && old->range != cur->range)
+		return false;
 	if (old->range > cur->range)
 		return false;
 	return true;
@@ -248,6 +263,11 @@ static bool stacksafe(struct kbpf_verifier_env *env,
 		if (o->slot_type[7] == KBPF_STACK_SPILL) {
 			if (!c_spill || !regsafe(env, &o->spilled_ptr, &c->spilled_ptr, map))
 				return false;
+			/* Narrow spills: the same bytes, or ones old never had. */
+			for (i = 0; i < 7; i++)
+				if (o->slot_type[i] != c->slot_type[i] &&
+				    o->slot_type[i] != KBPF_STACK_INVALID)
+					return false;
 			continue;
 		}
 		for (i = 0; i < 8; i++) {
@@ -359,10 +379,12 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 	 * Linux's heuristic: a new state for later pruning only after at
 	 * least 2 jumps and 8 instructions since the last one (programs
 	 * have a prune point every few instructions; fewer states, same
-	 * pruning in practice).
+	 * pruning in practice). BPF_F_TEST_STATE_FREQ asks for one at every
+	 * prune point, for tests of pruning.
 	 */
-	add_new_state = env->jmps_processed - env->prev_jmps_processed >= 2 &&
-			env->insn_processed - env->prev_insn_processed >= 8;
+	add_new_state = env->test_state_freq ||
+			(env->jmps_processed - env->prev_jmps_processed >= 2 &&
+			 env->insn_processed - env->prev_insn_processed >= 8);
 	pprev = &env->explored[insn_idx];
 	while ((sl = *pprev)) {
 		states_cnt++;

@@ -25,6 +25,7 @@ struct kbpf_kern_layout {
 	short lookup_family, lookup_protocol, lookup_sport, lookup_dport;
 	short lookup_v4_saddr, lookup_v4_daddr, lookup_v6_saddr;
 	short lookup_v6_daddr, lookup_ingress_ifindex;
+	short lookup_selected_sk;
 	short sockopt_optval, sockopt_optval_end, sockopt_level;
 	short sockopt_optname, sockopt_optlen;
 	short sock_ops_op, sock_ops_args, sock_ops_is_fullsock;
@@ -64,6 +65,8 @@ struct kbpf_kern_layout {
 	.lookup_v6_daddr = offsetof(struct bpf_sk_lookup_kern, v6.daddr), \
 	.lookup_ingress_ifindex =					\
 		offsetof(struct bpf_sk_lookup_kern, ingress_ifindex),	\
+	.lookup_selected_sk =						\
+		offsetof(struct bpf_sk_lookup_kern, selected_sk),	\
 	.sockopt_optval = offsetof(struct bpf_sockopt_kern, optval),	\
 	.sockopt_optval_end = offsetof(struct bpf_sockopt_kern, optval_end), \
 	.sockopt_level = offsetof(struct bpf_sockopt_kern, level),	\
@@ -112,6 +115,8 @@ struct kbpf_kern_layout {
 	BUILD_BUG_ON(sizeof_field(struct bpf_sk_lookup_kern, v6.daddr) != 8); \
 	BUILD_BUG_ON(sizeof_field(struct bpf_sk_lookup_kern,		\
 				  ingress_ifindex) != 4);		\
+	BUILD_BUG_ON(sizeof_field(struct bpf_sk_lookup_kern,		\
+				  selected_sk) != 8);			\
 	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, optval) != 8); \
 	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, optval_end) != 8); \
 	BUILD_BUG_ON(sizeof_field(struct bpf_sockopt_kern, level) != 4); \

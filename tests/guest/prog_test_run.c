@@ -294,6 +294,55 @@ static void t_xdp(void)
 		close((int)fd);
 }
 
+/*
+ * bpf_xdp_adjust_head() drops the first 4 bytes, bpf_xdp_adjust_meta()
+ * makes 8 bytes of metadata the program writes: data_out starts at them.
+ */
+static void t_xdp_adjust(void)
+{
+	const struct bpf_insn insns[] = {
+		KT_MOV64_REG(6, 1),
+		KT_MOV64_IMM(2, 4),
+		KT_CALL(BPF_FUNC_xdp_adjust_head),
+		KT_JEQ_IMM(0, 0, 2),
+		KT_MOV64_IMM(0, 100),
+		KT_EXIT(),
+		KT_MOV64_REG(1, 6),
+		KT_MOV64_IMM(2, -8),
+		KT_CALL(BPF_FUNC_xdp_adjust_meta),
+		KT_JEQ_IMM(0, 0, 2),
+		KT_MOV64_IMM(0, 101),
+		KT_EXIT(),
+		KT_LDX(BPF_W, 2, 6, offsetof(struct xdp_md, data_meta)),
+		KT_LDX(BPF_W, 3, 6, offsetof(struct xdp_md, data)),
+		KT_MOV64_REG(4, 2),
+		KT_ALU64_IMM(BPF_ADD, 4, 8),
+		KT_INSN(BPF_JMP | BPF_JGT | BPF_X, 4, 3, 4, 0),
+		KT_ST(BPF_W, 2, 0, 0x01020304),
+		KT_ST(BPF_W, 2, 4, 0x05060708),
+		KT_MOV64_IMM(0, XDP_PASS),
+		KT_EXIT(),
+		KT_MOV64_IMM(0, 102),
+		KT_EXIT(),
+	};
+	static const unsigned char meta[8] = { 4, 3, 2, 1, 8, 7, 6, 5 };
+	unsigned char out[sizeof(pkt) + 16];
+	struct run r = { .in = pkt, .in_size = sizeof(pkt), .out = out,
+			 .out_size = sizeof(out) };
+	long fd = load(BPF_PROG_TYPE_XDP, insns, KT_ARRAY_SIZE(insns));
+	bool ok;
+
+	ok = kt_check_ok(fd, "PROG_LOAD") &&
+	     kt_check_ok(test_run((int)fd, &r), "TEST_RUN") &&
+	     kt_check_u64(r.retval, XDP_PASS, "retval") &&
+	     kt_check_u64(r.size_out, 8 + sizeof(pkt) - 4, "data_size_out") &&
+	     kt_check_mem(out, meta, sizeof(meta), "metadata") &&
+	     kt_check_mem(out + 8, pkt + 4, sizeof(pkt) - 4, "data after the head");
+	kt_verdict("xdp_adjust_head_and_meta", ok);
+	if (fd >= 0)
+		close((int)fd);
+}
+
 static void t_raw_tp(void)
 {
 	const struct bpf_insn insns[] = {
@@ -406,6 +455,7 @@ int main(int argc, char **argv)
 	t_skb_ctx();
 	t_sched_cls_packet();
 	t_xdp();
+	t_xdp_adjust();
 	t_raw_tp();
 	t_kprobe();
 	t_bad_fd();

@@ -249,7 +249,9 @@ TEST(ctx_sock_addr_rewrites)
 #define L(MEMBER, R)	CTX_FIELD(struct bpf_sk_lookup, MEMBER, R, CTX_NO, 0)
 
 static const struct ctx_field sk_lookup_fields[] = {
-	L(sk, CTX_TODO), L(family, CTX_NARROW), L(protocol, CTX_NARROW),
+	CTX_FIELD(struct bpf_sk_lookup, sk, CTX_EXACT, CTX_NO,
+		  KBPF_PTR_TO_SOCKET | KBPF_PTR_MAYBE_NULL),
+	L(family, CTX_NARROW), L(protocol, CTX_NARROW),
 	L(remote_ip4, CTX_NARROW), L(local_ip4, CTX_NARROW),
 	L(local_port, CTX_NARROW), L(ingress_ifindex, CTX_NARROW),
 	/* remote_port and the padding after it: checked below. */
@@ -282,6 +284,13 @@ TEST(ctx_sk_lookup_access)
 	EXPECT_TRUE(ops->is_valid_access(offsetof(struct bpf_sk_lookup,
 						  remote_ip6[1]) + 2, 2,
 					 KBPF_READ, 0, &info));
+	/* sk: a socket or NULL, read whole only, never written. */
+	memset(&info, 0, sizeof(info));
+	EXPECT_TRUE(ops->is_valid_access(0, 8, KBPF_READ, 0, &info));
+	EXPECT_EQ(info.reg_type, KBPF_PTR_TO_SOCKET | KBPF_PTR_MAYBE_NULL);
+	EXPECT_FALSE(ops->is_valid_access(0, 4, KBPF_READ, 0, &info));
+	EXPECT_FALSE(ops->is_valid_access(4, 4, KBPF_READ, 0, &info));
+	EXPECT_FALSE(ops->is_valid_access(0, 8, KBPF_WRITE, 0, &info));
 }
 
 TEST(ctx_sk_lookup_rewrites)
@@ -321,6 +330,9 @@ TEST(ctx_sk_lookup_rewrites)
 	EXPECT_EQ(RD(remote_ip6[1], 0, 4), 0xabcdef01);
 	EXPECT_EQ(RD(remote_ip6[1], 2, 2), 0xabcd);
 	EXPECT_EQ(RD(local_ip6[0], 0, 4), 0);
+	EXPECT_EQ(RD(sk, 0, 8), 0);
+	ctx.selected_sk = (struct sock *)&saddr;
+	EXPECT_EQ(RD(sk, 0, 8), (unsigned long)&saddr);
 	EXPECT_TRUE(ok);
 #undef RD
 }

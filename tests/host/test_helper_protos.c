@@ -48,6 +48,8 @@ static const struct helper_info helpers[] = {
 	H(get_netns_cookie, false), H(csum_update, false),
 	H(skb_vlan_push, false), H(skb_vlan_pop, false),
 	H(skb_change_head, false), H(bind, false),
+	H(strtol, false), H(strtoul, false), H(get_hash_recalc, false),
+	H(xdp_adjust_head, false), H(xdp_adjust_meta, false),
 };
 
 /*
@@ -64,7 +66,7 @@ static const char *const kbpf_missing =
 	" map_push_elem map_pop_elem map_peek_elem get_prandom_u32"	\
 	" get_smp_processor_id get_numa_node_id tail_call ktime_get_ns"	\
 	" ktime_get_boot_ns ringbuf_output ringbuf_reserve ringbuf_submit" \
-	" ringbuf_discard ringbuf_query "
+	" ringbuf_discard ringbuf_query strtol strtoul "
 #define BASE_BPF " jiffies64 for_each_map_elem loop "
 #define BASE_PERFMON " trace_printk get_current_task probe_read_user"	\
 	" probe_read_kernel probe_read_user_str probe_read_kernel_str snprintf "
@@ -81,7 +83,8 @@ static const char *const kbpf_missing =
 	" probe_read_kernel probe_read_user_str probe_read_kernel_str"	\
 	" get_current_cgroup_id get_current_ancestor_cgroup_id"		\
 	" ringbuf_output ringbuf_reserve ringbuf_submit ringbuf_discard"	\
-	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip "
+	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip"	\
+	" strtol strtoul "
 
 struct type_table {
 	u32 prog_type;
@@ -94,11 +97,11 @@ struct type_table {
 	" perf_event_output "
 #define TC " skb_store_bytes skb_load_bytes csum_diff get_cgroup_classid" \
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
-	" get_socket_uid skb_cgroup_id csum_update skb_vlan_push skb_vlan_pop" \
-	" skb_change_head "
+	" get_socket_uid skb_cgroup_id csum_update skb_vlan_push skb_vlan_pop"\
+	" skb_change_head get_hash_recalc "
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
-	" get_smp_processor_id "
+	" get_smp_processor_id get_hash_recalc "
 /* cgroup_common_func_proto(), cgroup_current_func_proto() and the event output. */
 #define CG_TASK " get_local_storage get_current_uid_gid get_current_pid_tgid" \
 	" get_current_comm get_current_cgroup_id"			\
@@ -109,7 +112,8 @@ static const struct type_table tables[] = {
 	  BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_CLS, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff "
+	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
+	  " xdp_adjust_head xdp_adjust_meta "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },

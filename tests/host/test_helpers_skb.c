@@ -258,3 +258,29 @@ TEST(helper_l4_csum_replace)
 	EXPECT_EQ((long)p->func(U(&skb), 26, 0, 0, 1ULL << 8), -EINVAL);
 	EXPECT_EQ((long)p->func(U(&skb), 25, 0, 0, 2), -EFAULT);
 }
+
+/* bpf_get_hash_recalc(): the hash the packet has, or a new one, recorded. */
+TEST(helper_get_hash_recalc)
+{
+	const struct kbpf_func_proto *p = &kbpf_get_hash_recalc_proto;
+	unsigned char pkt[32];
+	struct sk_buff skb = { .head = pkt, .data = pkt, .len = 32 };
+	u32 h;
+
+	memset(pkt, 0x5a, sizeof(pkt));
+	skb.hash = 0x1234;
+	skb.l4_hash = 1;
+	EXPECT_EQ(p->func(U(&skb), 0, 0, 0, 0), 0x1234);
+	skb.l4_hash = 0;
+	skb.sw_hash = 1;
+	EXPECT_EQ(p->func(U(&skb), 0, 0, 0, 0), 0x1234);
+	/* Cleared (bpf_set_hash_invalid, a mangled packet): computed again. */
+	skb_clear_hash(&skb);
+	h = p->func(U(&skb), 0, 0, 0, 0);
+	EXPECT_NE(h, 0);
+	EXPECT_EQ(skb.hash, h);
+	EXPECT_EQ(skb.sw_hash, 1);
+	EXPECT_EQ(p->func(U(&skb), 0, 0, 0, 0), h);
+	EXPECT_EQ(p->arg_type[0], KBPF_ARG_PTR_TO_CTX);
+	EXPECT_EQ(p->ret_type, KBPF_RET_INTEGER);
+}

@@ -327,3 +327,47 @@ TEST(verifier_prunes_diamonds)
 	ASSERT_EQ(vt_verify(&r, prog, n, &(struct vt_opts){ .log_level = 4 }), 0);
 	EXPECT_TRUE(r.args.verified_insns < 500);
 }
+
+/*
+ * LD_ABS and tail calls may leave the program from anywhere: allowed in a
+ * main program that also makes bpf-to-bpf calls, refused in the callees
+ * (no BTF to say they return an int), as Linux's check_abnormal_return().
+ */
+TEST(verifier_ld_abs_and_tail_call_only_in_main)
+{
+	const struct bpf_insn main_ld_abs[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_LD_ABS(BPF_B, 0),
+		BPF_CALL_REL(3),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+		BPF_LD_ABS(BPF_H, 0),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_IMM(BPF_REG_0, 1),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn callee_ld_abs[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_CALL_REL(2),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_LD_ABS(BPF_B, 0),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn callee_tail_call[] = {
+		BPF_CALL_REL(2),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_LD_MAP_FD(BPF_REG_2, VT_MAP_PROG_ARRAY),
+		BPF_MOV64_IMM(BPF_REG_3, 0),
+		BPF_CALL_HELPER(VT_FN_TAIL_CALL),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_ACCEPT(main_ld_abs, NULL);
+	VT_REJECT(callee_ld_abs, NULL, EINVAL,
+		  "LD_ABS is not allowed in subprogs without BTF");
+	VT_REJECT(callee_tail_call, NULL, EINVAL,
+		  "tail_call is not allowed in subprogs without BTF");
+}

@@ -186,6 +186,180 @@ TEST(verifier_packet_range)
 	VT_REJECT(checked, NULL, EACCES, "R2 invalid mem access 'pkt'");
 }
 
+/*
+ * Past a failed pkt_end check the pointer is known at (>=) or beyond (>)
+ * pkt_end: comparing it with pkt_end again has a known outcome, and the
+ * other side (here a scalar dereference) is never walked.
+ */
+#define PKT_END_PROG(first_op, second)					\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, 8),			\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 16),			\
+	BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 4),				\
+	BPF_MOV64_IMM(BPF_REG_1, 0),					\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_JMP_REG(first_op, BPF_REG_4, BPF_REG_3, 1),			\
+	BPF_EXIT_INSN(),						\
+	second,								\
+	BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0),			\
+	BPF_EXIT_INSN()
+
+TEST(verifier_pkt_end_branch_taken)
+{
+	const struct bpf_insn beyond_gt[] = {
+		PKT_END_PROG(BPF_JGT, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1)),
+	};
+	const struct bpf_insn beyond_lt_rev[] = {
+		PKT_END_PROG(BPF_JGT, BPF_JMP_REG(BPF_JLT, BPF_REG_3, BPF_REG_4, 1)),
+	};
+	const struct bpf_insn beyond_ge[] = {
+		PKT_END_PROG(BPF_JGT, BPF_JMP_REG(BPF_JGE, BPF_REG_4, BPF_REG_3, 1)),
+	};
+	/* pkt <= pkt_end is then never true: the fall-through is walked. */
+	const struct bpf_insn beyond_le[] = {
+		PKT_END_PROG(BPF_JGT, BPF_JMP_REG(BPF_JLE, BPF_REG_4, BPF_REG_3, 1)),
+	};
+	const struct bpf_insn at_ge[] = {
+		PKT_END_PROG(BPF_JGE, BPF_JMP_REG(BPF_JGE, BPF_REG_4, BPF_REG_3, 1)),
+	};
+	/* At pkt_end is not beyond it: pkt > pkt_end stays open. */
+	const struct bpf_insn at_gt[] = {
+		PKT_END_PROG(BPF_JGE, BPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1)),
+	};
+	/* 32-bit comparisons of pointers decide nothing. */
+	const struct bpf_insn beyond_gt32[] = {
+		PKT_END_PROG(BPF_JGT, BPF_JMP32_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1)),
+	};
+	/* Nothing is readable through a pointer at or past pkt_end (EINVAL, as Linux). */
+	const struct bpf_insn read_beyond[] = {
+		BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, 8),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 16),
+		BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 4),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_REG(BPF_JGE, BPF_REG_4, BPF_REG_3, 1),
+		BPF_EXIT_INSN(),
+		BPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_4, -1),
+		BPF_EXIT_INSN(),
+	};
+	struct vt_opts cls = { .prog_type = BPF_PROG_TYPE_SCHED_CLS };
+	struct vt_opts cls_log2 = { .prog_type = BPF_PROG_TYPE_SCHED_CLS,
+				    .log_level = 2 };
+	static struct vt_result log2;
+
+	VT_ACCEPT(beyond_gt, &cls);
+	VT_ACCEPT(beyond_lt_rev, &cls);
+	VT_ACCEPT(beyond_ge, &cls);
+	VT_REJECT(beyond_le, &cls, EACCES, "R1 invalid mem access 'scalar'");
+	VT_ACCEPT(at_ge, &cls);
+	VT_REJECT(at_gt, &cls, EACCES, "R1 invalid mem access 'scalar'");
+	VT_REJECT(beyond_gt32, &cls, EACCES, "R1 invalid mem access 'scalar'");
+
+	VT_REJECT(read_beyond, &cls, EINVAL, "R4 offset is outside of the packet");
+	/* The state print shows the marker as Linux does. */
+	EXPECT_EQ(vt_verify(&log2, beyond_gt, ARRAY_SIZE(beyond_gt), &cls_log2), 0);
+	EXPECT_TRUE(strstr(log2.log, "R4=pkt(off=4,r=-2)") != NULL);
+}
+
+/*
+ * A bounded scalar stored with a narrow write at a slot's start comes
+ * back with its bounds from a fill of the same size: r4 is added to a
+ * packet pointer that is then checked against pkt_end, which only works
+ * with r4 known.
+ */
+#define NARROW_FILL_PROG(store, fill)					\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, 8),			\
+	BPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 16),			\
+	store,								\
+	fill,								\
+	BPF_MOV64_REG(BPF_REG_0, BPF_REG_2),				\
+	BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_4),			\
+	BPF_JMP_REG(BPF_JGT, BPF_REG_0, BPF_REG_3, 1),			\
+	BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0),			\
+	BPF_MOV64_IMM(BPF_REG_0, 0),					\
+	BPF_EXIT_INSN()
+
+TEST(verifier_narrow_spill_fill)
+{
+	const struct bpf_insn u32_spill[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		NARROW_FILL_PROG(BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+				 BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, -8)),
+	};
+	const struct bpf_insn u8_spill[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		NARROW_FILL_PROG(BPF_STX_MEM(BPF_B, BPF_REG_10, BPF_REG_4, -16),
+				 BPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_10, -16)),
+	};
+	const struct bpf_insn st_imm[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 0),
+		NARROW_FILL_PROG(BPF_ST_MEM(BPF_W, BPF_REG_10, -8, 20),
+				 BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, -8)),
+	};
+	/* The fill zero-extends 32 bits: r4 is 20, not 0x100000014. */
+	const struct bpf_insn wide_value[] = {
+		BPF_LD_IMM64(BPF_REG_4, 0x100000014ull),
+		NARROW_FILL_PROG(BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+				 BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, -8)),
+	};
+	/* Another size, or the other half of the slot: unknown. */
+	const struct bpf_insn other_size[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		NARROW_FILL_PROG(BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+				 BPF_LDX_MEM(BPF_H, BPF_REG_4, BPF_REG_10, -8)),
+	};
+	const struct bpf_insn other_half[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		BPF_ST_MEM(BPF_W, BPF_REG_10, -4, 7),
+		NARROW_FILL_PROG(BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+				 BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_10, -4)),
+	};
+	/* A whole-slot read of a half spill is unknown, even with the rest written. */
+	const struct bpf_insn whole_slot[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+		NARROW_FILL_PROG(BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+				 BPF_LDX_MEM(BPF_DW, BPF_REG_4, BPF_REG_10, -8)),
+	};
+	/* The never-written half of the slot is readable with CAP_PERFMON only. */
+	const struct bpf_insn uninit_half[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	/* A helper reading the whole slot: its other half was never written. */
+	const struct bpf_insn helper_reads_slot[] = {
+		BPF_MOV32_IMM(BPF_REG_4, 20),
+		BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_4, -8),
+		BPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8),
+		BPF_MOV64_IMM(BPF_REG_2, 8),
+		BPF_MOV64_IMM(BPF_REG_3, 0),
+		BPF_MOV64_IMM(BPF_REG_4, 0),
+		BPF_MOV64_IMM(BPF_REG_5, 0),
+		BPF_CALL_HELPER(VT_FN_CSUM_DIFF),
+		BPF_EXIT_INSN(),
+	};
+	struct vt_opts cls = { .prog_type = BPF_PROG_TYPE_SCHED_CLS };
+	struct vt_opts cap_bpf = { .no_perfmon = true };
+
+	VT_REJECT(helper_reads_slot, &cap_bpf, EACCES,
+		  "invalid indirect read from stack R1 off -8+4 size 8");
+	VT_ACCEPT(helper_reads_slot, NULL);
+	VT_ACCEPT(u32_spill, &cls);
+	VT_ACCEPT(u8_spill, &cls);
+	VT_ACCEPT(st_imm, &cls);
+	VT_ACCEPT(wide_value, &cls);
+	VT_REJECT(other_size, &cls, EACCES, "R2 offset is outside of the packet");
+	VT_REJECT(other_half, &cls, EACCES, "R2 offset is outside of the packet");
+	VT_REJECT(whole_slot, &cls, EINVAL,
+		  "math between pkt pointer and register with unbounded min value");
+	VT_ACCEPT(uninit_half, &cls);
+	VT_REJECT(uninit_half, &unpriv, EACCES, "invalid read from stack off -8+4 size 8");
+}
+
 TEST(verifier_helper_rules)
 {
 	const struct bpf_insn gpl[] = {

@@ -333,3 +333,82 @@ TEST(prune_dead_stores_through_fp_copy)
 	if (!EXPECT_TRUE(r.args.verified_insns < 258 + 64 * 6))
 		fprintf(stderr, "verified %u\n%s\n", r.args.verified_insns, r.log);
 }
+
+/*
+ * A scalar tied to no other on the explored path may be tied to another
+ * (share an id) on the new one: learning bounds on it could only narrow
+ * the other's too. r0 is 0 on both paths; only its id differs.
+ */
+TEST(prune_scalar_newly_tied_is_pruned)
+{
+	const struct bpf_insn prog[] = {
+		PAD,
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_7, BPF_REG_0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		/* join: r0 is 0, tied to r7 on the jump's side only */
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 0),
+		BPF_EXIT_INSN(),
+	};
+	static struct vt_result r;
+
+	ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &priv), 0);
+	if (!EXPECT_TRUE(strstr(r.log, "from 8 to 10: safe")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/*
+ * The reverse is not safe: on the explored path r7 is tied to r0, so the
+ * check of r0 bounds r7 too; on the new one it is not, and the variable
+ * stack offset through r7 is unbounded.
+ */
+TEST(prune_scalar_tie_lost_rejects)
+{
+	const struct bpf_insn prog[] = {
+		PAD,
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_0),
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_8, BPF_REG_0),
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_7, BPF_REG_6),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_8, 0, 1),
+		BPF_MOV64_REG(BPF_REG_7, BPF_REG_0),
+		/* join (14): r7 is r0 on the fall-through only */
+		BPF_JMP_IMM(BPF_JGT, BPF_REG_0, 8, 4),
+		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -16),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_7),
+		BPF_ST_MEM(BPF_B, BPF_REG_2, 0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	static struct vt_result r;
+
+	EXPECT_NE(vt_verify(&r, prog, ARRAY_SIZE(prog), &priv), 0);
+	if (!EXPECT_TRUE(strstr(r.log, "from 12 to 14:") &&
+			 !strstr(r.log, "from 12 to 14: safe")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/* BPF_F_TEST_STATE_FREQ: a state at every prune point, so even short paths prune. */
+TEST(prune_test_state_freq)
+{
+	const struct bpf_insn prog[] = {
+		UNKNOWN_R0,
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+		BPF_MOV64_IMM(BPF_REG_1, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	const struct vt_opts freq = { .log_level = 1,
+				      .prog_flags = BPF_F_TEST_STATE_FREQ };
+	static struct vt_result r;
+
+	ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &priv), 0);
+	EXPECT_FALSE(strstr(r.log, "safe"));
+	ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &freq), 0);
+	if (!EXPECT_TRUE(strstr(r.log, "from 1 to 3: safe")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}

@@ -165,9 +165,9 @@ int vt_verify(struct vt_result *r, const struct bpf_insn *insns, u32 cnt,
 	a->expected_attach_type = opts->expected_attach_type;
 	a->prog_flags = opts->prog_flags;
 	a->gpl_compatible = !opts->non_gpl;
-	a->allow_ptr_leaks = !opts->unpriv;
+	a->allow_ptr_leaks = !opts->unpriv && !opts->no_perfmon;
 	a->bpf_capable = !opts->unpriv;
-	a->perfmon_capable = !opts->unpriv;
+	a->perfmon_capable = !opts->unpriv && !opts->no_perfmon;
 	a->log_buf = r->log;
 	a->log_size = opts->log_size ? opts->log_size : sizeof(r->log);
 	a->log_level = opts->log_level ? opts->log_level : 1;

@@ -50,6 +50,7 @@ struct vt_result {
 
 struct vt_opts {
 	bool unpriv;		/* no CAP_BPF/perfmon: !allow_ptr_leaks, !bpf_capable */
+	bool no_perfmon;	/* CAP_BPF only: bpf_capable, !allow_ptr_leaks */
 	bool non_gpl;
 	u32 log_level;		/* default 1 */
 	u32 log_size;		/* default sizeof(log) */

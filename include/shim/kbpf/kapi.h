@@ -949,6 +949,37 @@ struct xdp_buff {
 	u32 flags;
 };
 
+/* What a redirected frame keeps at the start of its headroom (its fields as the kernel's). */
+struct xdp_mem_info {
+	u32 type;
+	u32 id;
+};
+
+struct xdp_frame {
+	void *data;
+	u16 len;
+	u16 headroom;
+	u32 metasize:8;
+	u32 frame_sz:24;
+	struct xdp_mem_info mem;
+	struct net_device *dev_rx;
+	u32 flags;
+};
+
+static inline bool xdp_data_meta_unsupported(const struct xdp_buff *xdp)
+{
+	return xdp->data_meta > xdp->data;
+}
+
+static inline bool xdp_metalen_invalid(unsigned long metalen)
+{
+	return (metalen & (sizeof(u32) - 1)) || metalen > 32;
+}
+
+#ifndef ETH_HLEN
+#define ETH_HLEN	14
+#endif
+
 /* Host skbs carry no XDP metadata in front of data. */
 static inline u8 skb_metadata_len(const struct sk_buff *skb)
 {
@@ -1008,6 +1039,25 @@ static inline void skb_clear_hash(struct sk_buff *skb)
 	skb->hash = 0;
 	skb->sw_hash = 0;
 	skb->l4_hash = 0;
+}
+
+/*
+ * <linux/skbuff.h>: the packet's flow hash, computed when it has none.
+ * The host has no flow dissector: its stand-in hashes the linear bytes
+ * (FNV-1a) and records the result as a software hash, as Linux records
+ * the dissector's.
+ */
+static inline u32 skb_get_hash(struct sk_buff *skb)
+{
+	u32 h = 2166136261u, i;
+
+	if (skb->l4_hash || skb->sw_hash)
+		return skb->hash;
+	for (i = 0; i < skb->len; i++)
+		h = (h ^ skb->data[i]) * 16777619u;
+	skb->hash = h;
+	skb->sw_hash = 1;
+	return h;
 }
 
 /* ---- Internet checksums (<net/checksum.h>) ------------------------------- */
