@@ -197,6 +197,7 @@ extern const struct kbpf_map_ops kbpf_perf_event_array_map_ops;
 extern const struct kbpf_map_ops kbpf_prog_array_map_ops;
 extern const struct kbpf_map_ops kbpf_array_of_maps_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_of_maps_map_ops;
+extern const struct kbpf_map_ops kbpf_stack_trace_map_ops;
 
 /* Types whose values are fds on the syscall side and objects inside. */
 static inline bool kbpf_map_is_fd_map(u32 map_type)

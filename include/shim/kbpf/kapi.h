@@ -1285,6 +1285,40 @@ struct bpf_perf_event_data_kern {
 	struct perf_event *event;
 };
 
+/*
+ * kbpf_stack_walk(): the kernel's walks its stack with the unwinder
+ * (kmod/stack_walk.c); here glibc's backtrace() walks the thread's, and
+ * the frames below the one regs name (the helper's return address) are
+ * left out by value. Registers that name no frame of this stack (a fake
+ * kprobe's) give regs->ip alone.
+ */
+#include <execinfo.h>
+
+#define KBPF_SHIM_BACKTRACE_MAX	256
+
+static inline u32 kbpf_stack_walk(struct pt_regs *regs, u64 *ips, u32 max)
+{
+	void *bt[KBPF_SHIM_BACKTRACE_MAX];
+	int nr = backtrace(bt, KBPF_SHIM_BACKTRACE_MAX), i;
+	u32 n = 0;
+
+	if (!max)
+		return 0;
+	ips[n++] = regs->rip;
+	for (i = 0; i < nr; i++)
+		if ((unsigned long)bt[i] == regs->rip)
+			break;
+	for (i++; i < nr && n < max; i++)
+		ips[n++] = (unsigned long)bt[i];
+	return n;
+}
+
+#define KBPF_CALLER_REGS(regs) do {					\
+	memset((regs), 0, sizeof(*(regs)));				\
+	(regs)->rip = (unsigned long)__builtin_return_address(0);	\
+	(regs)->rsp = (unsigned long)__builtin_frame_address(0);	\
+} while (0)
+
 /* ---- Lists --------------------------------------------------------------- */
 
 /*
