@@ -131,6 +131,10 @@ static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_cgroup_id:
+		return &kbpf_skb_cgroup_id_proto;
+	case BPF_FUNC_skb_ancestor_cgroup_id:
+		return &kbpf_skb_ancestor_cgroup_id_proto;
 	case BPF_FUNC_get_socket_uid:
 		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_skb_load_bytes:
@@ -198,6 +202,10 @@ static const struct kbpf_func_proto *cgroup_common_func_proto(u32 func_id)
 static const struct kbpf_func_proto *cg_skb_sock_func_proto(u32 func_id)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_cgroup_id:
+		return &kbpf_skb_cgroup_id_proto;
+	case BPF_FUNC_skb_ancestor_cgroup_id:
+		return &kbpf_skb_ancestor_cgroup_id_proto;
 	case BPF_FUNC_sk_fullsock:
 		return &kbpf_sk_fullsock_proto;
 	case BPF_FUNC_sk_lookup_tcp:

@@ -76,13 +76,14 @@ u32 kbpf_stack_walk(struct pt_regs *regs, u64 *ips, u32 max)
 {
 	struct unwind_state state;
 	struct pt_regs hop;
+	bool hw = regs->flags & X86_EFLAGS_FIXED;
 	unsigned long addr;
 	u32 n = 0;
 
 	if (!max)
 		return 0;
 	ips[n++] = regs->ip;
-	if (!(regs->flags & X86_EFLAGS_FIXED)) {
+	if (!hw) {
 		/*
 		 * The first frame above the helper's is its caller's, so a
 		 * helper called from JIT code meets the JIT frame below.
@@ -101,14 +102,16 @@ u32 kbpf_stack_walk(struct pt_regs *regs, u64 *ips, u32 max)
 		addr = unwind_get_return_address(&state);
 		if (!addr)
 			break;
-		if (!in_jit(addr)) {
+		/*
+		 * From a helper's frame the unwinder first reports its
+		 * caller, regs->ip again: once is what Linux records.
+		 */
+		if (n != 1 || addr != ips[0] || hw)
 			ips[n++] = addr;
+		if (!in_jit(addr)) {
 			unwind_next_frame(&state);
 			continue;
 		}
-		/* Already stored as regs->ip when the walk began in it. */
-		if (n != 1 || addr != ips[0])
-			ips[n++] = addr;
 		if (!cross_jit(state.bp, &hop, ips, &n, max) || n >= max)
 			break;
 		ips[n++] = hop.ip;

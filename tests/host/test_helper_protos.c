@@ -45,6 +45,7 @@ static const struct helper_info helpers[] = {
 	H(get_socket_cookie, false), H(get_socket_uid, false),
 	H(get_cgroup_classid, false), H(skb_cgroup_id, false),
 	H(get_func_ip, true), H(get_stackid, true), H(get_stack, true),
+	H(skb_ancestor_cgroup_id, false),
 };
 
 /*
@@ -52,8 +53,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_socket_cookie get_func_ip"
-	" skb_cgroup_id ";
+	" get_socket_cookie get_func_ip ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -90,7 +90,7 @@ struct type_table {
 	" perf_event_output "
 #define TC " skb_store_bytes skb_load_bytes csum_diff get_cgroup_classid" \
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
-	" get_socket_uid skb_cgroup_id "
+	" get_socket_uid skb_cgroup_id skb_ancestor_cgroup_id "
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
 	" get_smp_processor_id "
@@ -106,7 +106,8 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id "
+	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
+	  " skb_ancestor_cgroup_id "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_SKB, " skb_store_bytes skb_load_bytes"
 	  " get_socket_cookie get_socket_uid perf_event_output "

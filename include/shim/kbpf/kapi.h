@@ -356,6 +356,14 @@ KBPF_SHIM_ATOMIC_OPS(atomic64, atomic64_t, s64)
 /* The kernel's xchg() on a plain word (pointer slots of fd maps). */
 #define xchg(ptr, new)	__atomic_exchange_n((ptr), (new), __ATOMIC_SEQ_CST)
 
+/* The kernel's cmpxchg(): the old value, new stored if it was old. */
+#define cmpxchg(ptr, old, new) ({					\
+	typeof(*(ptr)) cmpxchg_old_ = (old);				\
+	__atomic_compare_exchange_n((ptr), &cmpxchg_old_, (new), false,	\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+	cmpxchg_old_;							\
+})
+
 /*
  * refcount_t: the checks of the kernel's (increment from zero is a
  * use-after-free, decrement below zero an underflow) but, instead of
@@ -1161,8 +1169,14 @@ struct sock_common {
 	struct in6_addr skc_v6_rcv_saddr;
 };
 
+/* <linux/cgroup-defs.h>: the cgroup a socket was created in. */
+struct sock_cgroup_data {
+	struct cgroup *cgroup;
+};
+
 struct sock {
 	struct sock_common __sk_common;
+	struct sock_cgroup_data sk_cgrp_data;
 	unsigned long sk_flags;
 	u16 sk_type;
 	u16 sk_protocol;
@@ -1623,6 +1637,11 @@ static inline gid_t from_kgid(struct user_namespace *ns, kgid_t gid)
 static inline u64 cgroup_id(const struct cgroup *cgrp)
 {
 	return cgrp->id;
+}
+
+static inline struct cgroup *sock_cgroup_ptr(struct sock_cgroup_data *skcd)
+{
+	return skcd->cgroup;
 }
 
 static inline struct cgroup *cgroup_ancestor(struct cgroup *cgrp,
