@@ -30,6 +30,7 @@
 #include <kbpf/kapi.h>
 
 #include "../jit/arena.h"
+#include "export.h"
 
 static bool in_jit(unsigned long ip)
 {
@@ -120,3 +121,4 @@ u32 kbpf_stack_walk(struct pt_regs *regs, u64 *ips, u32 max)
 	}
 	return n;
 }
+KBPF_EXPORT_FOR_KUNIT(kbpf_stack_walk);

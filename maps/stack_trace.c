@@ -12,6 +12,11 @@
  * goes straight back to the free list. As in Linux, a program comparing
  * against a bucket that is being replaced may compare against a bucket
  * in reuse; a stack id is a hint, never a guarantee.
+ *
+ * The free list (freelist.h) takes a raw spinlock, which an NMI must not
+ * wait for: from NMI, where Linux's lock-free paths would go on,
+ * bpf_get_stackid() answers -EBUSY. No kbpf program runs in NMI yet
+ * (perf_event programs have no attach).
  */
 #include <kbpf/kapi.h>
 #include <kbpf/map.h>
@@ -162,6 +167,8 @@ long kbpf_stack_map_get_id(struct kbpf_map *map, const u64 *trace, u32 nr,
 
 	if (nr <= skip)
 		return -EFAULT;
+	if (unlikely(in_nmi()))
+		return -EBUSY;
 	max_depth = map->value_size / kbpf_stack_map_elem_size(map) + skip;
 	if (max_depth > KBPF_MAX_STACK_DEPTH)
 		max_depth = KBPF_MAX_STACK_DEPTH;

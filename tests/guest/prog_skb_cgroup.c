@@ -4,8 +4,9 @@
  * BPF_PROG_TEST_RUN: the packet belongs to the test run's dummy socket,
  * created in the running task's cgroup, so both helpers see a cgroup; its
  * ancestor at level 0 is the root (id 1), none exists 100 levels down.
- * The program answers with the three values packed into the return value
- * (cgroup ids here are small); kbpf and Linux's bpf(2) must agree.
+ * The sched_cls program answers with the three values packed into the
+ * return value (cgroup ids here are small; kbpf and Linux's bpf(2) must
+ * agree), the cgroup_skb one, which may only return 0 or 1, checks them.
  */
 #include "kt_dual.h"
 #include "kt_prog.h"
@@ -70,9 +71,48 @@ static bool t_sched_cls(const struct kt_be *be)
 	return cgroup_case(be, BPF_PROG_TYPE_SCHED_CLS);
 }
 
+/*
+ * cgroup_skb programs must return 0 or 1: 1 when there is a cgroup, the
+ * root is its ancestor at level 0 and none is 100 levels down.
+ */
 static bool t_cgroup_skb(const struct kt_be *be)
 {
-	return cgroup_case(be, BPF_PROG_TYPE_CGROUP_SKB);
+	const struct bpf_insn insns[] = {
+		KT_MOV64_REG(6, 1),
+		KT_CALL(BPF_FUNC_skb_cgroup_id),
+		KT_JEQ_IMM(0, 0, 10),
+		KT_MOV64_REG(1, 6),
+		KT_MOV64_IMM(2, 0),
+		KT_CALL(BPF_FUNC_skb_ancestor_cgroup_id),
+		KT_INSN(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 6, 1),
+		KT_MOV64_REG(1, 6),
+		KT_MOV64_IMM(2, 100),
+		KT_CALL(BPF_FUNC_skb_ancestor_cgroup_id),
+		KT_INSN(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 2, 0),
+		KT_MOV64_IMM(0, 1),
+		KT_EXIT(),
+		KT_MOV64_IMM(0, 0),
+		KT_EXIT(),
+	};
+	struct kt_load l = { .type = BPF_PROG_TYPE_CGROUP_SKB, .insns = insns,
+			     .cnt = KT_ARRAY_SIZE(insns) };
+	union bpf_attr attr;
+	int fd;
+	bool ok;
+
+	kt_load_attr(&attr, &l);
+	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
+	if (!kt_check_ok(fd, "PROG_LOAD"))
+		return false;
+	kt_attr_zero(&attr);
+	pkt[12] = 0x08;
+	attr.test.prog_fd = fd;
+	attr.test.data_in = kt_ptr(pkt);
+	attr.test.data_size_in = sizeof(pkt);
+	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN") &&
+	     kt_check_u64(attr.test.retval, 1, "a cgroup, the root above it");
+	close(fd);
+	return ok;
 }
 
 int main(int argc, char **argv)

@@ -197,7 +197,8 @@ static bool has_frame(char names[][128], int n, const char *sym)
  * up to the system call: the ioctl for kbpf, bpf(2) for Linux; kbpf's
  * also passes through its test run command, above the program's frame.
  */
-static bool plausible(const struct kt_be *be, const __u64 *ips, int n)
+static bool plausible(const struct kt_be *be, const __u64 *ips, int n,
+		      int *prog_frames)
 {
 	char names[DEPTH][128];
 	int i;
@@ -208,6 +209,11 @@ static bool plausible(const struct kt_be *be, const __u64 *ips, int n)
 		if (!kt_check_true(ips[i] >= KERNEL_HALF, "a kernel address"))
 			return false;
 	resolve(ips, n, names);
+	/* The frames in program images: kbpf's JIT arena, Linux's bpf_prog_*. */
+	for (*prog_frames = 0; *prog_frames < n; ++*prog_frames)
+		if (strcmp(names[*prog_frames], "kbpf_arena_text") &&
+		    strncmp(names[*prog_frames], "bpf_prog_", 9))
+			break;
 	/* Each frame once: the top one is not repeated. */
 	if (!kt_check_true(ips[0] != ips[1], "no repeated top frame"))
 		goto show;
@@ -239,7 +245,7 @@ static bool c_stackid(const struct kt_be *be)
 {
 	int map = be_map_create(be, ST, 4, DEPTH * 8, 64, 0);
 	int arr = be_map_create(be, BPF_MAP_TYPE_ARRAY, 4, DEPTH * 8, 1, 0);
-	int sid = -1, gs = -1, n, n2, i;
+	int sid = -1, gs = -1, n, n2, i, p, p2;
 	__u64 stack[DEPTH], buf[DEPTH], buf2[DEPTH];
 	long id, id2, len, len2;
 	__u32 key = 0;
@@ -261,7 +267,7 @@ static bool c_stackid(const struct kt_be *be)
 			 "lookup of the id"))
 		goto out;
 	n = frames(stack, DEPTH);
-	if (!plausible(be, stack, n))
+	if (!plausible(be, stack, n, &p))
 		goto out;
 	/* get_stack: another call site in the program, the same callers. */
 	key = 0;
@@ -272,10 +278,14 @@ static bool c_stackid(const struct kt_be *be)
 	n2 = frames(buf, DEPTH);
 	if (!kt_check_u64(len, n2 * 8, "get_stack's length") ||
 	    !kt_check_u64(n2, n, "as many frames as get_stackid's") ||
-	    !plausible(be, buf, n2))
+	    !plausible(be, buf, n2, &p2) ||
+	    !kt_check_u64(p2, p, "as many frames in program images"))
 		goto out;
-	/* The first frame is the call's return address in the program. */
-	for (i = 1; i < n; i++)
+	/*
+	 * The frames in the programs' images differ (the call sites, and
+	 * kbpf's JIT entry stub of each image); their callers are the same.
+	 */
+	for (i = p; i < n; i++)
 		if (!kt_check_u64(buf[i], stack[i], "a caller's frame"))
 			goto out;
 	/* Skipping one frame drops the top one. */
