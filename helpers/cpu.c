@@ -70,11 +70,16 @@ int kbpf_helpers_init(void)
 	for_each_possible_cpu(cpu)
 		*per_cpu_ptr(kbpf_prandom_state, cpu) =
 			(u64)get_random_u32() << 32 | get_random_u32();
+	if (kbpf_stack_helpers_init()) {
+		kbpf_helpers_exit();
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void kbpf_helpers_exit(void)
 {
+	kbpf_stack_helpers_exit();
 	free_percpu(kbpf_prandom_state);
 	kbpf_prandom_state = NULL;
 }

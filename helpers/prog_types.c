@@ -147,6 +147,10 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_skb_change_head_proto;
 	case BPF_FUNC_get_socket_cookie:
 		return &kbpf_get_socket_cookie_proto;
+	case BPF_FUNC_skb_cgroup_id:
+		return &kbpf_skb_cgroup_id_proto;
+	case BPF_FUNC_skb_ancestor_cgroup_id:
+		return &kbpf_skb_ancestor_cgroup_id_proto;
 	case BPF_FUNC_get_socket_uid:
 		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_skb_load_bytes:
@@ -220,6 +224,10 @@ static const struct kbpf_func_proto *cgroup_common_func_proto(u32 func_id)
 static const struct kbpf_func_proto *cg_skb_sock_func_proto(u32 func_id)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_cgroup_id:
+		return &kbpf_skb_cgroup_id_proto;
+	case BPF_FUNC_skb_ancestor_cgroup_id:
+		return &kbpf_skb_ancestor_cgroup_id_proto;
 	case BPF_FUNC_sk_fullsock:
 		return &kbpf_sk_fullsock_proto;
 	case BPF_FUNC_sk_lookup_tcp:
@@ -545,17 +553,43 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
  */
 static const struct kbpf_func_proto *kprobe_func_proto(u32 func_id, u32 caps)
 {
-	if (func_id == BPF_FUNC_perf_event_output)
+	switch (func_id) {
+	case BPF_FUNC_perf_event_output:
 		return &kbpf_perf_event_output_proto;
-	return tracing_func_proto(func_id, caps);
+	case BPF_FUNC_get_stackid:
+		return &kbpf_get_stackid_proto;
+	case BPF_FUNC_get_stack:
+		return &kbpf_get_stack_proto;
+	default:
+		return tracing_func_proto(func_id, caps);
+	}
 }
 
-/* tp_prog_func_proto(), pe_prog_func_proto(), raw_tp_prog_func_proto(). */
-static const struct kbpf_func_proto *tp_func_proto(u32 func_id, u32 caps)
+/*
+ * tp_prog_func_proto(), pe_prog_func_proto(), raw_tp_prog_func_proto():
+ * each with its own stack helpers, which find the registers in their
+ * context (helpers/stack.c).
+ */
+static const struct kbpf_func_proto *tp_func_proto(u32 prog_type,
+						   u32 func_id, u32 caps)
 {
-	if (func_id == BPF_FUNC_perf_event_output)
+	bool tp = prog_type == BPF_PROG_TYPE_TRACEPOINT;
+	bool pe = prog_type == BPF_PROG_TYPE_PERF_EVENT;
+
+	switch (func_id) {
+	case BPF_FUNC_perf_event_output:
 		return &kbpf_perf_event_output_proto;
-	return tracing_func_proto(func_id, caps);
+	case BPF_FUNC_get_stackid:
+		return tp ? &kbpf_get_stackid_tp_proto :
+		       pe ? &kbpf_get_stackid_pe_proto :
+		       &kbpf_get_stackid_raw_tp_proto;
+	case BPF_FUNC_get_stack:
+		return tp ? &kbpf_get_stack_tp_proto :
+		       pe ? &kbpf_get_stack_pe_proto :
+		       &kbpf_get_stack_raw_tp_proto;
+	default:
+		return tracing_func_proto(func_id, caps);
+	}
 }
 
 const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
@@ -597,7 +631,7 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 	case BPF_PROG_TYPE_PERF_EVENT:
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
 	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
-		return tp_func_proto(func_id, caps);
+		return tp_func_proto(prog_type, func_id, caps);
 	default:
 		return NULL;
 	}

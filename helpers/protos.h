@@ -120,5 +120,19 @@ extern const struct kbpf_func_proto kbpf_tc_sk_lookup_udp_proto;
 extern const struct kbpf_func_proto kbpf_tc_skc_lookup_tcp_proto;
 extern const struct kbpf_func_proto kbpf_sk_release_proto;
 extern const struct kbpf_func_proto kbpf_get_socket_uid_proto;
+extern const struct kbpf_func_proto kbpf_skb_cgroup_id_proto;
+extern const struct kbpf_func_proto kbpf_skb_ancestor_cgroup_id_proto;
+
+/* stack.c: one variant per tracing context, as Linux's. */
+extern const struct kbpf_func_proto kbpf_get_stackid_proto;
+extern const struct kbpf_func_proto kbpf_get_stackid_tp_proto;
+extern const struct kbpf_func_proto kbpf_get_stackid_pe_proto;
+extern const struct kbpf_func_proto kbpf_get_stackid_raw_tp_proto;
+extern const struct kbpf_func_proto kbpf_get_stack_proto;
+extern const struct kbpf_func_proto kbpf_get_stack_tp_proto;
+extern const struct kbpf_func_proto kbpf_get_stack_pe_proto;
+extern const struct kbpf_func_proto kbpf_get_stack_raw_tp_proto;
+int kbpf_stack_helpers_init(void);
+void kbpf_stack_helpers_exit(void);
 
 #endif /* KBPF_HELPERS_PROTOS_H */

@@ -11,8 +11,8 @@
  * bpf_try_make_writable() does.
  *
  * Not here: get_socket_cookie (the cookie generator __sock_gen_cookie is
- * not exported, and a cookie of kbpf's own would collide with Linux's),
- * get_socket_uid and skb_cgroup_id.
+ * not exported, and a cookie of kbpf's own would collide with Linux's);
+ * get_socket_uid and skb_cgroup_id are socket helpers (sock.c).
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>

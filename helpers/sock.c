@@ -87,6 +87,53 @@ const struct kbpf_func_proto kbpf_get_socket_uid_proto = {
 };
 
 /*
+ * The cgroup v2 of the packet's full socket (a request socket's
+ * listener's), as the socket recorded it when it was created; 0 without
+ * one, as in Linux. sock_cgroup_ptr() and cgroup_id() are inline reads
+ * of the socket and the cgroup.
+ */
+static struct cgroup *skb_sk_cgroup(const struct sk_buff *skb)
+{
+	struct sock *sk = sk_to_full_sk(skb->sk);
+
+	if (!sk || !sk_fullsock(sk))
+		return NULL;
+	return sock_cgroup_ptr(&sk->sk_cgrp_data);
+}
+
+static u64 kbpf_skb_cgroup_id(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct cgroup *cgrp = skb_sk_cgroup((const void *)(unsigned long)r1);
+
+	return cgrp ? cgroup_id(cgrp) : 0;
+}
+
+const struct kbpf_func_proto kbpf_skb_cgroup_id_proto = {
+	.func		= kbpf_skb_cgroup_id,
+	.name		= "bpf_skb_cgroup_id",
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX },
+};
+
+/* Its ancestor at ancestor_level (0 the root); 0 when there is none. */
+static u64 kbpf_skb_ancestor_cgroup_id(u64 r1, u64 r2, u64 r3, u64 r4,
+				       u64 r5)
+{
+	struct cgroup *cgrp = skb_sk_cgroup((const void *)(unsigned long)r1);
+
+	if (cgrp)
+		cgrp = cgroup_ancestor(cgrp, (int)r2);
+	return cgrp ? cgroup_id(cgrp) : 0;
+}
+
+const struct kbpf_func_proto kbpf_skb_ancestor_cgroup_id_proto = {
+	.func		= kbpf_skb_ancestor_cgroup_id,
+	.name		= "bpf_skb_ancestor_cgroup_id",
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+};
+
+/*
  * A lookup that must give a full socket: a request socket becomes its
  * listener, a timewait socket nothing; the reference of the socket found
  * is dropped then (a listener is freed by RCU and needs none).

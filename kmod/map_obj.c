@@ -200,6 +200,10 @@ KBPF_EXPORT_FOR_KUNIT(kbpf_map_new_fd);
 
 static int map_release(struct inode *inode, struct file *file)
 {
+	struct kbpf_map *map = file->private_data;
+
+	if (map->ops->map_release)
+		map->ops->map_release(map, file);
 	map_put_uref(file->private_data);
 	kbpf_map_put(file->private_data);
 	return 0;

@@ -24,6 +24,7 @@ static const struct kbpf_map_ops *const kbpf_map_types[] = {
 	[BPF_MAP_TYPE_PROG_ARRAY] = &kbpf_prog_array_map_ops,
 	[BPF_MAP_TYPE_ARRAY_OF_MAPS] = &kbpf_array_of_maps_map_ops,
 	[BPF_MAP_TYPE_HASH_OF_MAPS] = &kbpf_htab_of_maps_map_ops,
+	[BPF_MAP_TYPE_STACK_TRACE] = &kbpf_stack_trace_map_ops,
 };
 
 const struct kbpf_map_ops *kbpf_map_type_ops(u32 map_type)

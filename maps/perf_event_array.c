@@ -6,15 +6,27 @@
  * and value, the value an fd on the syscall side (here of a buffer from
  * KBPF_IOCTL_PERF_BUFFER, where Linux takes a perf event's), BPF_ANY only,
  * lookups from the syscall ENOTSUPP, deletes that drop the buffer.
+ *
+ * As Linux's perf_event_fd_array_release(), closing a map fd (its file)
+ * takes out every buffer stored through that file, unless the map was
+ * created with BPF_F_PRESERVE_ELEMS (then they stay until the map is
+ * freed): so each entry remembers the map file of its update.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/map.h>
 #include <kbpf/perf_buffer.h>
 
+/* Linux's bpf_event_entry: the buffer and the map file that stored it. */
+struct pea_entry {
+	struct rcu_head rcu;	/* first: the host's kfree_rcu() wants it so */
+	struct kbpf_perf_buffer *pb;
+	const struct file *map_file;
+};
+
 struct kbpf_perf_event_array {
 	struct kbpf_map map;
 	/* Replaced with xchg(), read with READ_ONCE() under RCU. */
-	struct kbpf_perf_buffer *ptrs[];
+	struct pea_entry *ptrs[];
 };
 
 #define PERF_ARRAY_CREATE_FLAG_MASK					\
@@ -55,10 +67,12 @@ static void pea_free(struct kbpf_map *map)
 	u32 i;
 
 	for (i = 0; i < map->max_entries; i++) {
-		struct kbpf_perf_buffer *pb = pea->ptrs[i];
+		struct pea_entry *ee = pea->ptrs[i];
 
-		if (pb)
-			kbpf_perf_buffer_put(pb);
+		if (ee) {
+			kbpf_perf_buffer_put(ee->pb);
+			kfree(ee);
+		}
 	}
 	kbpf_map_area_free(pea);
 }
@@ -74,12 +88,20 @@ static int pea_copy_value(struct kbpf_map *map, void *key, void *value)
 	return -ENOTSUPP;
 }
 
-/* The syscall's update: value is a perf buffer fd. */
-static long pea_update_elem(struct kbpf_map *map, void *key, void *value,
-			    u64 flags)
+/* Readers under RCU may still hold ee; the buffer has its own count. */
+static void pea_entry_free(struct pea_entry *ee)
+{
+	kbpf_perf_buffer_put(ee->pb);
+	kfree_rcu(ee, rcu);
+}
+
+/* The syscall's update: value is a perf buffer fd, map_file the map's. */
+static long pea_update_file(struct kbpf_map *map, struct file *map_file,
+			    void *key, void *value, u64 flags)
 {
 	struct kbpf_perf_event_array *pea = to_pea(map);
-	struct kbpf_perf_buffer *pb, *old;
+	struct pea_entry *ee, *old;
+	struct kbpf_perf_buffer *pb;
 	u32 index = *(u32 *)key;
 
 	if (flags != BPF_ANY)
@@ -89,16 +111,29 @@ static long pea_update_elem(struct kbpf_map *map, void *key, void *value,
 	pb = kbpf_perf_buffer_from_fd(*(u32 *)value);
 	if (IS_ERR(pb))
 		return PTR_ERR(pb);
-	old = xchg(&pea->ptrs[index], pb);
+	ee = kmalloc(sizeof(*ee), GFP_USER | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!ee) {
+		kbpf_perf_buffer_put(pb);
+		return -ENOMEM;
+	}
+	ee->pb = pb;
+	ee->map_file = map_file;
+	old = xchg(&pea->ptrs[index], ee);
 	if (old)
-		kbpf_perf_buffer_put(old);
+		pea_entry_free(old);
 	return 0;
+}
+
+static long pea_update_elem(struct kbpf_map *map, void *key, void *value,
+			    u64 flags)
+{
+	return pea_update_file(map, NULL, key, value, flags);
 }
 
 static long pea_delete_elem(struct kbpf_map *map, void *key)
 {
 	struct kbpf_perf_event_array *pea = to_pea(map);
-	struct kbpf_perf_buffer *old;
+	struct pea_entry *old;
 	u32 index = *(u32 *)key;
 
 	if (index >= map->max_entries)
@@ -106,8 +141,32 @@ static long pea_delete_elem(struct kbpf_map *map, void *key)
 	old = xchg(&pea->ptrs[index], NULL);
 	if (!old)
 		return -ENOENT;
-	kbpf_perf_buffer_put(old);
+	pea_entry_free(old);
 	return 0;
+}
+
+/*
+ * A map file is closed: its entries go (Linux's
+ * perf_event_fd_array_release()). Each is taken out only if it is still
+ * the one that file stored, so a concurrent update through another fd
+ * survives.
+ */
+static void pea_release(struct kbpf_map *map, struct file *map_file)
+{
+	struct kbpf_perf_event_array *pea = to_pea(map);
+	struct pea_entry *ee;
+	u32 i;
+
+	if (map->map_flags & BPF_F_PRESERVE_ELEMS)
+		return;
+	rcu_read_lock();
+	for (i = 0; i < map->max_entries; i++) {
+		ee = READ_ONCE(pea->ptrs[i]);
+		if (ee && ee->map_file == map_file &&
+		    cmpxchg(&pea->ptrs[i], ee, NULL) == ee)
+			pea_entry_free(ee);
+	}
+	rcu_read_unlock();
 }
 
 static int pea_get_next_key(struct kbpf_map *map, void *key, void *next_key)
@@ -134,14 +193,16 @@ int kbpf_perf_event_array_output(struct kbpf_map *map, u64 flags,
 	u32 cpu = smp_processor_id();
 	u64 index = flags & BPF_F_INDEX_MASK;
 	struct kbpf_perf_buffer *pb;
+	struct pea_entry *ee;
 
 	if (index == BPF_F_CURRENT_CPU)
 		index = cpu;
 	if (unlikely(index >= map->max_entries))
 		return -E2BIG;
-	pb = READ_ONCE(pea->ptrs[index]);
-	if (!pb)
+	ee = READ_ONCE(pea->ptrs[index]);
+	if (!ee)
 		return -ENOENT;
+	pb = ee->pb;
 	/* Linux's check that the perf event is active on this CPU. */
 	if (unlikely(kbpf_perf_buffer_cpu(pb) != (int)cpu))
 		return -EOPNOTSUPP;
@@ -157,4 +218,6 @@ const struct kbpf_map_ops kbpf_perf_event_array_map_ops = {
 	.map_update_elem = pea_update_elem,
 	.map_delete_elem = pea_delete_elem,
 	.map_copy_value = pea_copy_value,
+	.map_update_file = pea_update_file,
+	.map_release = pea_release,
 };

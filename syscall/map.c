@@ -186,6 +186,24 @@ err_put:
 	return err;
 }
 
+/*
+ * An update that records the map file it came through: that of ufd, which
+ * must still be the map checked before (another thread may have reused
+ * the fd number since).
+ */
+static int map_update_file(struct kbpf_map *map, u32 ufd, void *key,
+			   void *value, u64 flags)
+{
+	struct fd f = fdget(ufd);
+	int err = -EBADF;
+
+	/* It may allocate (GFP_USER): not under rcu_read_lock(). */
+	if (f.file && f.file->private_data == map)
+		err = map->ops->map_update_file(map, f.file, key, value, flags);
+	fdput(f);
+	return err;
+}
+
 int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
 	struct kbpf_map *map;
@@ -209,7 +227,11 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	if (IS_ERR(value))
 		goto err_free_key;
 
-	err = kbpf_map_sys_update(map, key, value, attr->flags);
+	if (map->ops->map_update_file)
+		err = map_update_file(map, attr->map_fd, key, value,
+				      attr->flags);
+	else
+		err = kbpf_map_sys_update(map, key, value, attr->flags);
 	map_wait_programs(map);
 
 	kvfree(value);

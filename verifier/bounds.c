@@ -401,6 +401,19 @@ static void view_lsh(struct view *d, u32 shift)
 	}
 }
 
+/*
+ * Linux's special case of a 64-bit <<32 (the first half of the compilers'
+ * <<32 s>>32 sign extension): a non-negative 32-bit bound of the value
+ * stays a bound of the result, shifted.
+ */
+static void lsh32_keep_sign(struct view *d, const struct view *d32)
+{
+	if (d32->smax >= 0)
+		d->smax = (s64)((u64)d32->smax << 32);
+	if (d32->smin >= 0)
+		d->smin = (s64)((u64)d32->smin << 32);
+}
+
 static void view_rsh(struct view *d, u32 shift)
 {
 	d->t = tnum_rshift(d->t, shift);
@@ -525,9 +538,11 @@ int kbpf_scalar_alu(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 			kbpf_mark_reg_unknown(env, dst);
 			goto out;
 		}
-		if (op == BPF_LSH)
+		if (op == BPF_LSH) {
 			view_lsh(&d, s.umin);
-		else if (op == BPF_RSH)
+			if (bits == 64 && s.umin == 32)
+				lsh32_keep_sign(&d, &d32);
+		} else if (op == BPF_RSH)
 			view_rsh(&d, s.umin);
 		else
 			view_arsh(&d, s.umin);

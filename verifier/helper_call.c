@@ -26,6 +26,7 @@ struct call_meta {
 	u64 mem_size;		/* CONST_ALLOC_SIZE_OR_ZERO */
 	int raw_regno;		/* memory the helper writes, byte count below */
 	u64 raw_size;
+	u64 msize_max_value;	/* umax of the last size argument */
 	int func_id;
 	bool pkt_access;
 };
@@ -120,6 +121,8 @@ static bool map_func_ok(u32 map_type, int id)
 	case BPF_FUNC_map_peek_elem:
 		return map_type == BPF_MAP_TYPE_QUEUE ||
 		       map_type == BPF_MAP_TYPE_STACK;
+	case BPF_FUNC_get_stackid:
+		return map_type == BPF_MAP_TYPE_STACK_TRACE;
 	case BPF_FUNC_get_local_storage:
 		return map_type == BPF_MAP_TYPE_CGROUP_STORAGE ||
 		       map_type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
@@ -317,6 +320,8 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 				func_name(meta->func_id), meta->func_id);
 			return -EFAULT;
 		}
+		/* The bound do_refine_retval_range() puts on R0. */
+		meta->msize_max_value = reg->umax_value;
 		if (reg->type != KBPF_SCALAR_VALUE) {
 			verbose(env, "R%u type=%s expected=scalar\n", regno,
 				kbpf_reg_type_str(env, reg->type));
@@ -617,6 +622,36 @@ static int set_return(struct kbpf_verifier_env *env,
 	return 0;
 }
 
+/*
+ * Linux's do_refine_retval_range(): helpers that return how many bytes
+ * they wrote into a sized buffer, or a negative errno, bound R0 by the
+ * size argument's maximum and -MAX_ERRNO.
+ */
+static void refine_retval_range(struct kbpf_verifier_env *env,
+				const struct kbpf_func_proto *fn,
+				const struct call_meta *meta)
+{
+	struct kbpf_reg *r0 = &kbpf_cur_regs(env)[BPF_REG_0];
+
+	if (kbpf_base_type(fn->ret_type) != KBPF_RET_INTEGER)
+		return;
+	switch (meta->func_id) {
+	case BPF_FUNC_get_stack:
+	case BPF_FUNC_get_task_stack:
+	case BPF_FUNC_probe_read_str:
+	case BPF_FUNC_probe_read_kernel_str:
+	case BPF_FUNC_probe_read_user_str:
+		break;
+	default:
+		return;
+	}
+	r0->smax_value = meta->msize_max_value;
+	r0->s32_max_value = meta->msize_max_value;
+	r0->smin_value = -MAX_ERRNO;
+	r0->s32_min_value = -MAX_ERRNO;
+	kbpf_reg_bounds_sync(r0);
+}
+
 /* One prog array per tail call site, or poisoned (Linux's record_func_map). */
 static void record_tail_call_map(struct kbpf_insn_aux *aux,
 				 struct kbpf_map *map)
@@ -745,6 +780,7 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 	err = set_return(env, fn, &meta, insn_idx);
 	if (err)
 		return err;
+	refine_retval_range(env, fn, &meta);
 	if (changes_pkt_data(func_id)) {
 		/* It would change the pointers callers spilled (callback.c). */
 		if (kbpf_in_callback(env)) {

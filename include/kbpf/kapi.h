@@ -113,4 +113,21 @@ static inline bool kbpf_nmi_uaccess_okay(void)
  */
 extern struct workqueue_struct *kbpf_free_wq;
 
+/*
+ * The kernel stack for bpf_get_stackid()/bpf_get_stack() (kmod/stack_walk.c):
+ * regs->ip, then the return addresses above regs, at most max; returns
+ * the count. regs are a kprobe's or a perf sample's, or the calling
+ * helper's own frame as KBPF_CALLER_REGS() records it (Linux's
+ * perf_fetch_caller_regs()): the frames from the helper down are left
+ * out, its return address comes first.
+ */
+u32 kbpf_stack_walk(struct pt_regs *regs, u64 *ips, u32 max);
+
+#define KBPF_CALLER_REGS(regs) do {					\
+	memset((regs), 0, sizeof(*(regs)));				\
+	(regs)->ip = _RET_IP_;						\
+	(regs)->sp = (unsigned long)__builtin_frame_address(0);		\
+	(regs)->cs = __KERNEL_CS;					\
+} while (0)
+
 #endif /* KBPF_KAPI_H */

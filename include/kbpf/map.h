@@ -90,6 +90,15 @@ struct kbpf_map_ops {
 	/* The last user fd is gone (Linux's map_release_uref). */
 	void (*map_release_uref)(struct kbpf_map *map);
 	/*
+	 * For types whose elements remember the map file that stored them
+	 * (PERF_EVENT_ARRAY, as Linux's map_fd_get_ptr(map, map_file, fd)):
+	 * the syscall's update, used instead of map_update_value, and
+	 * Linux's map_release, called as each map file is closed.
+	 */
+	long (*map_update_file)(struct kbpf_map *map, struct file *map_file,
+				void *key, void *value, u64 flags);
+	void (*map_release)(struct kbpf_map *map, struct file *map_file);
+	/*
 	 * Direct value access (LD_IMM64 of BPF_PSEUDO_MAP_VALUE, Linux's ops
 	 * of the same names): the address of the value a program reaches
 	 * without a lookup, whose off bytes must lie inside it (-EINVAL, or
@@ -197,6 +206,7 @@ extern const struct kbpf_map_ops kbpf_perf_event_array_map_ops;
 extern const struct kbpf_map_ops kbpf_prog_array_map_ops;
 extern const struct kbpf_map_ops kbpf_array_of_maps_map_ops;
 extern const struct kbpf_map_ops kbpf_htab_of_maps_map_ops;
+extern const struct kbpf_map_ops kbpf_stack_trace_map_ops;
 
 /* Types whose values are fds on the syscall side and objects inside. */
 static inline bool kbpf_map_is_fd_map(u32 map_type)

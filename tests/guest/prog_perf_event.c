@@ -222,6 +222,43 @@ static void t_map_cmds(void)
 }
 
 /*
+ * Closing a map fd drops the buffers stored through its file (another fd
+ * of the map, from MAP_GET_FD_BY_ID, is another file), as Linux's
+ * perf_event_fd_array_release(); BPF_F_PRESERVE_ELEMS keeps them all.
+ */
+static void t_release_on_close(const char *name, __u32 flags)
+{
+	int a = kt_map_create(PEA, 4, 4, 2, flags), b = -1;
+	int pb = perf_buffer(0, 1, 0, 0);
+	__u32 key, val = (__u32)pb;
+	bool keep = flags & BPF_F_PRESERVE_ELEMS, ok;
+
+	ok = kt_check_ok(a, "MAP_CREATE") && kt_check_ok(pb, "perf buffer");
+	if (ok)
+		b = (int)kt_map_fd_by_id(kt_map_id(a), 0);
+	key = 0;
+	ok = ok && kt_check_ok(b, "MAP_GET_FD_BY_ID") &&
+	     kt_check_ok(kt_map_update(a, &key, &val, BPF_ANY), "update via fd a");
+	key = 1;
+	ok = ok && kt_check_ok(kt_map_update(b, &key, &val, BPF_ANY),
+			       "update via fd b");
+	if (a >= 0)
+		close(a);
+	key = 0;
+	ok = ok && (keep ? kt_check_ok(kt_map_delete(b, &key),
+				       "a's buffer kept after closing a") :
+		    kt_check_errno(kt_map_delete(b, &key), ENOENT,
+				   "a's buffer gone after closing a"));
+	key = 1;
+	ok = ok && kt_check_ok(kt_map_delete(b, &key), "b's buffer after closing a");
+	kt_verdict(name, ok);
+	if (b >= 0)
+		close(b);
+	if (pb >= 0)
+		close(pb);
+}
+
+/*
  * bpf_perf_event_output(ctx, map, flags, fp-8 = MAGIC, 8), flags a 64-bit
  * constant; returns the helper's result.
  */
@@ -381,6 +418,8 @@ int main(int argc, char **argv)
 	kt_dual("perf_event_array_elem_errors", c_elem_errors,
 		kt_linux_bpf_usable());
 	t_map_cmds();
+	t_release_on_close("perf_event_array_release_on_close", 0);
+	t_release_on_close("perf_event_array_preserve_elems", BPF_F_PRESERVE_ELEMS);
 	if (!kt_verifier_present()) {
 		kt_skip("programs", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
 		return kt_done();

@@ -16,7 +16,7 @@
 struct helper_info {
 	u32 id;
 	const char *name;
-	bool gpl_only;		/* Linux's, for every variant */
+	bool gpl_only;		/* Linux's (linux_not_gpl() has the exceptions) */
 };
 
 #define H(n, gpl)	{ BPF_FUNC_##n, "bpf_" #n, gpl }
@@ -50,6 +50,7 @@ static const struct helper_info helpers[] = {
 	H(skb_change_head, false), H(bind, false),
 	H(strtol, false), H(strtoul, false), H(get_hash_recalc, false),
 	H(xdp_adjust_head, false), H(xdp_adjust_meta, false),
+	H(skb_ancestor_cgroup_id, false),
 };
 
 /*
@@ -57,9 +58,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip get_stackid bind"
-	" get_stack"
-	" skb_cgroup_id ";
+	" get_func_ip bind ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -98,7 +97,7 @@ struct type_table {
 #define TC " skb_store_bytes skb_load_bytes csum_diff get_cgroup_classid" \
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
 	" get_socket_uid skb_cgroup_id csum_update skb_vlan_push skb_vlan_pop"\
-	" skb_change_head get_hash_recalc "
+	" skb_change_head get_hash_recalc skb_ancestor_cgroup_id "
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
 	" get_smp_processor_id get_hash_recalc "
@@ -115,7 +114,8 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
 	  " xdp_adjust_head xdp_adjust_meta "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id "
+	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
+	  " skb_ancestor_cgroup_id "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_SKB, " skb_store_bytes skb_load_bytes skb_change_head"
 	  " get_socket_cookie get_socket_uid perf_event_output "
@@ -187,6 +187,14 @@ static bool type_missing(u32 prog_type, const char *name)
 	}
 }
 
+/* The variants whose gpl_only differs from the helper's other ones. */
+static bool linux_not_gpl(u32 prog_type, u32 func_id)
+{
+	/* bpf_get_stackid_proto_pe. */
+	return prog_type == BPF_PROG_TYPE_PERF_EVENT &&
+	       func_id == BPF_FUNC_get_stackid;
+}
+
 static bool linux_offers(const struct type_table *t, const char *name,
 			 u32 caps)
 {
@@ -226,7 +234,9 @@ TEST(helper_protos_match_linux_tables)
 				if (!p)
 					continue;
 				EXPECT_TRUE(!strcmp(p->name, helpers[h].name));
-				EXPECT_EQ(p->gpl_only, helpers[h].gpl_only);
+				EXPECT_EQ(p->gpl_only, helpers[h].gpl_only &&
+					  !linux_not_gpl(tables[t].prog_type,
+							 helpers[h].id));
 				/* Only tail_call is rewritten, not called. */
 				EXPECT_EQ(p->func == NULL,
 					  helpers[h].id == BPF_FUNC_tail_call);

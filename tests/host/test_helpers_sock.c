@@ -79,6 +79,47 @@ TEST(helper_get_socket_uid)
 	EXPECT_EQ(call1(&kbpf_get_socket_uid_proto, &skb), 65534);
 }
 
+TEST(helper_skb_cgroup_id)
+{
+	struct cgroup root = { .level = 0, .id = 1 };
+	struct cgroup mid = { .level = 1, .id = 77 };
+	struct cgroup leaf = { .level = 2, .id = 1234 };
+	struct sock sk = { .sk_cgrp_data = { &leaf } };
+	struct sock listener = { .sk_cgrp_data = { &mid } };
+	struct request_sock req = { .rsk_listener = &listener };
+	struct sk_buff skb = { .sk = &sk };
+	const struct kbpf_func_proto *anc = &kbpf_skb_ancestor_cgroup_id_proto;
+
+	root.ancestors[0] = &root;
+	mid.ancestors[0] = &root;
+	mid.ancestors[1] = &mid;
+	leaf.ancestors[0] = &root;
+	leaf.ancestors[1] = &mid;
+	leaf.ancestors[2] = &leaf;
+	sk.__sk_common.skc_state = TCP_ESTABLISHED;
+	listener.__sk_common.skc_state = TCP_LISTEN;
+	req.__req_common.skc_state = TCP_NEW_SYN_RECV;
+	EXPECT_EQ(call1(&kbpf_skb_cgroup_id_proto, &skb), 1234);
+	EXPECT_EQ(anc->func(U(&skb), 0, 0, 0, 0), 1);
+	EXPECT_EQ(anc->func(U(&skb), 1, 0, 0, 0), 77);
+	EXPECT_EQ(anc->func(U(&skb), 2, 0, 0, 0), 1234);
+	/* Deeper than the cgroup, or negative: none. */
+	EXPECT_EQ(anc->func(U(&skb), 3, 0, 0, 0), 0);
+	EXPECT_EQ(anc->func(U(&skb), (u64)-1, 0, 0, 0), 0);
+	/* A request socket answers for its listener's cgroup. */
+	skb.sk = (struct sock *)&req;
+	EXPECT_EQ(call1(&kbpf_skb_cgroup_id_proto, &skb), 77);
+	EXPECT_EQ(anc->func(U(&skb), 1, 0, 0, 0), 77);
+	/* No full socket: 0. */
+	sk.__sk_common.skc_state = TCP_TIME_WAIT;
+	skb.sk = &sk;
+	EXPECT_EQ(call1(&kbpf_skb_cgroup_id_proto, &skb), 0);
+	EXPECT_EQ(anc->func(U(&skb), 0, 0, 0, 0), 0);
+	skb.sk = NULL;
+	EXPECT_EQ(call1(&kbpf_skb_cgroup_id_proto, &skb), 0);
+	EXPECT_EQ(anc->func(U(&skb), 0, 0, 0, 0), 0);
+}
+
 TEST(helper_sk_lookup_protos)
 {
 	const struct kbpf_func_proto *lookups[] = {

@@ -245,6 +245,47 @@ TEST(perf_event_array_map_and_helper)
 	tmap_destroy(map);
 }
 
+/*
+ * Closing a map file drops the buffers stored through it (Linux's
+ * perf_event_fd_array_release()), not others', and nothing with
+ * BPF_F_PRESERVE_ELEMS.
+ */
+static void release_case(u32 flags)
+{
+	struct kbpf_map *map = tmap_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4,
+					   4, flags);
+	struct kbpf_perf_buffer *pb = kbpf_perf_buffer_alloc(0, 1, 0);
+	/* Two map files: only their addresses matter. */
+	static struct { int x; } file_a, file_b;
+	struct file *a = (struct file *)&file_a, *b = (struct file *)&file_b;
+	bool keep = flags & BPF_F_PRESERVE_ELEMS;
+	u32 key, fd = 3;
+
+	ASSERT_TRUE(!IS_ERR(map) && !IS_ERR(pb));
+	kbpf_host_perf_buffers[3] = pb;
+	for (key = 0; key < 4; key++)
+		EXPECT_EQ(map->ops->map_update_file(map, key % 2 ? b : a, &key,
+						    &fd, BPF_ANY), 0);
+	map->ops->map_release(map, a);
+	for (key = 0; key < 4; key++)
+		EXPECT_EQ(tmap_delete(map, &key), key % 2 || keep ? 0 : -ENOENT);
+	/* A file's release spares a slot another file updated since. */
+	key = 0;
+	EXPECT_EQ(map->ops->map_update_file(map, a, &key, &fd, BPF_ANY), 0);
+	EXPECT_EQ(map->ops->map_update_file(map, b, &key, &fd, BPF_ANY), 0);
+	map->ops->map_release(map, a);
+	EXPECT_EQ(tmap_delete(map, &key), 0);
+	kbpf_host_perf_buffers[3] = NULL;
+	kbpf_perf_buffer_put(pb);
+	tmap_destroy(map);
+}
+
+TEST(perf_event_array_release_by_map_file)
+{
+	release_case(0);
+	release_case(BPF_F_PRESERVE_ELEMS);
+}
+
 /* The mapped page is writable: a consumer scribbling data_head misleads only itself. */
 TEST(perf_buffer_head_is_kernel_owned)
 {

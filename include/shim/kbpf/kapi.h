@@ -356,6 +356,14 @@ KBPF_SHIM_ATOMIC_OPS(atomic64, atomic64_t, s64)
 /* The kernel's xchg() on a plain word (pointer slots of fd maps). */
 #define xchg(ptr, new)	__atomic_exchange_n((ptr), (new), __ATOMIC_SEQ_CST)
 
+/* The kernel's cmpxchg(): the old value, new stored if it was old. */
+#define cmpxchg(ptr, old, new) ({					\
+	typeof(*(ptr)) cmpxchg_old_ = (old);				\
+	__atomic_compare_exchange_n((ptr), &cmpxchg_old_, (new), false,	\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+	cmpxchg_old_;							\
+})
+
 /*
  * refcount_t: the checks of the kernel's (increment from zero is a
  * use-after-free, decrement below zero an underflow) but, instead of
@@ -1400,8 +1408,14 @@ struct sock_common {
 	struct in6_addr skc_v6_rcv_saddr;
 };
 
+/* <linux/cgroup-defs.h>: the cgroup a socket was created in. */
+struct sock_cgroup_data {
+	struct cgroup *cgroup;
+};
+
 struct sock {
 	struct sock_common __sk_common;
+	struct sock_cgroup_data sk_cgrp_data;
 	unsigned long sk_flags;
 	u16 sk_type;
 	u16 sk_protocol;
@@ -1524,6 +1538,40 @@ struct bpf_perf_event_data_kern {
 	struct perf_sample_data *data;
 	struct perf_event *event;
 };
+
+/*
+ * kbpf_stack_walk(): the kernel's walks its stack with the unwinder
+ * (kmod/stack_walk.c); here glibc's backtrace() walks the thread's, and
+ * the frames below the one regs name (the helper's return address) are
+ * left out by value. Registers that name no frame of this stack (a fake
+ * kprobe's) give regs->ip alone.
+ */
+#include <execinfo.h>
+
+#define KBPF_SHIM_BACKTRACE_MAX	256
+
+static inline u32 kbpf_stack_walk(struct pt_regs *regs, u64 *ips, u32 max)
+{
+	void *bt[KBPF_SHIM_BACKTRACE_MAX];
+	int nr = backtrace(bt, KBPF_SHIM_BACKTRACE_MAX), i;
+	u32 n = 0;
+
+	if (!max)
+		return 0;
+	ips[n++] = regs->rip;
+	for (i = 0; i < nr; i++)
+		if ((unsigned long)bt[i] == regs->rip)
+			break;
+	for (i++; i < nr && n < max; i++)
+		ips[n++] = (unsigned long)bt[i];
+	return n;
+}
+
+#define KBPF_CALLER_REGS(regs) do {					\
+	memset((regs), 0, sizeof(*(regs)));				\
+	(regs)->rip = (unsigned long)__builtin_return_address(0);	\
+	(regs)->rsp = (unsigned long)__builtin_frame_address(0);	\
+} while (0)
 
 /* ---- Lists --------------------------------------------------------------- */
 
@@ -1829,6 +1877,11 @@ static inline gid_t from_kgid(struct user_namespace *ns, kgid_t gid)
 static inline u64 cgroup_id(const struct cgroup *cgrp)
 {
 	return cgrp->id;
+}
+
+static inline struct cgroup *sock_cgroup_ptr(struct sock_cgroup_data *skcd)
+{
+	return skcd->cgroup;
 }
 
 static inline struct cgroup *cgroup_ancestor(struct cgroup *cgrp,
