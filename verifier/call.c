@@ -28,7 +28,6 @@ int kbpf_check_func_call(struct kbpf_verifier_env *env,
 	callee = kbpf_alloc_frame(env);
 	if (!callee)
 		return -ENOMEM;
-	memset(callee, 0, sizeof(*callee));
 	st->frame[st->curframe + 1] = callee;
 	callee->callsite = *insn_idx;
 	callee->frameno = st->curframe + 1;

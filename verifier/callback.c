@@ -184,7 +184,6 @@ int kbpf_push_callback(struct kbpf_verifier_env *env, int insn_idx,
 	callee = kbpf_alloc_frame(env);
 	if (!callee)
 		return -ENOMEM;
-	memset(callee, 0, sizeof(*callee));
 	callee->callsite = insn_idx;
 	callee->frameno = st->curframe + 1;
 	callee->subprogno = subprog;

@@ -11,7 +11,7 @@
 	do {								\
 		for (fi = 0; fi <= (st)->curframe; fi++) {		\
 			struct kbpf_func_state *f_ = (st)->frame[fi];	\
-			for (i = 0; i < KBPF_REG_COUNT + KBPF_STACK_SLOTS; i++) { \
+			for (i = 0; i < KBPF_REG_COUNT + f_->stack_slots; i++) { \
 				if (i < KBPF_REG_COUNT) {		\
 					reg = &f_->regs[i];		\
 				} else {				\

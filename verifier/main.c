@@ -18,7 +18,6 @@ static int init_state(struct kbpf_verifier_env *env)
 	f = kbpf_alloc_frame(env);
 	if (!f)
 		return -ENOMEM;
-	memset(f, 0, sizeof(*f));
 	env->cur->frame[0] = f;
 	env->cur->branches = 1;
 	f->callsite = -1;

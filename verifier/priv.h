@@ -96,8 +96,24 @@ struct kbpf_func_state {
 	bool in_callback_fn;
 	/* Deepest byte used, as a positive size, for the frame's stack depth. */
 	u32 allocated_stack;
+	/*
+	 * Slots stack[] really holds: all of them in the walk's frames
+	 * (env->cur), in saved copies only the ones in use (states.c); a
+	 * slot past them was never written. Read saved frames' slots with
+	 * kbpf_frame_slot().
+	 */
+	u32 stack_slots;
 	struct kbpf_stack_slot stack[KBPF_STACK_SLOTS];
 };
+
+/* A slot no one wrote: what a saved frame's missing slots hold. */
+extern const struct kbpf_stack_slot kbpf_unwritten_slot;
+
+static inline const struct kbpf_stack_slot *
+kbpf_frame_slot(const struct kbpf_func_state *f, u32 spi)
+{
+	return spi < f->stack_slots ? &f->stack[spi] : &kbpf_unwritten_slot;
+}
 
 struct kbpf_ref_state {
 	u32 id;
@@ -213,7 +229,7 @@ struct kbpf_verifier_env {
 	struct kbpf_vstate *cur;
 	struct kbpf_stack_elem *head;
 	u32 stack_size;
-	u32 frames_alive;	/* function frames allocated, for the budget */
+	size_t state_bytes;	/* function frames allocated, for the budget */
 	struct kbpf_state_list **explored;
 	int insn_idx;
 	int prev_insn_idx;

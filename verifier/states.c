@@ -18,38 +18,69 @@
 #include "priv.h"
 
 /*
- * Every saved state holds full copies of its frames (about 9 KiB each,
- * the whole 512-byte stack of slots), so a program with thousands of
- * pending branches in deep calls could take hundreds of MiB of kernel
- * memory and wake the OOM killer. A verification may hold this many
- * frames at once (128 MiB's worth); past it the load fails with ENOMEM and
- * a log line, the memory freed. Linux's states are smaller (only the
- * stack a frame uses); kbpf's could be too, then this can grow.
+ * The walk's own frames (env->cur) hold all 512 bytes of stack slots;
+ * saved copies (pending branches, explored states) hold only the slots in
+ * use, as Linux's do (allocated_stack): about 1 KiB of registers plus
+ * 104 bytes per 8-byte slot instead of 7.7 KiB. A slot past a copy's end
+ * was never written, and reads as such (kbpf_frame_slot()). Still, a
+ * program with thousands of pending branches in deep calls could take
+ * hundreds of MiB of kernel memory and wake the OOM killer: a
+ * verification may hold this much in frames (counted as the kmalloc
+ * buckets they take); past it the load fails with ENOMEM and a log
+ * line, the memory freed.
  */
-#define KBPF_MAX_FRAMES_ALIVE	((128UL << 20) / sizeof(struct kbpf_func_state))
+#define KBPF_STATE_MEM_LIMIT	(128UL << 20)
 /* Past 8 KiB a frame would take a 16 KiB allocation: twice the memory. */
 _Static_assert(sizeof(struct kbpf_func_state) <= 8192, "saved frames must stay within 8 KiB");
 
-struct kbpf_func_state *kbpf_alloc_frame(struct kbpf_verifier_env *env)
+const struct kbpf_stack_slot kbpf_unwritten_slot;
+
+static size_t frame_size(u32 slots)
 {
+	return offsetof(struct kbpf_func_state, stack) +
+	       slots * sizeof(struct kbpf_stack_slot);
+}
+
+/* What kmalloc takes for size bytes (power-of-two buckets up to 8 KiB). */
+static size_t frame_charge(u32 slots)
+{
+	size_t size = frame_size(slots), bucket = 256;
+
+	while (bucket < size)
+		bucket <<= 1;
+	return bucket;
+}
+
+static struct kbpf_func_state *alloc_frame(struct kbpf_verifier_env *env,
+					   u32 slots, gfp_t gfp)
+{
+	size_t charge = frame_charge(slots);
 	struct kbpf_func_state *f;
 
-	if (env->frames_alive >= KBPF_MAX_FRAMES_ALIVE) {
-		verbose(env, "kbpf: verifier state memory limit reached (%lu frames of %zu bytes)\n",
-			(unsigned long)KBPF_MAX_FRAMES_ALIVE, sizeof(*f));
+	if (env->state_bytes + charge > KBPF_STATE_MEM_LIMIT) {
+		verbose(env, "kbpf: verifier state memory limit reached (%lu MiB of frames)\n",
+			KBPF_STATE_MEM_LIMIT >> 20);
 		return NULL;
 	}
-	f = kmalloc(sizeof(*f), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (f)
-		env->frames_alive++;
+	f = kmalloc(frame_size(slots), gfp | __GFP_NOWARN);
+	if (!f)
+		return NULL;
+	env->state_bytes += charge;
+	f->stack_slots = slots;
 	return f;
+}
+
+/* A zeroed frame with the whole stack, for the walk's own state. */
+struct kbpf_func_state *kbpf_alloc_frame(struct kbpf_verifier_env *env)
+{
+	return alloc_frame(env, KBPF_STACK_SLOTS, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 }
 
 void kbpf_free_frame(struct kbpf_verifier_env *env, struct kbpf_func_state *f)
 {
 	if (!f)
 		return;
-	env->frames_alive--;
+	env->state_bytes -= frame_charge(f->stack_slots);
 	kfree(f);
 }
 
@@ -73,22 +104,80 @@ void kbpf_free_state(struct kbpf_verifier_env *env, struct kbpf_vstate *st,
 		kfree(st);
 }
 
+static bool slot_unwritten(const struct kbpf_stack_slot *s)
+{
+	u32 i;
+
+	for (i = 0; i < 8; i++)
+		if (s->slot_type[i] != KBPF_STACK_INVALID)
+			return false;
+	return true;
+}
+
+/*
+ * Slots of f a copy must keep: those within allocated_stack, which every
+ * stack access grows first, and (should one ever be missed) any written
+ * slot beyond, so a copy always reads the same as its original.
+ */
+static u32 slots_in_use(const struct kbpf_func_state *f)
+{
+	u32 n = min_t(u32, DIV_ROUND_UP(f->allocated_stack, 8), f->stack_slots);
+	u32 top = f->stack_slots;
+
+	while (top > n && slot_unwritten(&f->stack[top - 1]))
+		top--;
+	return top;
+}
+
+/* *dstp becomes a copy of src: with the whole stack when full, else trimmed. */
+static int copy_frame(struct kbpf_verifier_env *env,
+		      struct kbpf_func_state **dstp,
+		      const struct kbpf_func_state *src, bool full)
+{
+	u32 used = slots_in_use(src), slots = full ? KBPF_STACK_SLOTS : used;
+	struct kbpf_func_state *dst = *dstp;
+	u32 stale;
+
+	if (dst && dst->stack_slots != slots) {
+		kbpf_free_frame(env, dst);
+		*dstp = dst = NULL;
+	}
+	if (dst) {
+		stale = slots_in_use(dst);
+	} else {
+		dst = alloc_frame(env, slots, GFP_KERNEL_ACCOUNT);
+		if (!dst)
+			return -ENOMEM;
+		*dstp = dst;
+		stale = slots;
+	}
+	memcpy(dst, src, frame_size(used));
+	dst->stack_slots = slots;
+	/* Slots the copy has no data for were never written. */
+	if (stale > used)
+		memset(&dst->stack[used], 0, (stale - used) * sizeof(dst->stack[0]));
+	return 0;
+}
+
+/*
+ * Copy src into dst: into the walk's state (pop) with whole stacks, into a
+ * saved one with only the slots in use.
+ */
 int kbpf_copy_state(struct kbpf_verifier_env *env, struct kbpf_vstate *dst,
 		    const struct kbpf_vstate *src)
 {
+	bool full = dst == env->cur;
 	u32 i;
+	int err;
 
 	for (i = src->curframe + 1; i < KBPF_MAX_CALL_FRAMES; i++) {
 		kbpf_free_frame(env, dst->frame[i]);
 		dst->frame[i] = NULL;
 	}
 	for (i = 0; i <= src->curframe; i++) {
-		if (!dst->frame[i]) {
-			dst->frame[i] = kbpf_alloc_frame(env);
-			if (!dst->frame[i])
-				return -ENOMEM;
-		}
-		memcpy(dst->frame[i], src->frame[i], sizeof(*dst->frame[i]));
+		err = copy_frame(env, &dst->frame[i], src->frame[i], full);
+		if (err)
+			return err;
 	}
 	dst->curframe = src->curframe;
 	dst->acquired_refs = src->acquired_refs;
@@ -250,8 +339,8 @@ static bool stacksafe(struct kbpf_verifier_env *env,
 	u32 spi, i;
 
 	for (spi = 0; spi < KBPF_STACK_SLOTS; spi++) {
-		const struct kbpf_stack_slot *o = &old->stack[spi];
-		const struct kbpf_stack_slot *c = &cur->stack[spi];
+		const struct kbpf_stack_slot *o = kbpf_frame_slot(old, spi);
+		const struct kbpf_stack_slot *c = kbpf_frame_slot(cur, spi);
 		bool c_spill = c->slot_type[7] == KBPF_STACK_SPILL;
 		bool c_ptr_spill = c_spill && c->spilled_ptr.type != KBPF_SCALAR_VALUE;
 

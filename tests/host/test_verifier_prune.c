@@ -214,13 +214,15 @@ TEST(prune_complexity_limit)
 
 /*
  * A short loop that never converges adds a state every few passes; they
- * all stay alive (each is the parent of the path still running), so the
+ * all stay alive (each is the parent of the path still running). With
+ * the whole 512-byte stack in use each saved frame is 8 KiB, so the
  * verifier's state memory budget ends it before the instruction limit,
  * with ENOMEM and a log line instead of the OOM killer.
  */
 TEST(prune_state_memory_limit)
 {
 	const struct bpf_insn prog[] = {
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -512, 0),
 		BPF_MOV64_IMM(BPF_REG_0, 5),
 		BPF_JMP_IMM(BPF_JLT, BPF_REG_0, 4, 2),
 		BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1),
@@ -411,4 +413,44 @@ TEST(prune_test_state_freq)
 	ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &freq), 0);
 	if (!EXPECT_TRUE(strstr(r.log, "from 1 to 3: safe")))
 		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/*
+ * Saved states keep only the stack slots in use: the pushed branch (no
+ * stack) must come back without the ctx pointer the first path spilled
+ * deep down, reading that slot as never written (privileged: unknown).
+ */
+TEST(prune_saved_state_has_no_later_slots)
+{
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		UNKNOWN_R0,
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 3),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_6, -256),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -256),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_REJECT(prog, &priv, EACCES, "R1 invalid mem access 'scalar'");
+}
+
+/* The same with the spill on both paths: the pushed copy keeps it. */
+TEST(prune_saved_state_keeps_its_slots)
+{
+	const struct bpf_insn prog[] = {
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -256),
+		UNKNOWN_R0,
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 3),
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -512, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -256),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_1, 0),
+		BPF_EXIT_INSN(),
+	};
+
+	VT_ACCEPT(prog, &priv);
 }
