@@ -196,16 +196,16 @@ void kbpf_print_state(struct kbpf_verifier_env *env,
 		print_reg(env, &st->regs[i]);
 	}
 	for (i = 0; i < st->allocated_stack / 8; i++) {
-		const struct kbpf_stack_slot *slot = &st->stack[KBPF_STACK_SLOTS - 1 - i];
+		const struct kbpf_stack_slot *slot = &st->stack[i];
 		char types[9];
 
 		for (j = 0; j < 8; j++)
-			types[j] = slot_char[slot->slot_type[7 - j]];
+			types[j] = slot_char[slot->slot_type[j]];
 		types[8] = 0;
 		if (!strcmp(types, "????????"))
 			continue;
 		verbose(env, " fp%d=", -(int)(i + 1) * 8);
-		if (slot->slot_type[0] == KBPF_STACK_SPILL)
+		if (slot->slot_type[7] == KBPF_STACK_SPILL)
 			print_reg(env, &slot->spilled_ptr);
 		else
 			verbose(env, "%s", types);

@@ -371,3 +371,22 @@ TEST(verifier_ld_abs_and_tail_call_only_in_main)
 	VT_REJECT(callee_tail_call, NULL, EINVAL,
 		  "tail_call is not allowed in subprogs without BTF");
 }
+
+/* Level 2 state dumps name each stack slot by its own offset, as Linux. */
+TEST(verifier_log_state_stack_slots)
+{
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_IMM(BPF_REG_1, 7),
+		BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -16),
+		BPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0),
+		BPF_EXIT_INSN(),
+	};
+	static struct vt_result r;
+
+	ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog),
+			    &(struct vt_opts){ .log_level = 2 }), 0);
+	EXPECT_TRUE(strstr(r.log, " fp-16=7"));
+	EXPECT_TRUE(strstr(r.log, " fp-8=0000????"));
+}
