@@ -12,7 +12,7 @@
 #	verifier_bench summary: programs=N best_of=R geomean_ratio=G ...
 #	verifier_bench worst K: #IDX/p ratio=Z ...
 #
-# Times are the best of R loads (KBPF_BENCH_REPEATS, default 3), log
+# Times are the best of R loads (KBPF_BENCH_REPEATS, default 5), log
 # off, JIT on; insns and peak come from a BPF_LOG_STATS load. A benchmark,
 # not a test: it fails only when the run does. Without /dev/kvm the
 # guest runs under TCG, whose timings are far from native (read the
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 cd "$top"
 build=$top/build
-repeats=${KBPF_BENCH_REPEATS:-3}
+repeats=${KBPF_BENCH_REPEATS:-5}
 case "$repeats" in ''|*[!0-9]*) kbpf_die "KBPF_BENCH_REPEATS must be a number" ;; esac
 
 # The headers kbpf.ko is built against, as scripts/check.sh picks them.
@@ -42,7 +42,7 @@ export KDIR
 bash scripts/build-module.sh "$KDIR" "$build/mod-stock" >/dev/null
 make -s -f tests/guest/guest.mk build/guest/bin/test_verifier
 mkdir -p "$build/bench"
-sed "s/\${KBPF_BENCH_REPEATS:-3}/$repeats/" tests/guest/bench/run-verifier.sh \
+sed "s/\${KBPF_BENCH_REPEATS:-5}/$repeats/" tests/guest/bench/run-verifier.sh \
 	>"$build/bench/run-verifier.sh"
 chmod 0755 "$build/bench/run-verifier.sh"
 

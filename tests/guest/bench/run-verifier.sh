@@ -14,7 +14,7 @@ echo 1 >/proc/sys/net/core/bpf_jit_enable 2>/dev/null
 echo "# kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
 	"bpf_jit_enable $(cat /proc/sys/net/core/bpf_jit_enable)," \
 	"kbpf jit_enable $(cat /sys/module/kbpf/parameters/jit_enable)"
-/tests/bin/test_verifier --bench "${KBPF_BENCH_REPEATS:-3}"
+/tests/bin/test_verifier --bench "${KBPF_BENCH_REPEATS:-5}"
 rc=$?
 i=0
 until rmmod kbpf 2>/dev/null; do
