@@ -17,7 +17,7 @@ KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 include tools/run/run.mk
 
 .PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
-	fuzz bench-engine bench-maps test-verifier clean help
+	fuzz bench-engine bench-maps bench-verifier test-verifier clean help
 
 all: module tools
 
@@ -71,6 +71,9 @@ bench-engine:
 bench-maps:
 	bash scripts/bench-maps.sh
 
+bench-verifier:
+	bash scripts/bench-verifier.sh
+
 test-guest:
 	bash scripts/check.sh guest
 
@@ -90,4 +93,5 @@ help:
 	@echo "make fuzz FUZZ_SECONDS=N   differential fuzzing of interpreter and JIT"
 	@echo "make bench-engine          interpreter, JIT and native C, ns per run"
 	@echo "make bench-maps            map operations, kbpf vs Linux, in the stock guest"
+	@echo "make bench-verifier        test_verifier program loads, kbpf vs Linux verifier, in the stock guest"
 	@echo "make test-verifier         Linux's test_verifier on the host and in the guest"

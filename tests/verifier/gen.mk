@@ -13,6 +13,8 @@ VT_GEN := $(VT_GEN_DIR)/tests.c
 VT_KNOWN_TXT := $(VT_DIR)/known-mismatches.txt
 VT_KNOWN_GEN := $(VT_GEN_DIR)/known.c
 VT_SHARED_SRCS := $(VT_DIR)/vt_run.c $(VT_DIR)/fill.c
+# The guest runner only: its --bench mode (make bench-verifier).
+VT_GUEST_SRCS := $(VT_DIR)/guest.c $(VT_DIR)/bench.c
 VT_HDRS := $(VT_DIR)/vt_test.h $(VT_DIR)/vt_run.h $(VT_DIR)/known.h \
 	   $(VT_DIR)/prelude.h
 
@@ -29,11 +31,11 @@ VT_GUEST_CC ?= $(if $(GUEST_CC),$(GUEST_CC),gcc)
 VT_GUEST_CFLAGS := -static -O2 -Wall -Wextra -Werror -std=gnu11 \
 		   -Iinclude/uapi -Itools/lib -I$(VT_DIR)
 
-$(VT_GUEST_BIN): $(VT_GEN) $(VT_KNOWN_GEN) $(VT_SHARED_SRCS) $(VT_DIR)/guest.c \
-		 $(VT_HDRS) tools/lib/kbpf.c tools/lib/kbpf.h
+$(VT_GUEST_BIN): $(VT_GEN) $(VT_KNOWN_GEN) $(VT_SHARED_SRCS) $(VT_GUEST_SRCS) \
+		 $(VT_HDRS) $(VT_DIR)/bench.h tools/lib/kbpf.c tools/lib/kbpf.h
 	@mkdir -p $(dir $@)
 	$(VT_GUEST_CC) $(VT_GUEST_CFLAGS) -o $@ $(VT_GEN) $(VT_KNOWN_GEN) \
-		$(VT_SHARED_SRCS) $(VT_DIR)/guest.c tools/lib/kbpf.c
+		$(VT_SHARED_SRCS) $(VT_GUEST_SRCS) tools/lib/kbpf.c -lm
 
 
 endif

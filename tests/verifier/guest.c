@@ -23,6 +23,7 @@
 
 #include "kbpf.h"
 #include "vt_run.h"
+#include "bench.h"
 
 #define UNPRIV_PARAM	"/sys/module/kbpf/parameters/unprivileged_bpf"
 #define VT_TEST_RUN_OUT	(64 * 4)
@@ -247,9 +248,16 @@ int main(int argc, char **argv)
 	};
 	struct vt_options opt;
 	char old = 'N';
-	int failed;
+	int failed, bench = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* --bench N: make bench-verifier (bench.c), not the test tier. */
+	if (argc > 2 && !strcmp(argv[1], "--bench")) {
+		bench = atoi(argv[2]);
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
 	if (vt_parse_args(argc, argv, &opt))
 		return 2;
 	if (kbpf_dev_fd() < 0) {
@@ -270,6 +278,14 @@ int main(int argc, char **argv)
 	guest_set_unpriv(false);
 	probe_load_path();
 
+	if (bench) {
+		if (vt_bench_install(&guest_place, bench))
+			return 1;
+		vt_run_all(&guest_place, &opt);
+		vt_bench_report();
+		set_unpriv_param(old == 'Y' || old == '1' ? '1' : '0', NULL);
+		return 0;
+	}
 	/* MISMATCH lines in the console log feed scripts/regen-verifier-known.sh. */
 	opt.list_mismatches = true;
 	failed = vt_run_all(&guest_place, &opt);

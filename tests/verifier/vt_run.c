@@ -808,6 +808,8 @@ static void vt_run_slot(const struct vt_place *pl, const struct vt_slot *sl,
 
 	/* Fixups and fill helpers write into the test: a fresh copy each time. */
 	*t = kbpf_vt_tests[sl->idx];
+	if (pl->case_start)
+		pl->case_start(sl->idx, sl->unpriv);
 	vt_do_case(pl, t, sl->unpriv, c);
 	free(t->fill_insns);
 	t->fill_insns = NULL;

@@ -81,6 +81,8 @@ struct vt_place {
 	bool ktest_lines;
 	/* Failures of the place's own checks (e.g. map references), counted in. */
 	int *errors;
+	/* Optional: told which case runs next (the benchmark names them). */
+	void (*case_start)(unsigned int idx, bool unpriv);
 };
 
 struct vt_options {
