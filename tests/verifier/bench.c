@@ -82,42 +82,12 @@ static void drop_linux(int kfd)
 	}
 }
 
-static int linux_map_create(const struct vt_map_spec *spec)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = spec->map_type;
-	attr.key_size = spec->key_size;
-	attr.value_size = spec->value_size;
-	attr.max_entries = spec->max_entries;
-	attr.map_flags = spec->map_flags;
-	if (spec->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS) {
-		union bpf_attr in;
-		long inner_fd, fd;
-
-		memset(&in, 0, sizeof(in));
-		in.map_type = BPF_MAP_TYPE_ARRAY;
-		in.key_size = 4;
-		in.value_size = 4;
-		in.max_entries = 1;
-		inner_fd = sys_bpf(BPF_MAP_CREATE, &in);
-		if (inner_fd < 0)
-			return inner_fd;
-		attr.inner_map_fd = inner_fd;
-		fd = sys_bpf(BPF_MAP_CREATE, &attr);
-		close(inner_fd);
-		return fd;
-	}
-	return sys_bpf(BPF_MAP_CREATE, &attr);
-}
-
 static int bench_map_create(const struct vt_map_spec *spec)
 {
 	int kfd = inner.map_create(spec);
 
 	if (kfd >= 0) {
-		set_linux(kfd, linux_map_create(spec));
+		set_linux(kfd, vt_guest_map_create(spec, sys_bpf));
 		if (kfd < BENCH_MAX_FD)
 			prog_array[kfd] = spec->prog_array;
 	}

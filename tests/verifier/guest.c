@@ -39,7 +39,9 @@ static long bpf(int cmd, union bpf_attr *attr)
 	return ret < 0 ? -errno : ret;
 }
 
-static int guest_map_create(const struct vt_map_spec *spec)
+/* Creates spec's map through call: /dev/kbpf here, Linux's bpf(2) in bench.c. */
+int vt_guest_map_create(const struct vt_map_spec *spec,
+			long (*call)(int cmd, union bpf_attr *attr))
 {
 	union bpf_attr attr;
 
@@ -58,15 +60,20 @@ static int guest_map_create(const struct vt_map_spec *spec)
 		in.key_size = 4;
 		in.value_size = 4;
 		in.max_entries = 1;
-		inner = bpf(BPF_MAP_CREATE, &in);
+		inner = call(BPF_MAP_CREATE, &in);
 		if (inner < 0)
 			return inner;
 		attr.inner_map_fd = inner;
-		fd = bpf(BPF_MAP_CREATE, &attr);
+		fd = call(BPF_MAP_CREATE, &attr);
 		close(inner);
 		return fd;
 	}
-	return bpf(BPF_MAP_CREATE, &attr);
+	return call(BPF_MAP_CREATE, &attr);
+}
+
+static int guest_map_create(const struct vt_map_spec *spec)
+{
+	return vt_guest_map_create(spec, bpf);
 }
 
 static int guest_map_update(int fd, const void *key, const void *value)
