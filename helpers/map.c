@@ -28,6 +28,27 @@ const struct kbpf_func_proto kbpf_map_lookup_elem_proto = {
 	.arg_type	= { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_KEY },
 };
 
+/* The verifier lets only per-CPU arrays and hashes, which have the op, in. */
+static u64 kbpf_map_lookup_percpu_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct kbpf_map *map = (struct kbpf_map *)(unsigned long)r1;
+
+	if (!map->ops->map_lookup_percpu_elem)
+		return 0;
+	return (unsigned long)map->ops->map_lookup_percpu_elem(map,
+						(void *)(unsigned long)r2, r3);
+}
+
+const struct kbpf_func_proto kbpf_map_lookup_percpu_elem_proto = {
+	.func		= kbpf_map_lookup_percpu_elem,
+	.name		= "bpf_map_lookup_percpu_elem",
+	.gpl_only	= false,
+	.pkt_access	= true,
+	.ret_type	= KBPF_RET_PTR_TO_MAP_VALUE | KBPF_PTR_MAYBE_NULL,
+	.arg_type	= { KBPF_ARG_CONST_MAP_PTR, KBPF_ARG_PTR_TO_MAP_KEY,
+			    KBPF_ARG_ANYTHING },
+};
+
 static u64 kbpf_map_update_elem(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct kbpf_map *map = (struct kbpf_map *)(unsigned long)r1;

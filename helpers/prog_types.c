@@ -37,6 +37,8 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_map_pop_elem_proto;
 	case BPF_FUNC_map_peek_elem:
 		return &kbpf_map_peek_elem_proto;
+	case BPF_FUNC_map_lookup_percpu_elem:
+		return &kbpf_map_lookup_percpu_elem_proto;
 	case BPF_FUNC_get_prandom_u32:
 		return &kbpf_get_prandom_u32_proto;
 	case BPF_FUNC_get_smp_processor_id:
@@ -49,6 +51,8 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ktime_get_ns_proto;
 	case BPF_FUNC_ktime_get_boot_ns:
 		return &kbpf_ktime_get_boot_ns_proto;
+	case BPF_FUNC_ktime_get_tai_ns:
+		return &kbpf_ktime_get_tai_ns_proto;
 	case BPF_FUNC_ringbuf_output:
 		return &kbpf_ringbuf_output_proto;
 	case BPF_FUNC_ringbuf_reserve:
@@ -59,6 +63,8 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ringbuf_discard_proto;
 	case BPF_FUNC_ringbuf_query:
 		return &kbpf_ringbuf_query_proto;
+	case BPF_FUNC_strncmp:
+		return &kbpf_strncmp_proto;
 	case BPF_FUNC_strtol:
 		return &kbpf_strtol_proto;
 	case BPF_FUNC_strtoul:
@@ -145,6 +151,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_skb_vlan_pop_proto;
 	case BPF_FUNC_skb_change_head:
 		return &kbpf_skb_change_head_proto;
+	case BPF_FUNC_skb_change_tail:
+		return &kbpf_skb_change_tail_proto;
 	case BPF_FUNC_get_socket_cookie:
 		return &kbpf_get_socket_cookie_proto;
 	case BPF_FUNC_skb_cgroup_id:
@@ -297,6 +305,8 @@ static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 	switch (func_id) {
 	case BPF_FUNC_skb_change_head:
 		return &kbpf_sk_skb_change_head_proto;
+	case BPF_FUNC_skb_change_tail:
+		return &kbpf_sk_skb_change_tail_proto;
 	case BPF_FUNC_get_socket_cookie:
 		return &kbpf_get_socket_cookie_proto;
 	case BPF_FUNC_get_socket_uid:
@@ -366,6 +376,8 @@ static const struct kbpf_func_proto *lwt_xmit_func_proto(u32 func_id, u32 caps)
 	switch (func_id) {
 	case BPF_FUNC_skb_change_head:
 		return &kbpf_skb_change_head_proto;
+	case BPF_FUNC_skb_change_tail:
+		return &kbpf_skb_change_tail_proto;
 	case BPF_FUNC_skb_store_bytes:
 		return &kbpf_skb_store_bytes_proto;
 	case BPF_FUNC_csum_update:
@@ -487,6 +499,8 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
 		return &kbpf_map_pop_elem_proto;
 	case BPF_FUNC_map_peek_elem:
 		return &kbpf_map_peek_elem_proto;
+	case BPF_FUNC_map_lookup_percpu_elem:
+		return &kbpf_map_lookup_percpu_elem_proto;
 	case BPF_FUNC_ktime_get_ns:
 		return &kbpf_ktime_get_ns_proto;
 	case BPF_FUNC_ktime_get_boot_ns:

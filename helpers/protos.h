@@ -17,6 +17,7 @@
 
 /* map.c */
 extern const struct kbpf_func_proto kbpf_map_lookup_elem_proto;
+extern const struct kbpf_func_proto kbpf_map_lookup_percpu_elem_proto;
 extern const struct kbpf_func_proto kbpf_map_update_elem_proto;
 extern const struct kbpf_func_proto kbpf_map_delete_elem_proto;
 extern const struct kbpf_func_proto kbpf_map_push_elem_proto;
@@ -33,6 +34,7 @@ extern const struct kbpf_func_proto kbpf_ktime_get_ns_proto;
 extern const struct kbpf_func_proto kbpf_ktime_get_boot_ns_proto;
 extern const struct kbpf_func_proto kbpf_ktime_get_coarse_ns_proto;
 extern const struct kbpf_func_proto kbpf_jiffies64_proto;
+extern const struct kbpf_func_proto kbpf_ktime_get_tai_ns_proto;
 
 /* cpu.c */
 extern const struct kbpf_func_proto kbpf_get_prandom_u32_proto;
@@ -73,6 +75,8 @@ extern const struct kbpf_func_proto kbpf_skb_vlan_push_proto;
 extern const struct kbpf_func_proto kbpf_skb_vlan_pop_proto;
 extern const struct kbpf_func_proto kbpf_skb_change_head_proto;
 extern const struct kbpf_func_proto kbpf_sk_skb_change_head_proto;
+extern const struct kbpf_func_proto kbpf_skb_change_tail_proto;
+extern const struct kbpf_func_proto kbpf_sk_skb_change_tail_proto;
 
 /* cookie.c */
 extern const struct kbpf_func_proto kbpf_get_socket_cookie_proto;
@@ -102,6 +106,9 @@ extern const struct kbpf_func_proto kbpf_xdp_adjust_meta_proto;
 /* strtox.c */
 extern const struct kbpf_func_proto kbpf_strtol_proto;
 extern const struct kbpf_func_proto kbpf_strtoul_proto;
+
+/* strncmp.c */
+extern const struct kbpf_func_proto kbpf_strncmp_proto;
 
 /* perf_event.c */
 extern const struct kbpf_func_proto kbpf_perf_event_output_proto;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packet helpers that change the skb's checksum state or its headers:
- * bpf_csum_update, bpf_skb_vlan_push/pop and bpf_skb_change_head, as
- * Linux 6.1's. The ones that move or reallocate packet data make the
+ * Packet helpers that change the skb's checksum state, its headers or its
+ * length: bpf_csum_update, bpf_skb_vlan_push/pop, bpf_skb_change_head and
+ * bpf_skb_change_tail, as Linux 6.1's. The ones that move or reallocate packet data make the
  * verifier drop every packet pointer after the call (changes_pkt_data()
  * in verifier/helper_call.c) and, except sk_skb's change_head (whose
  * Linux variant does not either), recompute the data/data_end the context
- * rewrites read.
+ * rewrites read. sk_skb's change_tail does not either, as Linux's.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
@@ -155,6 +155,90 @@ const struct kbpf_func_proto kbpf_skb_change_head_proto = {
 const struct kbpf_func_proto kbpf_sk_skb_change_head_proto = {
 	.func		= kbpf_sk_skb_change_head,
 	.name		= "bpf_skb_change_head",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING },
+};
+
+/*
+ * Linux's __bpf_skb_min_len(): a packet is not cut into the headers the
+ * stack already parsed (network, and transport once it is set).
+ */
+static u32 skb_min_len(const struct sk_buff *skb)
+{
+	int off = skb_network_offset(skb);
+	u32 min_len = off > 0 ? off : 0;
+
+	if (skb_transport_header_was_set(skb)) {
+		off = skb_transport_offset(skb);
+		if (off > 0)
+			min_len = off;
+	}
+	return min_len;
+}
+
+/*
+ * A slow path for replies built in place: the packet is linearised and
+ * uncloned whole, then grown with zeroes or cut. A CHECKSUM_COMPLETE
+ * sum no longer covers the data and is dropped; a CHECKSUM_PARTIAL whose
+ * checksum field is cut off is too.
+ */
+static int change_tail(struct sk_buff *skb, u32 new_len, u64 flags)
+{
+	u32 old_len = skb->len;
+	int ret;
+
+	if (unlikely(flags || new_len > SKB_HELPER_MAX_LEN ||
+		     new_len < skb_min_len(skb)))
+		return -EINVAL;
+	if (skb->encapsulation)
+		return -ENOTSUPP;
+	ret = skb_ensure_writable(skb, old_len);
+	if (ret)
+		return ret;
+	if (new_len > old_len) {
+		ret = __skb_grow_rcsum(skb, new_len);
+		if (!ret)
+			memset(skb->data + old_len, 0, new_len - old_len);
+	} else if (new_len < old_len) {
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    new_len < skb_checksum_start_offset(skb) +
+			      skb->csum_offset + sizeof(__sum16))
+			skb->ip_summed = CHECKSUM_NONE;
+		ret = __skb_trim_rcsum(skb, new_len);
+	}
+	if (!ret && skb_is_gso(skb))
+		skb_gso_reset(skb);
+	return ret;
+}
+
+static u64 kbpf_skb_change_tail(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	int ret = change_tail(skb, (u32)r2, r3);
+
+	kbpf_skb_compute_data_pointers(skb);
+	return ret;
+}
+
+static u64 kbpf_sk_skb_change_tail(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return change_tail(SKB(r1), (u32)r2, r3);
+}
+
+const struct kbpf_func_proto kbpf_skb_change_tail_proto = {
+	.func		= kbpf_skb_change_tail,
+	.name		= "bpf_skb_change_tail",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_ANYTHING },
+};
+
+const struct kbpf_func_proto kbpf_sk_skb_change_tail_proto = {
+	.func		= kbpf_sk_skb_change_tail,
+	.name		= "bpf_skb_change_tail",
 	.gpl_only	= false,
 	.ret_type	= KBPF_RET_INTEGER,
 	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,

@@ -55,3 +55,16 @@ const struct kbpf_func_proto kbpf_jiffies64_proto = {
 	.gpl_only	= false,
 	.ret_type	= KBPF_RET_INTEGER,
 };
+
+/* International atomic time, NMI-safe as the other two (Linux 6.1's). */
+static u64 kbpf_ktime_get_tai_ns(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return ktime_get_tai_fast_ns();
+}
+
+const struct kbpf_func_proto kbpf_ktime_get_tai_ns_proto = {
+	.func		= kbpf_ktime_get_tai_ns,
+	.name		= "bpf_ktime_get_tai_ns",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+};

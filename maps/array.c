@@ -204,6 +204,18 @@ static void *percpu_array_map_lookup_elem(struct kbpf_map *map, void *key)
 	return this_cpu_ptr(array->pptrs[index & array->index_mask]);
 }
 
+/* Another CPU's copy, for bpf_map_lookup_percpu_elem. */
+static void *percpu_array_map_lookup_percpu_elem(struct kbpf_map *map,
+						 void *key, u32 cpu)
+{
+	struct kbpf_array *array = to_array(map);
+	u32 index = *(u32 *)key;
+
+	if (cpu >= nr_cpu_ids || unlikely(index >= map->max_entries))
+		return NULL;
+	return per_cpu_ptr(array->pptrs[index & array->index_mask], cpu);
+}
+
 /*
  * Linux's array_map_gen_lookup() on kbpf's layout: the values at a fixed
  * offset from the map (or, for mmap-able arrays, whose values are pages
@@ -460,6 +472,7 @@ const struct kbpf_map_ops kbpf_percpu_array_map_ops = {
 	.map_free = array_map_free,
 	.map_get_next_key = array_map_get_next_key,
 	.map_lookup_elem = percpu_array_map_lookup_elem,
+	.map_lookup_percpu_elem = percpu_array_map_lookup_percpu_elem,
 	.map_update_elem = percpu_array_map_update_elem,
 	.map_delete_elem = array_map_delete_elem,
 	.map_copy_value = percpu_array_map_copy_value,

@@ -552,6 +552,20 @@ static void *htab_percpu_map_lookup_elem(struct kbpf_map *map, void *key)
 	return l ? this_cpu_ptr(l->pptr) : NULL;
 }
 
+/* Another CPU's copy, for bpf_map_lookup_percpu_elem. */
+static void *htab_percpu_map_lookup_percpu_elem(struct kbpf_map *map,
+						void *key, u32 cpu)
+{
+	struct kbpf_htab *htab = to_htab(map);
+	struct htab_elem *l;
+
+	if (cpu >= nr_cpu_ids)
+		return NULL;
+	l = kbpf_htab_find_rcu(htab, kbpf_htab_hash(key, map->key_size,
+						    htab->hashrnd), key);
+	return l ? per_cpu_ptr(l->pptr, cpu) : NULL;
+}
+
 static long htab_map_update_elem(struct kbpf_map *map, void *key,
 				 void *value, u64 flags)
 {
@@ -1026,6 +1040,7 @@ const struct kbpf_map_ops kbpf_htab_percpu_map_ops = {
 	.map_free = kbpf_htab_free,
 	.map_get_next_key = kbpf_htab_get_next_key,
 	.map_lookup_elem = htab_percpu_map_lookup_elem,
+	.map_lookup_percpu_elem = htab_percpu_map_lookup_percpu_elem,
 	.map_update_elem = htab_percpu_map_update_elem,
 	.map_delete_elem = htab_map_delete_elem,
 	.map_copy_value = kbpf_htab_copy_value,

@@ -96,6 +96,18 @@ static void *lru_percpu_map_lookup_elem(struct kbpf_map *map, void *key)
 	return l ? this_cpu_ptr(l->pptr) : NULL;
 }
 
+/* Another CPU's copy (a use of the element, as a lookup is). */
+static void *lru_percpu_map_lookup_percpu_elem(struct kbpf_map *map,
+					       void *key, u32 cpu)
+{
+	struct htab_elem *l;
+
+	if (cpu >= nr_cpu_ids)
+		return NULL;
+	l = lru_find(map, key);
+	return l ? per_cpu_ptr(l->pptr, cpu) : NULL;
+}
+
 static long lru_map_update_elem(struct kbpf_map *map, void *key, void *value,
 				u64 flags)
 {
@@ -265,6 +277,7 @@ const struct kbpf_map_ops kbpf_htab_lru_percpu_map_ops = {
 	.map_free = kbpf_htab_free,
 	.map_get_next_key = kbpf_htab_get_next_key,
 	.map_lookup_elem = lru_percpu_map_lookup_elem,
+	.map_lookup_percpu_elem = lru_percpu_map_lookup_percpu_elem,
 	.map_update_elem = lru_percpu_map_update_elem,
 	.map_delete_elem = lru_map_delete_elem,
 	.map_copy_value = kbpf_htab_copy_value,

@@ -121,6 +121,10 @@ static bool map_func_ok(u32 map_type, int id)
 	case BPF_FUNC_map_peek_elem:
 		return map_type == BPF_MAP_TYPE_QUEUE ||
 		       map_type == BPF_MAP_TYPE_STACK;
+	case BPF_FUNC_map_lookup_percpu_elem:
+		return map_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+		       map_type == BPF_MAP_TYPE_PERCPU_HASH ||
+		       map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 	case BPF_FUNC_get_stackid:
 		return map_type == BPF_MAP_TYPE_STACK_TRACE;
 	case BPF_FUNC_get_local_storage:
@@ -160,6 +164,7 @@ static const u32 map_ptr_types[] = { KBPF_CONST_PTR_TO_MAP };
 static const u32 alloc_mem_types[] = { KBPF_PTR_TO_MEM | KBPF_MEM_ALLOC };
 static const u32 stack_types[] = { KBPF_PTR_TO_STACK };
 static const u32 func_types[] = { KBPF_PTR_TO_FUNC };
+static const u32 const_str_types[] = { KBPF_PTR_TO_MAP_VALUE };
 
 static int check_reg_type(struct kbpf_verifier_env *env, u32 regno, u32 arg_type,
 			  const u32 *types, u32 n)
@@ -402,6 +407,14 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 	case KBPF_ARG_PTR_TO_FUNC:
 		err = check_reg_type(env, regno, arg_type, func_types,
 				     ARRAY_SIZE(func_types));
+		if (err)
+			return err;
+		break;
+	case KBPF_ARG_PTR_TO_CONST_STR:
+		err = check_reg_type(env, regno, arg_type, const_str_types,
+				     ARRAY_SIZE(const_str_types));
+		if (!err)
+			err = kbpf_check_const_str_arg(env, regno);
 		if (err)
 			return err;
 		break;
@@ -737,6 +750,11 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 	    !reg_is_null(&kbpf_cur_regs(env)[BPF_REG_2])) {
 		verbose(env, "get_local_storage() doesn't support non-zero flags\n");
 		return -EINVAL;
+	}
+	if (func_id == BPF_FUNC_snprintf) {
+		err = kbpf_check_snprintf_call(env);
+		if (err)
+			return err;
 	}
 	if (func_id == BPF_FUNC_tail_call && !meta.map) {
 		verbose(env, "kernel subsystem misconfigured func %s#%d\n",

@@ -27,6 +27,7 @@ static bool is_map_op_call(int func_id)
 	case BPF_FUNC_map_push_elem:
 	case BPF_FUNC_map_pop_elem:
 	case BPF_FUNC_map_peek_elem:
+	case BPF_FUNC_map_lookup_percpu_elem:
 		return true;
 	default:
 		return false;
@@ -99,6 +100,9 @@ bool kbpf_map_call_direct(struct kbpf_verifier_env *env, u32 idx, s32 *imm)
 		break;
 	case BPF_FUNC_map_peek_elem:
 		fn = (unsigned long)ops->map_peek_elem;
+		break;
+	case BPF_FUNC_map_lookup_percpu_elem:
+		fn = (unsigned long)ops->map_lookup_percpu_elem;
 		break;
 	default:
 		return false;

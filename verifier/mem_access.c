@@ -475,7 +475,7 @@ static int map_ptr_access(struct kbpf_verifier_env *env, u32 regno, int off,
  * froze it and no syscall write or writable mmap is still in flight, so
  * its values are constants the verifier may read now.
  */
-static bool map_is_rdonly(const struct kbpf_map *map)
+bool kbpf_map_is_rdonly(const struct kbpf_map *map)
 {
 	return (map->map_flags & BPF_F_RDONLY_PROG) && READ_ONCE(map->frozen) &&
 	       !atomic64_read(&map->writecnt);
@@ -499,7 +499,7 @@ static int map_value_read(struct kbpf_verifier_env *env,
 	u8 v8;
 	int err;
 
-	if (!tnum_is_const(reg->var_off) || !map_is_rdonly(map) ||
+	if (!tnum_is_const(reg->var_off) || !kbpf_map_is_rdonly(map) ||
 	    !map->ops || !map->ops->map_direct_value_addr) {
 		kbpf_mark_reg_unknown(env, dst);
 		return 0;

@@ -330,6 +330,11 @@ int kbpf_check_helper_region(struct kbpf_verifier_env *env, u32 regno,
 			     int size, bool zero_ok, bool write);
 int kbpf_check_map_value_range(struct kbpf_verifier_env *env, u32 regno,
 			       int off, int size);
+bool kbpf_map_is_rdonly(const struct kbpf_map *map);
+
+/* const_str.c: ARG_PTR_TO_CONST_STR, bpf_snprintf's format. */
+int kbpf_check_const_str_arg(struct kbpf_verifier_env *env, u32 regno);
+int kbpf_check_snprintf_call(struct kbpf_verifier_env *env);
 
 /* The bpf_sock / bpf_tcp_sock rules behind a socket pointer type, or NULL. */
 const struct kbpf_ctx_ops *kbpf_sock_ops_for(u32 type);

@@ -27,6 +27,12 @@ struct kbpf_map_ops {
 	 * types without elements. Runs under RCU.
 	 */
 	void *(*map_lookup_elem)(struct kbpf_map *map, void *key);
+	/*
+	 * Per-CPU maps: the value of key in cpu's copy, NULL when absent or
+	 * cpu >= nr_cpu_ids (bpf_map_lookup_percpu_elem). Runs under RCU.
+	 */
+	void *(*map_lookup_percpu_elem)(struct kbpf_map *map, void *key,
+					u32 cpu);
 	long (*map_update_elem)(struct kbpf_map *map, void *key, void *value,
 				u64 flags);
 	long (*map_delete_elem)(struct kbpf_map *map, void *key);

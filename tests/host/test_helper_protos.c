@@ -50,7 +50,10 @@ static const struct helper_info helpers[] = {
 	H(skb_change_head, false), H(bind, false),
 	H(strtol, false), H(strtoul, false), H(get_hash_recalc, false),
 	H(xdp_adjust_head, false), H(xdp_adjust_meta, false),
-	H(skb_ancestor_cgroup_id, false),
+	H(skb_ancestor_cgroup_id, false), H(map_lookup_percpu_elem, false),
+	H(ktime_get_tai_ns, false), H(strncmp, false),
+	H(skb_change_tail, false), H(skb_adjust_room, false),
+	H(fib_lookup, true),
 };
 
 /*
@@ -58,14 +61,15 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip bind ";
+	" get_func_ip bind skb_adjust_room fib_lookup ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
 	" map_push_elem map_pop_elem map_peek_elem get_prandom_u32"	\
 	" get_smp_processor_id get_numa_node_id tail_call ktime_get_ns"	\
 	" ktime_get_boot_ns ringbuf_output ringbuf_reserve ringbuf_submit" \
-	" ringbuf_discard ringbuf_query strtol strtoul "
+	" ringbuf_discard ringbuf_query strtol strtoul"			\
+	" map_lookup_percpu_elem ktime_get_tai_ns strncmp "
 #define BASE_BPF " jiffies64 for_each_map_elem loop "
 #define BASE_PERFMON " trace_printk get_current_task probe_read_user"	\
 	" probe_read_kernel probe_read_user_str probe_read_kernel_str snprintf "
@@ -83,7 +87,7 @@ static const char *const kbpf_missing =
 	" get_current_cgroup_id get_current_ancestor_cgroup_id"		\
 	" ringbuf_output ringbuf_reserve ringbuf_submit ringbuf_discard"	\
 	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip"	\
-	" strtol strtoul "
+	" strtol strtoul map_lookup_percpu_elem ktime_get_tai_ns strncmp "
 
 struct type_table {
 	u32 prog_type;
@@ -97,7 +101,8 @@ struct type_table {
 #define TC " skb_store_bytes skb_load_bytes csum_diff get_cgroup_classid" \
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
 	" get_socket_uid skb_cgroup_id csum_update skb_vlan_push skb_vlan_pop"\
-	" skb_change_head get_hash_recalc skb_ancestor_cgroup_id "
+	" skb_change_head get_hash_recalc skb_ancestor_cgroup_id"		\
+	" skb_change_tail skb_adjust_room fib_lookup "
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
 	" get_smp_processor_id get_hash_recalc "
@@ -112,12 +117,13 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SCHED_CLS, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
-	  " xdp_adjust_head xdp_adjust_meta "
+	  " xdp_adjust_head xdp_adjust_meta fib_lookup "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
 	  " skb_ancestor_cgroup_id "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_SKB, " skb_store_bytes skb_load_bytes skb_change_head"
+	  " skb_change_tail skb_adjust_room"
 	  " get_socket_cookie get_socket_uid perf_event_output "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_MSG, " perf_event_output get_current_uid_gid"
@@ -127,7 +133,8 @@ static const struct type_table tables[] = {
 	/* lwt_out_func_proto(); lwt_in adds none of the list. */
 	{ BPF_PROG_TYPE_LWT_IN, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_LWT_OUT, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
-	{ BPF_PROG_TYPE_LWT_XMIT, " skb_store_bytes skb_change_head csum_update "
+	{ BPF_PROG_TYPE_LWT_XMIT, " skb_store_bytes skb_change_head csum_update"
+	  " skb_change_tail "
 	  LWT SK_BASE BASE_ANY,
 	  BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, CG_TASK " get_socket_cookie"
@@ -300,6 +307,23 @@ TEST(helper_protos_arg_types)
 	EXPECT_EQ(p->arg_type[1], KBPF_ARG_PTR_TO_MAP_VALUE | KBPF_MEM_UNINIT);
 	EXPECT_FALSE(p->pkt_access);
 
+	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_XDP,
+				     BPF_FUNC_map_lookup_percpu_elem, 0);
+	ASSERT_NONNULL(p);
+	EXPECT_EQ(p->ret_type, KBPF_RET_PTR_TO_MAP_VALUE | KBPF_PTR_MAYBE_NULL);
+	EXPECT_EQ(p->arg_type[0], KBPF_ARG_CONST_MAP_PTR);
+	EXPECT_EQ(p->arg_type[1], KBPF_ARG_PTR_TO_MAP_KEY);
+	EXPECT_EQ(p->arg_type[2], KBPF_ARG_ANYTHING);
+	EXPECT_TRUE(p->pkt_access);
+
+	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_KPROBE, BPF_FUNC_strncmp, 0);
+	ASSERT_NONNULL(p);
+	EXPECT_EQ(p->ret_type, KBPF_RET_INTEGER);
+	EXPECT_EQ(p->arg_type[0], KBPF_ARG_PTR_TO_MEM);
+	EXPECT_EQ(p->arg_type[1], KBPF_ARG_CONST_SIZE);
+	EXPECT_EQ(p->arg_type[2], KBPF_ARG_PTR_TO_CONST_STR);
+	EXPECT_FALSE(p->pkt_access);
+
 	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_KPROBE,
 				     BPF_FUNC_tail_call, 0);
 	ASSERT_NONNULL(p);
@@ -331,6 +355,13 @@ TEST(helper_protos_simple_helpers_run)
 	a = p->func(0, 0, 0, 0, 0);
 	EXPECT_TRUE(a <= ktime_get_mono_fast_ns() &&
 		    ktime_get_mono_fast_ns() - a < 1000000000ULL);
+
+	/* TAI runs ahead of UTC by the leap seconds; here it is the clock's. */
+	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_tai_ns, 0);
+	ASSERT_NONNULL(p);
+	b = ktime_get_tai_fast_ns();
+	a = p->func(0, 0, 0, 0, 0);
+	EXPECT_TRUE(a >= b && a - b < 1000000000ULL);
 
 	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_XDP, BPF_FUNC_jiffies64, all);
 	ASSERT_NONNULL(p);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * helpers/skb_change.c with kbpf's helper ABI on a host sk_buff:
- * bpf_csum_update, bpf_skb_vlan_push/pop and bpf_skb_change_head, with
- * the data/data_end the context rewrites read kept up to date. The guest
- * test prog_skb_change.c runs the same helpers on kernel skbs and on
- * Linux's bpf(2).
+ * bpf_csum_update, bpf_skb_vlan_push/pop, bpf_skb_change_head and
+ * bpf_skb_change_tail, with the data/data_end the context rewrites read
+ * kept up to date. The guest test prog_skb_change.c runs the same helpers
+ * on kernel skbs and on Linux's bpf(2).
  */
 #include <kbpf/kapi.h>
 #include <kbpf/helpers.h>
@@ -184,4 +184,93 @@ TEST(helper_sk_skb_change_head)
 	EXPECT_TRUE(!memchr_inv(skb.data, 0, 8));
 	EXPECT_TRUE(!memchr_inv(skb.cb, 0, sizeof(skb.cb)));
 	EXPECT_EQ((long)p->func(U(&skb), 8, 2, 0, 0), -EINVAL);
+}
+
+#define TAILROOM	16
+
+/* A frame with TAILROOM bytes of 0xee after it; no transport header yet. */
+static void tail_skb(struct sk_buff *skb, unsigned char *buf)
+{
+	frame_skb(skb, buf, HEADROOM);
+	memset(buf + HEADROOM + FRAME, 0xee, TAILROOM);
+	skb->end = HEADROOM + FRAME + TAILROOM;
+	skb->transport_header = (u16)~0U;
+}
+
+TEST(helper_skb_change_tail)
+{
+	const struct kbpf_func_proto *p = &kbpf_skb_change_tail_proto;
+	unsigned char buf[HEADROOM + FRAME + TAILROOM], orig[FRAME];
+	struct sk_buff skb;
+
+	tail_skb(&skb, buf);
+	memcpy(orig, skb.data, FRAME);
+	skb.ip_summed = CHECKSUM_COMPLETE;
+	/* Grown with zeroes; the sum no longer covers the data. */
+	EXPECT_EQ(p->func(U(&skb), FRAME + 10, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, FRAME + 10);
+	EXPECT_TRUE(!memcmp(skb.data, orig, FRAME));
+	EXPECT_TRUE(!memchr_inv(skb.data + FRAME, 0, 10));
+	EXPECT_EQ(skb.ip_summed, CHECKSUM_NONE);
+	EXPECT_TRUE(cb_of(&skb)->data_end == (void *)(skb.data + FRAME + 10));
+	/* Cut back: the bytes kept are the frame's. */
+	EXPECT_EQ(p->func(U(&skb), 20, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, 20);
+	EXPECT_TRUE(!memcmp(skb.data, orig, 20));
+	EXPECT_TRUE(cb_of(&skb)->data_end == (void *)(skb.data + 20));
+	/* The same length: nothing to do. */
+	EXPECT_EQ(p->func(U(&skb), 20, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, 20);
+	/* Not into the network header (14 bytes in), nor past Linux's limit. */
+	EXPECT_EQ((long)p->func(U(&skb), 13, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(p->func(U(&skb), 14, 0, 0, 0), 0);
+	EXPECT_EQ((long)p->func(U(&skb), SKB_MAX_ALLOC + 1, 0, 0, 0), -EINVAL);
+	EXPECT_EQ((long)p->func(U(&skb), 20, 1, 0, 0), -EINVAL);
+	/* Once the transport header is set, not into it either. */
+	skb.transport_header = HEADROOM + 34;
+	EXPECT_EQ((long)p->func(U(&skb), 33, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(p->func(U(&skb), 34, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, 34);
+	/* Tunnelled packets are refused. */
+	skb.encapsulation = 1;
+	EXPECT_EQ((long)p->func(U(&skb), 40, 0, 0, 0), -ENOTSUPP);
+	skb.encapsulation = 0;
+	/* The host skb cannot be reallocated past its tailroom. */
+	EXPECT_EQ((long)p->func(U(&skb), FRAME + TAILROOM + 1, 0, 0, 0),
+		  -ENOMEM);
+	EXPECT_EQ(p->func(U(&skb), FRAME + TAILROOM, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, FRAME + TAILROOM);
+}
+
+/* A CHECKSUM_PARTIAL whose checksum field is cut off is dropped. */
+TEST(helper_skb_change_tail_partial_csum)
+{
+	const struct kbpf_func_proto *p = &kbpf_skb_change_tail_proto;
+	unsigned char buf[HEADROOM + FRAME + TAILROOM];
+	struct sk_buff skb;
+
+	tail_skb(&skb, buf);
+	skb.ip_summed = CHECKSUM_PARTIAL;
+	/* The UDP checksum of an IPv4 packet: 34 + 6, two bytes. */
+	skb.csum_start = HEADROOM + 34;
+	skb.csum_offset = 6;
+	EXPECT_EQ(p->func(U(&skb), 42, 0, 0, 0), 0);
+	EXPECT_EQ(skb.ip_summed, CHECKSUM_PARTIAL);
+	EXPECT_EQ(p->func(U(&skb), 41, 0, 0, 0), 0);
+	EXPECT_EQ(skb.ip_summed, CHECKSUM_NONE);
+}
+
+/* sk_skb's variant, like Linux's, leaves the context's pointers alone. */
+TEST(helper_sk_skb_change_tail)
+{
+	const struct kbpf_func_proto *p = &kbpf_sk_skb_change_tail_proto;
+	unsigned char buf[HEADROOM + FRAME + TAILROOM];
+	struct sk_buff skb;
+
+	tail_skb(&skb, buf);
+	memset(skb.cb, 0, sizeof(skb.cb));
+	EXPECT_EQ(p->func(U(&skb), FRAME + 4, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, FRAME + 4);
+	EXPECT_TRUE(!memchr_inv(skb.cb, 0, sizeof(skb.cb)));
+	EXPECT_EQ((long)p->func(U(&skb), FRAME, 2, 0, 0), -EINVAL);
 }

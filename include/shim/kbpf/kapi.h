@@ -881,6 +881,11 @@ struct sk_buff {
 	unsigned int end;
 	unsigned char *head;
 	unsigned char *data;
+	/* Offsets from head, as the kernel's; ~0 is "not set". */
+	u16 transport_header;
+	u16 csum_start;
+	u16 csum_offset;
+	u8 encapsulation:1;
 };
 
 /* The host skb has the fields of a kernel with qdiscs (tc_index). */
@@ -1239,6 +1244,60 @@ static inline bool skb_at_tc_ingress(const struct sk_buff *skb)
 static inline bool skb_is_gso(const struct sk_buff *skb)
 {
 	return false;
+}
+
+static inline int skb_network_offset(const struct sk_buff *skb)
+{
+	return skb_network_header(skb) - skb->data;
+}
+
+static inline bool skb_transport_header_was_set(const struct sk_buff *skb)
+{
+	return skb->transport_header != (u16)~0U;
+}
+
+static inline int skb_transport_offset(const struct sk_buff *skb)
+{
+	return skb->head + skb->transport_header - skb->data;
+}
+
+static inline int skb_checksum_start_offset(const struct sk_buff *skb)
+{
+	return skb->csum_start - skb_headroom(skb);
+}
+
+static inline int skb_tailroom(const struct sk_buff *skb)
+{
+	return (int)skb->end - (int)skb->tail;
+}
+
+static inline void skb_gso_reset(struct sk_buff *skb)
+{
+}
+
+static inline void __skb_set_length(struct sk_buff *skb, unsigned int len)
+{
+	skb->len = len;
+	skb->tail = skb->data - skb->head + len;
+}
+
+/* Host skbs cannot grow past the tailroom a test gave them. */
+static inline int __skb_grow_rcsum(struct sk_buff *skb, unsigned int len)
+{
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	if (skb_tailroom(skb) < (int)(len - skb->len))
+		return -ENOMEM;
+	__skb_set_length(skb, len);
+	return 0;
+}
+
+static inline int __skb_trim_rcsum(struct sk_buff *skb, unsigned int len)
+{
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	__skb_set_length(skb, len);
+	return 0;
 }
 
 /* A host skb cannot be reallocated: the headroom a test gave is all there is. */
@@ -1768,6 +1827,11 @@ static inline u64 ktime_get_mono_fast_ns(void)
 static inline u64 ktime_get_boot_fast_ns(void)
 {
 	return kbpf_shim_clock_ns(CLOCK_BOOTTIME);
+}
+
+static inline u64 ktime_get_tai_fast_ns(void)
+{
+	return kbpf_shim_clock_ns(CLOCK_TAI);
 }
 
 static inline u64 ktime_get_coarse_ns(void)
