@@ -4,6 +4,7 @@
  * socket filters with BPF_PROG_TEST_RUN, each case on kbpf and on Linux's
  * bpf(2) alike: bpf_strncmp against a constant string in a frozen
  * read-only array (and the load refused while the array is not frozen),
+ * bpf_snprintf's format from such an array (checked at load),
  * bpf_ktime_get_tai_ns between two CLOCK_TAI readings, and
  * bpf_map_lookup_percpu_elem reading each CPU's copy of a per-CPU array
  * (NULL past the last CPU, a plain array refused at load).
@@ -145,6 +146,52 @@ static bool t_strncmp_not_frozen(const struct kt_be *be)
 	return ok;
 }
 
+/* bpf_snprintf(NULL, 0, the map's format, { 42 }, 8): the length it needs. */
+static bool snprintf_case(const struct kt_be *be, const char *fmt,
+			  long want_load, __u32 want_ret)
+{
+	int fd = str_map(be, fmt, true);
+	__u32 ret = 0;
+	bool ok;
+
+	if (!kt_check_ok(fd, "the format's map"))
+		return false;
+	{
+		const struct bpf_insn insns[] = {
+			KT_ST(BPF_DW, 10, -8, 42),
+			KT_MOV64_IMM(1, 0),
+			KT_MOV64_IMM(2, 0),
+			KT_LD_MAP_VALUE(3, fd, 0),
+			KT_MOV64_REG(4, 10),
+			KT_ALU64_IMM(BPF_ADD, 4, -8),
+			KT_MOV64_IMM(5, 8),
+			KT_CALL(BPF_FUNC_snprintf),
+			KT_EXIT(),
+		};
+
+		if (want_load) {
+			int pfd = load(be, insns, KT_ARRAY_SIZE(insns));
+
+			ok = kt_check_errno(pfd, (int)want_load, "PROG_LOAD");
+			if (pfd >= 0)
+				close(pfd);
+		} else {
+			ok = run(be, insns, KT_ARRAY_SIZE(insns), &ret) &&
+			     kt_check_u64(ret, want_ret, "retval");
+		}
+	}
+	close(fd);
+	return ok;
+}
+
+/* "n=42" and its NUL; a bad conversion or a missing argument fails the load. */
+static bool t_snprintf(const struct kt_be *be)
+{
+	return snprintf_case(be, "n=%d", 0, 5) &&
+	       snprintf_case(be, "n=%q", EINVAL, 0) &&
+	       snprintf_case(be, "%d %d", EINVAL, 0);
+}
+
 static __u64 tai_now(void)
 {
 	struct timespec ts;
@@ -271,6 +318,7 @@ int main(int argc, char **argv)
 	kt_dual("strncmp_greater", t_strncmp_greater, linux_ok);
 	kt_dual("strncmp_less", t_strncmp_less, linux_ok);
 	kt_dual("strncmp_map_not_frozen", t_strncmp_not_frozen, linux_ok);
+	kt_dual("snprintf_format_checked_at_load", t_snprintf, linux_ok);
 	kt_dual("ktime_get_tai_ns", t_ktime_get_tai_ns, linux_ok);
 	kt_dual("map_lookup_percpu_elem", t_lookup_percpu_elem, linux_ok);
 	kt_dual("map_lookup_percpu_elem_array_refused",

@@ -46,13 +46,15 @@ struct b_load {
 	char log[16384];
 };
 
+static u32 b_prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+
 static int b_verify(struct b_load *l, const struct bpf_insn *prog, u32 cnt,
 		    struct kbpf_map *map)
 {
 	memset(&l->args, 0, sizeof(l->args));
 	l->args.insns = prog;
 	l->args.insn_cnt = cnt;
-	l->args.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	l->args.prog_type = b_prog_type;
 	l->args.gpl_compatible = true;
 	l->args.allow_ptr_leaks = true;
 	l->args.bpf_capable = true;
@@ -357,4 +359,30 @@ TEST(verifier_map_lookup_percpu_elem_map_types)
 		 "cannot pass map_type 1 into func bpf_map_lookup_percpu_elem#195");
 	tmap_destroy(array);
 	tmap_destroy(hash);
+}
+
+/* What prog_skb_change_tail.c loads: the call, then data_end - data. */
+TEST(verifier_skb_change_tail_sched_cls)
+{
+	const struct bpf_insn prog[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_MOV64_IMM(BPF_REG_2, 20),
+		BPF_MOV64_IMM(BPF_REG_3, 0),
+		BPF_CALL_HELPER(BPF_FUNC_skb_change_tail),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 3),
+		BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_6,
+			    offsetof(struct __sk_buff, data_end)),
+		BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_6,
+			    offsetof(struct __sk_buff, data)),
+		BPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_1),
+		BPF_EXIT_INSN(),
+	};
+	static struct b_load l;
+
+	b_prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	if (EXPECT_EQ(b_verify(&l, prog, ARRAY_SIZE(prog), NULL), 0))
+		kbpf_verify_release(&l.args);
+	else
+		fprintf(stderr, "log:\n%s\n", l.log);
+	b_prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
 }
