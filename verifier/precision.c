@@ -116,6 +116,19 @@ static bool is_atomic_fetch(const struct bpf_insn *insn)
 	       (insn->imm & BPF_FETCH);
 }
 
+/* A call into a subprogram or callback, or a return: the frame changes. */
+static bool changes_frame(const struct bpf_insn *insn)
+{
+	u8 class = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+	if (class != BPF_JMP)
+		return false;
+	if (op == BPF_EXIT)
+		return true;
+	return op == BPF_CALL && (insn->src_reg == BPF_PSEUDO_CALL ||
+				  kbpf_is_callback_helper(insn->imm));
+}
+
 /*
  * Step back over insn idx: *regs and *stack (bit = spi) name what must
  * be precise after it; on return, what must be precise before it.
@@ -296,6 +309,17 @@ static int mark_chain(struct kbpf_verifier_env *env, u32 fr, int regno, int spi)
 			if (skip_first) {
 				/* The instruction asking for precision itself. */
 				skip_first = false;
+			} else if (fr != st->curframe) {
+				/*
+				 * Run by a callee of frame fr: fr's registers
+				 * wait unchanged, its stack changes only
+				 * through pointers (marked when written).
+				 * Only leaving the callee is not followed.
+				 */
+				if (changes_frame(&env->insns[i])) {
+					mark_all_scalars_precise(st);
+					return 0;
+				}
 			} else {
 				err = backtrack_insn(env, i, &regs, &stack);
 				if (err == BT_GIVE_UP) {
@@ -314,7 +338,7 @@ static int mark_chain(struct kbpf_verifier_env *env, u32 fr, int regno, int spi)
 		if (!st)
 			return 0;
 		if (fr > st->curframe) {
-			/* Cannot happen (calls give up above); be safe anyway. */
+			/* Cannot happen (returns give up above); be safe anyway. */
 			mark_all_scalars_precise(env->cur);
 			return 0;
 		}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Precision tracking (verifier/precision.c): an explored state's scalar
+ * that no later check relied on matches any scalar, so paths differing
+ * only in it are pruned; one that a check relied on (here a pointer
+ * offset) is compared by range, also in the states before the check and
+ * in those of a path pruned against it. Each REJECT would be a false
+ * accept if precision were lost on the way.
+ */
+#include "vtest.h"
+
+/* r0 = an unknown scalar (ktime_get_ns): both branches of a test on it are taken. */
+#define UNKNOWN_R0	BPF_CALL_HELPER(VT_FN_GPL)
+/* States are kept after 2 jumps and 8 instructions: 6 of them first. */
+#define PAD		BPF_MOV64_IMM(BPF_REG_5, 0), BPF_MOV64_IMM(BPF_REG_5, 0), \
+			BPF_MOV64_IMM(BPF_REG_5, 0), BPF_MOV64_IMM(BPF_REG_5, 0), \
+			BPF_MOV64_IMM(BPF_REG_5, 0), BPF_MOV64_IMM(BPF_REG_5, 0)
+
+static const struct vt_opts priv = { .log_level = 1 | 4 };
+/* Level 2 keeps the log of every path. */
+static const struct vt_opts priv_freq = {
+	.log_level = 2 | 4, .prog_flags = BPF_F_TEST_STATE_FREQ,
+};
+static const struct vt_opts unpriv = { .unpriv = true, .log_level = 1 | 4 };
+
+/*
+ * r3 is 1 or 2 at the join and only stored: no check depends on it, so
+ * the second path is pruned there. 13 instructions for the first path,
+ * 1 for the second (Linux counts the same); by range it would walk the
+ * join's 3 instructions again.
+ */
+static const struct bpf_insn imprecise_prog[] = {
+	PAD,
+	UNKNOWN_R0,
+	BPF_MOV64_IMM(BPF_REG_3, 1),
+	BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+	BPF_MOV64_IMM(BPF_REG_3, 2),
+	/* 10: join */
+	BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_3, -8),
+	BPF_MOV64_IMM(BPF_REG_0, 0),
+	BPF_EXIT_INSN(),
+};
+
+TEST(precision_imprecise_scalar_pruned)
+{
+	static struct vt_result r;
+
+	ASSERT_EQ(vt_verify(&r, imprecise_prog, ARRAY_SIZE(imprecise_prog), &priv), 0);
+	if (!EXPECT_TRUE(strstr(r.log, "from 8 to 10: safe")) ||
+	    !EXPECT_TRUE(strstr(r.log, "processed 14 insns")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/* The unprivileged get no precision tracking: every scalar is compared. */
+TEST(precision_unprivileged_compares_all_scalars)
+{
+	static struct vt_result r;
+
+	ASSERT_EQ(vt_verify(&r, imprecise_prog, ARRAY_SIZE(imprecise_prog), &unpriv), 0);
+	if (!EXPECT_FALSE(strstr(r.log, "from 8 to 10: safe")) ||
+	    !EXPECT_TRUE(strstr(r.log, "processed 16 insns")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/*
+ * r3 is an offset added to a stack pointer after the join: 8 on the path
+ * explored first, 4096 on the other. The join's state must hold r3
+ * precise (marked back from the addition), or the second path would be
+ * pruned and its out-of-bounds store accepted.
+ */
+TEST(precision_pointer_offset_not_pruned_rejects)
+{
+	const struct bpf_insn prog[] = {
+		PAD,
+		UNKNOWN_R0,
+		BPF_MOV64_IMM(BPF_REG_3, 4096),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+		BPF_MOV64_IMM(BPF_REG_3, 8),
+		/* 10: join */
+		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -16),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_3),
+		BPF_ST_MEM(BPF_DW, BPF_REG_2, 0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	static struct vt_result r;
+
+	EXPECT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &priv), -EACCES);
+	if (!EXPECT_TRUE(strstr(r.log, "invalid write to stack R2 off=4080 size=8")) ||
+	    !EXPECT_FALSE(strstr(r.log, "from 8 to 10: safe")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/*
+ * Three paths, states at every prune point. A (fall-through) reaches the
+ * join at 13 with r3 = 8 and adds r3 to a stack pointer: r3 is precise in
+ * A's states. B (r6 == 0) keeps r3 = 8, leaves a state at 9 and is
+ * pruned at 13 against A's: that state at 9 must get A's precision
+ * (propagation on pruning). C (r7 == 0) sets r3 = 4096 and comes to 9:
+ * compared imprecisely it would be pruned there, accepting its bad store.
+ */
+TEST(precision_propagated_to_pruned_path_rejects)
+{
+	const struct bpf_insn prog[] = {
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_0),
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_7, BPF_REG_0),
+		BPF_MOV64_IMM(BPF_REG_3, 8),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_7, 0, 5),		/* C: to 11 */
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_6, 0, 2),		/* B: to 9 */
+		BPF_MOV64_IMM(BPF_REG_0, 0),			/* A */
+		BPF_JMP_IMM(BPF_JA, 0, 0, 4),			/* A: to 13 */
+		BPF_MOV64_IMM(BPF_REG_8, 0),			/* 9: B and C */
+		BPF_JMP_IMM(BPF_JA, 0, 0, 2),			/* to 13 */
+		BPF_MOV64_IMM(BPF_REG_3, 4096),			/* 11: C */
+		BPF_JMP_IMM(BPF_JA, 0, 0, -4),			/* C: to 9 */
+		/* 13: join */
+		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -16),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_3),
+		BPF_ST_MEM(BPF_DW, BPF_REG_2, 0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	static struct vt_result r;
+
+	EXPECT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &priv_freq), -EACCES);
+	if (!EXPECT_TRUE(strstr(r.log, "invalid write to stack R2 off=4080 size=8")) ||
+	    !EXPECT_TRUE(strstr(r.log, "\n13: safe\n\nfrom 5 to 11:")) ||
+	    !EXPECT_TRUE(strstr(r.log, "frame 0: propagating r3\n")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/*
+ * A branch the walk decided from a value (r3 == 8 is known true) makes
+ * that value precise: with r3 = 9 the other side runs a bad store.
+ */
+TEST(precision_known_branch_not_pruned_rejects)
+{
+	const struct bpf_insn prog[] = {
+		PAD,
+		UNKNOWN_R0,
+		BPF_MOV64_IMM(BPF_REG_3, 9),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+		BPF_MOV64_IMM(BPF_REG_3, 8),
+		/* 10: join */
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 8, 1),
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, 8, 0),	/* above the frame */
+		BPF_EXIT_INSN(),
+	};
+	static struct vt_result r;
+
+	EXPECT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &priv), -EACCES);
+	if (!EXPECT_TRUE(strstr(r.log, "invalid write to stack")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
+
+/* Linux's backtracking lines at log level 2, through the state before. */
+TEST(precision_backtracking_log)
+{
+	const struct bpf_insn prog[] = {
+		PAD,
+		UNKNOWN_R0,
+		BPF_MOV64_IMM(BPF_REG_3, 8),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 0),
+		BPF_MOV64_REG(BPF_REG_4, BPF_REG_3),
+		/* 10: states at 7, 8 and 9; then r4 is an offset */
+		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -16),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_4),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+	};
+	const struct vt_opts opts = { .log_level = 2, .prog_flags = BPF_F_TEST_STATE_FREQ };
+	static struct vt_result r;
+	const char *p;
+
+	ASSERT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &opts), 0);
+	p = strstr(r.log, "12: (0f) r2 += r4\nlast_idx 12 first_idx 9\n"
+			  "regs=10 stack=0 before 11: (07) r2 += -16\n"
+			  "regs=10 stack=0 before 10: (bf) r2 = r10\n"
+			  "regs=10 stack=0 before 9: (bf) r4 = r3\n"
+			  "parent didn't have regs=8 stack=0 marks:");
+	if (p)
+		p = strstr(p, "last_idx 8 first_idx 8\n"
+			      "regs=8 stack=0 before 8: (15) if r0 == 0x0 goto pc+0\n"
+			      "parent didn't have regs=8 stack=0 marks:");
+	if (p)
+		p = strstr(p, "last_idx 7 first_idx 7\n"
+			      "regs=8 stack=0 before 7: (b7) r3 = 8\n");
+	if (!EXPECT_TRUE(p))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
