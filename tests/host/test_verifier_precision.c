@@ -194,3 +194,48 @@ TEST(precision_backtracking_log)
 	if (!EXPECT_TRUE(p))
 		fprintf(stderr, "log:\n%s\n", r.log);
 }
+
+/*
+ * A caller's register is precise in a state inside a callee (A's, at 22):
+ * a path pruned there (B) must mark it in its own states, following back
+ * through the callee's instructions, which cannot change it, even where
+ * the callee writes its own register of that number (20: r8 = 0). C then
+ * reaches B's state at 20 with r8 = 4096: compared imprecisely it would
+ * be pruned there and its bad store accepted.
+ */
+TEST(precision_caller_register_through_callee_rejects)
+{
+	const struct bpf_insn prog[] = {
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_0),
+		UNKNOWN_R0,
+		BPF_MOV64_REG(BPF_REG_7, BPF_REG_0),
+		BPF_MOV64_IMM(BPF_REG_8, 4096),
+		BPF_MOV64_IMM(BPF_REG_1, 0),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_7, 0, 3),		/* C: to 10 */
+		BPF_MOV64_IMM(BPF_REG_8, 8),
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_6, 0, 1),		/* B: to 10 */
+		BPF_MOV64_IMM(BPF_REG_1, 1),			/* A */
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 6),
+		BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -16),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_8),
+		BPF_ST_MEM(BPF_DW, BPF_REG_2, 0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_EXIT_INSN(),
+		/* 17: the callee; r1 == 0 on B and C */
+		BPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 0, 2),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JA, 0, 0, 2),
+		BPF_MOV64_IMM(BPF_REG_8, 0),			/* 20 */
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 0),			/* 22: join */
+		BPF_EXIT_INSN(),
+	};
+	static struct vt_result r;
+
+	EXPECT_EQ(vt_verify(&r, prog, ARRAY_SIZE(prog), &priv_freq), -EACCES);
+	if (!EXPECT_TRUE(strstr(r.log, "invalid write to stack R2 off=4080 size=8")) ||
+	    !EXPECT_TRUE(strstr(r.log, "frame 0: propagating r8\n")))
+		fprintf(stderr, "log:\n%s\n", r.log);
+}
