@@ -63,6 +63,9 @@ int kbpf_push_jmp_history(struct kbpf_verifier_env *env, struct kbpf_vstate *cur
 	int idx = env->insn_idx, prev = env->prev_insn_idx;
 	int err;
 
+	/* Unprivileged: no backtracking, and no bound on a state's walk. */
+	if (!env->bpf_capable)
+		return 0;
 	if (prev < 0 || prev == idx - 1 ||
 	    (prev == idx - 2 && is_ldimm64(&env->insns[prev])))
 		return 0;
