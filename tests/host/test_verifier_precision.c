@@ -239,3 +239,135 @@ TEST(precision_caller_register_through_callee_rejects)
 	    !EXPECT_TRUE(strstr(r.log, "frame 0: propagating r8\n")))
 		fprintf(stderr, "log:\n%s\n", r.log);
 }
+
+/*
+ * Random loop-free programs mixing scalars (constants, copies, ALU,
+ * spills and fills, branches on them) with variable-offset stack writes
+ * whose safety depends on those scalars. Whatever pruning (by precision)
+ * accepts, the walk of every path (no_prune) must accept too: a refusal
+ * there would be a path that pruning wrongly skipped. Fixed seed, so a
+ * failure reproduces; the program is printed.
+ */
+static u32 prec_rand_state = 0x9e3779b9;
+
+static u32 prec_rand(u32 n)
+{
+	prec_rand_state ^= prec_rand_state << 13;
+	prec_rand_state ^= prec_rand_state >> 17;
+	prec_rand_state ^= prec_rand_state << 5;
+	return prec_rand_state % n;
+}
+
+#define PREC_BODY	24
+#define PREC_MAX	(16 + PREC_BODY * 4 + 2)
+
+static u32 prec_gen(struct bpf_insn *p)
+{
+	static const s32 imms[] = { 0, 1, 7, 8, 16, 63, 64, 4096, -8 };
+	u32 n = 0, i, body_start, end;
+	u8 rx, ry;
+
+	/* fp-64..fp-8 written; r6, r7 unknown; r8, r9 small constants. */
+	for (i = 1; i <= 8; i++)
+		p[n++] = BPF_ST_MEM(BPF_DW, BPF_REG_10, -8 * (int)i, 0);
+	p[n++] = UNKNOWN_R0;
+	p[n++] = BPF_MOV64_REG(BPF_REG_6, BPF_REG_0);
+	p[n++] = UNKNOWN_R0;
+	p[n++] = BPF_MOV64_REG(BPF_REG_7, BPF_REG_0);
+	p[n++] = BPF_MOV64_IMM(BPF_REG_8, 8);
+	p[n++] = BPF_MOV64_IMM(BPF_REG_9, 0);
+	body_start = n;
+	end = body_start + PREC_BODY * 4;	/* worst case: 4 insns a step */
+	(void)end;
+	for (i = 0; i < PREC_BODY; i++) {
+		rx = BPF_REG_6 + prec_rand(4);
+		ry = BPF_REG_6 + prec_rand(4);
+		switch (prec_rand(10)) {
+		case 0:
+			p[n++] = BPF_MOV64_IMM(rx, imms[prec_rand(ARRAY_SIZE(imms))]);
+			break;
+		case 1:
+			p[n++] = BPF_MOV64_REG(rx, ry);
+			break;
+		case 2:
+			p[n++] = BPF_ALU64_IMM(BPF_AND, rx, prec_rand(2) ? 63 : 127);
+			break;
+		case 3:
+			p[n++] = BPF_ALU64_REG(prec_rand(2) ? BPF_ADD : BPF_SUB, rx, ry);
+			break;
+		case 4:
+			p[n++] = BPF_STX_MEM(BPF_DW, BPF_REG_10, rx,
+					     -8 * (int)(1 + prec_rand(8)));
+			break;
+		case 5:
+			p[n++] = BPF_LDX_MEM(BPF_DW, rx, BPF_REG_10,
+					     -8 * (int)(1 + prec_rand(8)));
+			break;
+		case 6:
+		case 7:
+			/* A forward jump over the next 1-3 steps' room. */
+			if (prec_rand(2))
+				p[n++] = BPF_JMP_IMM(prec_rand(2) ? BPF_JGT : BPF_JEQ,
+						     rx, imms[prec_rand(ARRAY_SIZE(imms))],
+						     1 + prec_rand(3));
+			else
+				p[n++] = BPF_JMP_REG(prec_rand(2) ? BPF_JGT : BPF_JEQ,
+						     rx, ry, 1 + prec_rand(3));
+			break;
+		default:
+			/* A byte at fp-64 + rx: safe only for rx in [0, 63]. */
+			p[n++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_10);
+			p[n++] = BPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -64);
+			p[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_1, rx);
+			p[n++] = BPF_ST_MEM(BPF_B, BPF_REG_1, 0, 0);
+			break;
+		}
+	}
+	p[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	p[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	p[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	p[n++] = BPF_EXIT_INSN();
+	/* Jumps must stay inside: clamp their targets to the final movs. */
+	for (i = body_start; i < n; i++) {
+		if (BPF_CLASS(p[i].code) == BPF_JMP && BPF_OP(p[i].code) != BPF_EXIT &&
+		    BPF_OP(p[i].code) != BPF_CALL && i + 1 + p[i].off > n - 2)
+			p[i].off = n - 2 - i - 1;
+	}
+	return n;
+}
+
+TEST(precision_random_programs_prune_soundly)
+{
+	static struct bpf_insn prog[PREC_MAX];
+	static struct vt_result pruned, full;
+	const struct vt_opts walk_all = { .log_level = 1, .no_prune = true };
+	u32 iter, n, i, accepted = 0, refused = 0;
+
+	for (iter = 0; iter < 3000; iter++) {
+		const struct vt_opts pr = {
+			.log_level = 1,
+			.prog_flags = iter & 1 ? BPF_F_TEST_STATE_FREQ : 0,
+		};
+
+		n = prec_gen(prog);
+		if (vt_verify(&pruned, prog, n, &pr)) {
+			refused++;
+			continue;
+		}
+		accepted++;
+		if (!vt_verify(&full, prog, n, &walk_all) || full.err == -E2BIG)
+			continue;
+		EXPECT_EQ(full.err, 0);
+		fprintf(stderr, "program %u accepted with pruning only; walk:\n%s\nprogram:\n",
+			iter, full.log);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, "%u: %02x %u %u %d %d\n", i, prog[i].code,
+				prog[i].dst_reg, prog[i].src_reg, prog[i].off,
+				prog[i].imm);
+		return;
+	}
+	/* Both verdicts must be common, or the programs test little. */
+	EXPECT_TRUE(accepted > 300);
+	EXPECT_TRUE(refused > 300);
+	fprintf(stderr, "random programs: %u accepted, %u refused\n", accepted, refused);
+}
