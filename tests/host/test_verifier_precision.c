@@ -246,7 +246,8 @@ TEST(precision_caller_register_through_callee_rejects)
  * whose safety depends on those scalars. Whatever pruning (by precision)
  * accepts, the walk of every path (no_prune) must accept too: a refusal
  * there would be a path that pruning wrongly skipped. Fixed seed, so a
- * failure reproduces; the program is printed.
+ * failure reproduces; the program is printed. (With the propagation of
+ * precision on pruning removed, program 9255 fails.)
  */
 static u32 prec_rand_state = 0x9e3779b9;
 
@@ -343,7 +344,7 @@ TEST(precision_random_programs_prune_soundly)
 	const struct vt_opts walk_all = { .log_level = 1, .no_prune = true };
 	u32 iter, n, i, accepted = 0, refused = 0;
 
-	for (iter = 0; iter < 3000; iter++) {
+	for (iter = 0; iter < 10000; iter++) {
 		const struct vt_opts pr = {
 			.log_level = 1,
 			.prog_flags = iter & 1 ? BPF_F_TEST_STATE_FREQ : 0,
@@ -367,7 +368,7 @@ TEST(precision_random_programs_prune_soundly)
 		return;
 	}
 	/* Both verdicts must be common, or the programs test little. */
-	EXPECT_TRUE(accepted > 300);
-	EXPECT_TRUE(refused > 300);
+	EXPECT_TRUE(accepted > 1000);
+	EXPECT_TRUE(refused > 1000);
 	fprintf(stderr, "random programs: %u accepted, %u refused\n", accepted, refused);
 }
