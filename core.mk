@@ -24,6 +24,7 @@ KBPF_CORE_SRCS += verifier/main.c verifier/cfg.c verifier/log.c \
 		  verifier/stack.c verifier/helper_call.c verifier/call.c \
 		  verifier/states.c verifier/fixup.c
 KBPF_CORE_SRCS += verifier/liveness.c
+KBPF_CORE_SRCS += verifier/precision.c
 KBPF_CORE_SRCS += verifier/map_call.c
 
 # The ring buffer, with its host memory (a memfd mapped twice).

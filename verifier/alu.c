@@ -471,6 +471,7 @@ static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *ins
 	u8 op = BPF_OP(insn->code);
 	struct kbpf_reg src, off;
 	bool dst_ptr = dst_reg->type != KBPF_SCALAR_VALUE;
+	int err;
 
 	if (!dst_ptr)
 		dst_reg->id = 0;
@@ -487,11 +488,19 @@ static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *ins
 				return -EACCES;
 			}
 			/* scalar op pointer: the pointer is the base, ptr_alu() says which ops may. */
+			err = kbpf_mark_chain_precision(env, insn->dst_reg);
+			if (err)
+				return err;
 			off = *dst_reg;
 			return ptr_alu(env, insn, &src, &off);
 		}
-		if (dst_ptr)
+		/* A pointer's offset depends on the scalar's exact range. */
+		if (dst_ptr) {
+			err = kbpf_mark_chain_precision(env, insn->src_reg);
+			if (err)
+				return err;
 			return ptr_alu(env, insn, dst_reg, &src);
+		}
 	} else {
 		memset(&src, 0, sizeof(src));
 		kbpf_mark_reg_known(&src, (u64)(s64)insn->imm);
@@ -499,8 +508,7 @@ static int alu_reg_reg(struct kbpf_verifier_env *env, const struct bpf_insn *ins
 			return ptr_alu(env, insn, dst_reg, &src);
 	}
 	if (alu_needs_sanitize(env, insn)) {
-		int err = alu_record(env, KBPF_ALU_NON_POINTER, 0);
-
+		err = alu_record(env, KBPF_ALU_NON_POINTER, 0);
 		if (err)
 			return alu_sanitize_err(env, insn, err, false);
 	}

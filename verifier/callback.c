@@ -238,6 +238,11 @@ int kbpf_callback_exit(struct kbpf_verifier_env *env,
 		return -EACCES;
 	}
 	if (tnum_in(range, r0->var_off)) {
+		/* The helper relies on the range: explored states must keep it. */
+		int err = kbpf_mark_chain_precision(env, BPF_REG_0);
+
+		if (err)
+			return err;
 		if (env->log.level & 1)
 			verbose(env, "callback returns; the caller goes on after the call at %d\n",
 				callee->callsite + 1);

@@ -108,7 +108,8 @@ void kbpf_print_insn(struct kbpf_verifier_env *env, const struct bpf_insn *insn,
 			if (insn->src_reg == BPF_PSEUDO_CALL)
 				verbose(env, "call pc%+d\n", insn->imm);
 			else
-				verbose(env, "call #%d\n", insn->imm);
+				verbose(env, "call %s#%d\n",
+					kbpf_helper_name(insn->imm), insn->imm);
 		} else if (op == BPF_EXIT) {
 			verbose(env, "exit\n");
 		} else if (op == BPF_JA) {

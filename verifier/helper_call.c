@@ -19,6 +19,11 @@ static const char *func_name(int id)
 	return "unknown";
 }
 
+const char *kbpf_helper_name(int id)
+{
+	return func_name(id);
+}
+
 struct call_meta {
 	struct kbpf_map *map;
 	u32 ref_obj_id;
@@ -208,7 +213,7 @@ int kbpf_check_mem_region(struct kbpf_verifier_env *env, u32 regno,
 	default:
 		if (zero_size_allowed && !access_size && kbpf_reg_is_const(reg) &&
 		    !reg->var_off.value)
-			return 0;
+			return kbpf_mark_chain_precision(env, regno);
 		return check_reg_type(env, regno, KBPF_ARG_PTR_TO_MEM, mem_types,
 				      ARRAY_SIZE(mem_types));
 	}
@@ -246,8 +251,13 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 	}
 	if ((arg_type & KBPF_PTR_MAYBE_NULL) && reg_is_null(reg) &&
 	    base != KBPF_ARG_CONST_SIZE && base != KBPF_ARG_CONST_SIZE_OR_ZERO &&
-	    base != KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO)
+	    base != KBPF_ARG_CONST_ALLOC_SIZE_OR_ZERO) {
+		/* NULL for a pointer: explored states must keep it 0. */
+		err = kbpf_mark_chain_precision(env, regno);
+		if (err)
+			return err;
 		goto skip_type;
+	}
 
 	switch (base) {
 	case KBPF_ARG_CONST_MAP_PTR:
@@ -338,6 +348,9 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 				verbose(env, "R%u type=scalar expected=fp\n", regno - 1);
 				return -EACCES;
 			}
+			err = kbpf_mark_chain_precision(env, regno);
+			if (err)
+				return err;
 			break;
 		}
 		if (reg->smin_value < 0) {
@@ -367,6 +380,9 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 			err = kbpf_check_mem_region(env, regno - 1, reg->umax_value,
 						    zero_ok, uninit, uninit);
 		}
+		/* The size's range was checked: explored states must keep it. */
+		if (!err)
+			err = kbpf_mark_chain_precision(env, regno);
 		if (err)
 			return err;
 		break;
@@ -424,6 +440,9 @@ static int check_func_arg(struct kbpf_verifier_env *env, u32 arg,
 			return -EACCES;
 		}
 		meta->mem_size = reg->var_off.value;
+		err = kbpf_mark_chain_precision(env, regno);
+		if (err)
+			return err;
 		break;
 	default:
 		verbose(env, "kbpf: helper %s#%d: argument %u of type %u is not supported\n",
@@ -746,10 +765,14 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 		return -EINVAL;
 	}
 	/* The helper cannot fail, so it cannot refuse flags at run time. */
-	if (func_id == BPF_FUNC_get_local_storage &&
-	    !reg_is_null(&kbpf_cur_regs(env)[BPF_REG_2])) {
-		verbose(env, "get_local_storage() doesn't support non-zero flags\n");
-		return -EINVAL;
+	if (func_id == BPF_FUNC_get_local_storage) {
+		if (!reg_is_null(&kbpf_cur_regs(env)[BPF_REG_2])) {
+			verbose(env, "get_local_storage() doesn't support non-zero flags\n");
+			return -EINVAL;
+		}
+		err = kbpf_mark_chain_precision(env, BPF_REG_2);
+		if (err)
+			return err;
 	}
 	if (func_id == BPF_FUNC_snprintf) {
 		err = kbpf_check_snprintf_call(env);

@@ -599,6 +599,14 @@ int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
 	else if (src_reg && !is32)
 		pred = pkt_end_branch_taken(dst_reg, src_reg, op);
 
+	if (pred >= 0) {
+		/* The walk skips a way on the strength of these values. */
+		err = kbpf_mark_precise_if_scalar(env, insn->dst_reg);
+		if (!err && src_reg)
+			err = kbpf_mark_precise_if_scalar(env, insn->src_reg);
+		if (err)
+			return err;
+	}
 	if (pred == 1) {
 		err = push_dead_branch(env, insn, *insn_idx + 1, *insn_idx);
 		*insn_idx += insn->off;

@@ -125,19 +125,19 @@ static int check_return_code(struct kbpf_verifier_env *env)
 			kbpf_reg_type_str(env, r0->type));
 		return -EINVAL;
 	}
-	if (!tnum_in(range, r0->var_off)) {
-		tnum_strn(want, sizeof(want), range);
-		if (tnum_is_unknown(r0->var_off)) {
-			verbose(env, "At program exit the register R0 has unknown scalar value should have been in %s\n",
-				want);
-			return -EINVAL;
-		}
-		tnum_strn(tn, sizeof(tn), r0->var_off);
-		verbose(env, "At program exit the register R0 has value %s should have been in %s\n",
-			tn, want);
+	if (tnum_in(range, r0->var_off))
+		/* Explored states must keep R0 within what was checked. */
+		return kbpf_mark_chain_precision(env, BPF_REG_0);
+	tnum_strn(want, sizeof(want), range);
+	if (tnum_is_unknown(r0->var_off)) {
+		verbose(env, "At program exit the register R0 has unknown scalar value should have been in %s\n",
+			want);
 		return -EINVAL;
 	}
-	return 0;
+	tnum_strn(tn, sizeof(tn), r0->var_off);
+	verbose(env, "At program exit the register R0 has value %s should have been in %s\n",
+		tn, want);
+	return -EINVAL;
 }
 
 static bool reg_type_mismatch(u32 a, u32 b)
@@ -304,7 +304,12 @@ static int do_check(struct kbpf_verifier_env *env)
 				env->insn_processed);
 			return -E2BIG;
 		}
-		if (env->aux[env->insn_idx].prune_point) {
+		env->cur->last_insn_idx = env->prev_insn_idx;
+		if (!env->aux[env->insn_idx].prune_point) {
+			err = kbpf_push_jmp_history(env, env->cur);
+			if (err)
+				return err;
+		} else {
 			err = kbpf_is_state_visited(env, env->insn_idx);
 			if (err < 0)
 				return err;

@@ -49,6 +49,12 @@ struct kbpf_reg {
 	 */
 	u16 type;
 	u8 frameno;		/* PTR_TO_STACK: the frame it points into */
+	/*
+	 * Scalars in explored states: some later check depended on this
+	 * value (precision.c), so pruning compares it by range. An
+	 * imprecise scalar matches any scalar.
+	 */
+	bool precise;
 	/* Constant offset of a pointer from its object's start. */
 	s32 off;
 	/*
@@ -122,6 +128,11 @@ struct kbpf_ref_state {
 	u32 callback_frame;
 };
 
+/* A non-sequential step of the walk, for backtracking (precision.c). */
+struct kbpf_jmp_hist {
+	int idx, prev_idx;
+};
+
 struct kbpf_vstate {
 	struct kbpf_func_state *frame[KBPF_MAX_CALL_FRAMES];
 	u32 curframe;
@@ -137,6 +148,14 @@ struct kbpf_vstate {
 	int insn_idx;
 	/* A path only a mispredicted branch takes (Spectre v1 simulation). */
 	bool speculative;
+	/*
+	 * The instructions walked since the parent state (Linux's
+	 * first_insn_idx/last_insn_idx), and every jump among them, so
+	 * precision.c can walk them backwards.
+	 */
+	int first_insn_idx, last_insn_idx;
+	u32 jmp_history_cnt, jmp_history_cap;
+	struct kbpf_jmp_hist *jmp_history;
 };
 
 struct kbpf_state_list {
@@ -243,6 +262,12 @@ struct kbpf_verifier_env {
 	 * limit depends on the scalars, so pruning compares them exactly.
 	 */
 	bool explore_alu_limits;
+	/*
+	 * states.c: compare every scalar by range, precise or not (the
+	 * infinite loop check: a state still being explored has not got
+	 * all its precision marks yet).
+	 */
+	bool states_exact;
 	/* The program read __sk_buff->tstamp_type (kbpf_insn_access_aux). */
 	bool tstamp_type_access;
 	u32 insn_processed;
@@ -346,6 +371,8 @@ int kbpf_check_cond_jmp(struct kbpf_verifier_env *env,
 /* helper_call.c / call.c */
 int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 			   struct bpf_insn *insn, int insn_idx);
+/* "bpf_map_lookup_elem" for 1: a helper's name as Linux's logs print it. */
+const char *kbpf_helper_name(int id);
 int kbpf_check_func_call(struct kbpf_verifier_env *env,
 			 const struct bpf_insn *insn, int *insn_idx);
 int kbpf_prepare_func_exit(struct kbpf_verifier_env *env, int *insn_idx);
@@ -387,6 +414,16 @@ void kbpf_update_branch_counts(struct kbpf_verifier_env *env,
 /* 1 when pruned, 0 to go on, -errno. */
 int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx);
 void kbpf_free_explored(struct kbpf_verifier_env *env);
+
+/* precision.c: which scalars' values explored states depend on. */
+int kbpf_push_jmp_history(struct kbpf_verifier_env *env, struct kbpf_vstate *cur);
+int kbpf_copy_jmp_history(struct kbpf_vstate *dst, const struct kbpf_vstate *src);
+int kbpf_mark_chain_precision(struct kbpf_verifier_env *env, u32 regno);
+/* Mark the scalar in R<regno> precise if it is one. */
+int kbpf_mark_precise_if_scalar(struct kbpf_verifier_env *env, u32 regno);
+void kbpf_mark_all_scalars_imprecise(struct kbpf_vstate *st);
+int kbpf_propagate_precision(struct kbpf_verifier_env *env,
+			     const struct kbpf_vstate *old);
 
 /* liveness.c: what pruning must compare. */
 int kbpf_compute_liveness(struct kbpf_verifier_env *env);

@@ -114,6 +114,18 @@ int kbpf_check_stack_write(struct kbpf_verifier_env *env,
 	if (reg && !(off % 8) && env->bpf_capable &&
 	    reg->type == KBPF_SCALAR_VALUE && !scalar_unbounded(reg) &&
 	    !(kbpf_reg_is_const(reg) && !reg->var_off.value)) {
+		/*
+		 * Backtracking (precision.c) follows spills only through
+		 * fp-relative stores: through any other register, the
+		 * value's origin must be precise right away.
+		 */
+		if (BPF_CLASS(insn->code) != BPF_STX ||
+		    BPF_MODE(insn->code) != BPF_MEM ||
+		    insn->dst_reg != BPF_REG_FP) {
+			err = kbpf_mark_chain_precision(env, value_regno);
+			if (err)
+				return err;
+		}
 		save_spill(s, reg, size);
 		if (size < 8 && fls64(reg->umax_value) > size * 8)
 			s->spilled_ptr.id = 0;
@@ -145,8 +157,15 @@ int kbpf_check_stack_write(struct kbpf_verifier_env *env,
 	s->spilled_ptr.type = KBPF_NOT_INIT;
 	type = KBPF_STACK_MISC;
 	if ((reg && kbpf_reg_is_const(reg) && !reg->var_off.value) ||
-	    (st_imm && !insn->imm))
+	    (st_imm && !insn->imm)) {
+		/* STACK_ZERO is compared exactly, not followed back: pin the 0. */
+		if (reg) {
+			err = kbpf_mark_chain_precision(env, value_regno);
+			if (err)
+				return err;
+		}
 		type = KBPF_STACK_ZERO;
+	}
 	for (i = 0; i < size; i++)
 		s->slot_type[(slot - i) % 8] = type;
 	return 0;
@@ -381,6 +400,9 @@ static int stack_access_var(struct kbpf_verifier_env *env, u32 regno, int off,
 		if (!(zero && *type == KBPF_STACK_ZERO))
 			*type = KBPF_STACK_MISC;
 	}
+	/* Zero bytes stayed zero because the value is 0: pin it. */
+	if (zero)
+		return kbpf_mark_chain_precision(env, value_regno);
 	return 0;
 }
 

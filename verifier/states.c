@@ -9,7 +9,8 @@
  * points): a scalar must lie within the old one's bounds, pointers must
  * match, the stack must hold at least what the old one held, ids must
  * map one to one. What is dead cannot influence any later check, so it
- * may differ. Scalars are compared by range (no precision marks).
+ * may differ. Scalars are compared by range where precise (precision.c),
+ * an imprecise one in the old state matches any scalar.
  *
  * As in Linux, states that keep failing to prune are dropped from the
  * lists (miss_cnt/hit_cnt): a loop adds a state every few iterations,
@@ -100,6 +101,10 @@ void kbpf_free_state(struct kbpf_verifier_env *env, struct kbpf_vstate *st,
 	if (!st)
 		return;
 	free_frames(env, st);
+	kfree(st->jmp_history);
+	st->jmp_history = NULL;
+	st->jmp_history_cnt = 0;
+	st->jmp_history_cap = 0;
 	if (self)
 		kfree(st);
 }
@@ -186,7 +191,9 @@ int kbpf_copy_state(struct kbpf_verifier_env *env, struct kbpf_vstate *dst,
 	dst->branches = src->branches;
 	dst->insn_idx = src->insn_idx;
 	dst->speculative = src->speculative;
-	return 0;
+	dst->first_insn_idx = src->first_insn_idx;
+	dst->last_insn_idx = src->last_insn_idx;
+	return kbpf_copy_jmp_history(dst, src);
 }
 
 struct kbpf_vstate *kbpf_push_stack(struct kbpf_verifier_env *env,
@@ -291,12 +298,12 @@ static bool regsafe(const struct kbpf_verifier_env *env,
 		return true;	/* the old paths never read it */
 	if (cur->type != old->type)
 		return false;
-	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
-		return false;
 	/*
 	 * A scalar the old path knew tied to no other may now share its
 	 * value with others (an id): bounds learnt on it then reach them
-	 * too, which only narrows what the current path can hold.
+	 * too, which only narrows what the current path can hold. Tied
+	 * ones must stay tied alike, precise or not: a branch on one
+	 * bounds the others.
 	 */
 	if (old->type == KBPF_SCALAR_VALUE) {
 		/*
@@ -305,12 +312,22 @@ static bool regsafe(const struct kbpf_verifier_env *env,
 		 * only the same scalar is safe then.
 		 */
 		if (env->explore_alu_limits &&
-		    !(range_within(cur, old) &&
+		    !(range_within(old, cur) && range_within(cur, old) &&
 		      old->var_off.value == cur->var_off.value &&
 		      old->var_off.mask == cur->var_off.mask))
 			return false;
+		/*
+		 * No check after old relied on an imprecise scalar's value
+		 * (precision.c): any value will do. The unprivileged get no
+		 * precision tracking, every scalar counts.
+		 */
+		if ((old->precise || !env->bpf_capable || env->states_exact) &&
+		    (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off)))
+			return false;
 		return !old->id || check_ids(old->id, cur->id, map);
 	}
+	if (!range_within(old, cur) || !tnum_in(old->var_off, cur->var_off))
+		return false;
 	if (!check_ids(old->id, cur->id, map) ||
 	    !check_ids(old->ref_obj_id, cur->ref_obj_id, map))
 		return false;
@@ -431,12 +448,20 @@ static bool states_equal(struct kbpf_verifier_env *env,
 static bool states_maybe_looping(const struct kbpf_vstate *old,
 				 const struct kbpf_vstate *cur)
 {
-	u32 fr = cur->curframe;
+	u32 fr = cur->curframe, i;
+	struct kbpf_reg o, c;
 
 	if (old->curframe != fr)
 		return false;
-	return !memcmp(old->frame[fr]->regs, cur->frame[fr]->regs,
-		       sizeof(cur->frame[fr]->regs));
+	/* Precision marks are not part of the value. */
+	for (i = 0; i < KBPF_REG_COUNT; i++) {
+		o = old->frame[fr]->regs[i];
+		c = cur->frame[fr]->regs[i];
+		o.precise = c.precise = false;
+		if (memcmp(&o, &c, sizeof(o)))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -478,8 +503,13 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 	while ((sl = *pprev)) {
 		states_cnt++;
 		if (sl->state.branches) {
-			if (states_maybe_looping(&sl->state, cur) &&
-			    states_equal(env, &sl->state, cur, insn_idx)) {
+			bool looping;
+
+			env->states_exact = true;
+			looping = states_maybe_looping(&sl->state, cur) &&
+				  states_equal(env, &sl->state, cur, insn_idx);
+			env->states_exact = false;
+			if (looping) {
 				verbose(env, "infinite loop detected at insn %d\n",
 					insn_idx);
 				return -EINVAL;
@@ -491,7 +521,11 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 		} else if (!env->args->no_prune &&
 			   states_equal(env, &sl->state, cur, insn_idx)) {
 			sl->hit_cnt++;
-			return 1;
+			/* What old's continuation relied on, this path now does. */
+			err = kbpf_push_jmp_history(env, cur);
+			if (!err)
+				err = kbpf_propagate_precision(env, &sl->state);
+			return err ? err : 1;
 		}
 		/*
 		 * Linux's heuristic: a state that missed more than three
@@ -511,10 +545,8 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 	if (states_cnt > env->max_states_per_insn)
 		env->max_states_per_insn = states_cnt;
 	/* Linux's BPF_COMPLEXITY_LIMIT_STATES for the unprivileged. */
-	if (!env->bpf_capable && states_cnt > 64)
-		return 0;
-	if (!add_new_state)
-		return 0;
+	if ((!env->bpf_capable && states_cnt > 64) || !add_new_state)
+		return kbpf_push_jmp_history(env, cur);
 
 	new_sl = kzalloc(sizeof(*new_sl), GFP_KERNEL);
 	if (!new_sl)
@@ -523,6 +555,8 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 	env->peak_states++;
 	env->prev_jmps_processed = env->jmps_processed;
 	env->prev_insn_processed = env->insn_processed;
+	/* Marks come from the new state's own continuations (precision.c). */
+	kbpf_mark_all_scalars_imprecise(cur);
 	err = kbpf_copy_state(env, &new_sl->state, cur);
 	if (err) {
 		kbpf_free_state(env, &new_sl->state, false);
@@ -532,6 +566,9 @@ int kbpf_is_state_visited(struct kbpf_verifier_env *env, int insn_idx)
 	new_sl->state.insn_idx = insn_idx;
 	new_sl->state.branches = 1;
 	cur->parent = &new_sl->state;
+	/* cur's walk now starts here: its history so far is new's. */
+	cur->first_insn_idx = insn_idx;
+	cur->jmp_history_cnt = 0;
 	new_sl->next = env->explored[insn_idx];
 	env->explored[insn_idx] = new_sl;
 	return 0;

@@ -164,6 +164,7 @@ int vt_verify(struct vt_result *r, const struct bpf_insn *insns, u32 cnt,
 	a->prog_type = opts->prog_type ? opts->prog_type : VT_PROG_TYPE;
 	a->expected_attach_type = opts->expected_attach_type;
 	a->prog_flags = opts->prog_flags;
+	a->no_prune = opts->no_prune;
 	a->gpl_compatible = !opts->non_gpl;
 	a->allow_ptr_leaks = !opts->unpriv && !opts->no_perfmon;
 	a->bpf_capable = !opts->unpriv;

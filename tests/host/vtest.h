@@ -58,6 +58,7 @@ struct vt_opts {
 	u32 prog_type;		/* default VT_PROG_TYPE */
 	u32 expected_attach_type;
 	bool keep;		/* keep xlated (caller calls vt_release) */
+	bool no_prune;		/* kbpf_verify_args.no_prune: walk every path */
 };
 
 /* Puts minus gets on the fake maps: 0 when references balance. */

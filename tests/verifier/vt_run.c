@@ -304,13 +304,33 @@ struct vt_case {
 	bool verdict_ok, errstr_checked, errstr_ok;
 	bool insns_checked, insns_ok, xlated_checked, xlated_ok;
 	int retval_checked, retval_ok;
+	unsigned long long st_insns, st_states, st_peak;	/* vt_add_stats() */
 };
 
 struct vt_counts {
 	int cases, verdict, errstr_n, errstr, retval_n, retval, false_accepts;
 	int skipped, insns_n, insns, xlated_n, xlated;
 	int passed, failed, known_gap, now_passes;
+	unsigned long long st_insns, st_states, st_peak;
 };
+
+/*
+ * The verifier's work for a load (its log's "processed N insns ...
+ * total_states N peak_states N" line), summed over the run to compare
+ * pruning changes.
+ */
+static void vt_add_stats(struct vt_case *c, const char *log)
+{
+	const char *p = strstr(log, "processed ");
+	const char *s = p ? strstr(p, "total_states ") : NULL;
+	const char *k = p ? strstr(p, "peak_states ") : NULL;
+
+	if (!p)
+		return;
+	c->st_insns = strtoull(p + 10, NULL, 10);
+	c->st_states = s ? strtoull(s + 13, NULL, 10) : 0;
+	c->st_peak = k ? strtoull(k + 12, NULL, 10) : 0;
+}
 
 /* Skip reasons and their counts, in order of first use. */
 static struct { char reason[512]; int n; } vt_skips[64];
@@ -548,6 +568,7 @@ static void vt_do_case(const struct vt_place *pl, struct kbpf_vt_test *t,
 		vt_skip(c, "%s", "program uses an unsupported feature (ENOTSUPP)");
 		goto out;
 	}
+	vt_add_stats(c, vt_log);
 
 	if (expected == VT_REJECT) {
 		c->verdict_ok = fd < 0;
@@ -720,6 +741,9 @@ static void vt_account(const struct vt_place *pl, const struct vt_options *opt,
 	n->errstr_n += c->errstr_checked;
 	n->errstr += c->errstr_checked && c->errstr_ok;
 	n->insns_n += c->insns_checked;
+	n->st_insns += c->st_insns;
+	n->st_states += c->st_states;
+	n->st_peak += c->st_peak;
 	n->insns += c->insns_checked && c->insns_ok;
 	n->xlated_n += c->xlated_checked;
 	n->xlated += c->xlated_checked && c->xlated_ok;
@@ -783,6 +807,8 @@ static void vt_print_summary(const struct vt_place *pl, const struct vt_counts *
 	printf("test_verifier %s: verdict %d/%d, errstr %d/%d, retval %d/%d, false_accepts %d, skipped %d\n",
 	       pl->name, n->verdict, n->cases, n->errstr, n->errstr_n,
 	       n->retval, n->retval_n, n->false_accepts, n->skipped);
+	printf("test_verifier %s: work over all loads: processed insns %llu, total_states %llu, peak_states %llu\n",
+	       pl->name, n->st_insns, n->st_states, n->st_peak);
 	printf("test_verifier-%s: %d passed, %d failed, %d skipped\n",
 	       pl->name, n->passed, n->failed, n->skipped + n->known_gap);
 }
