@@ -18,14 +18,22 @@ out=$(cd "$out" && pwd)
 # Copy only what Kbuild reads; keep the objects of earlier builds for speed.
 # The KUnit module also reads the test_bpf table accessors, and runs the
 # script that extracts the tables.
+# A file is copied only when its content changed, and then gets the current
+# time: keeping the checkout's times (cp -a) let an edit older than the
+# previous build's object leave that stale object in place.
+sync_file() {
+	cmp -s "$1" "$2" && return 0
+	mkdir -p "$(dirname "$2")"
+	cp "$1" "$2"
+}
 for d in include kmod syscall maps verifier jit helpers kunit tests/test_bpf; do
 	[ -d "$top/$d" ] || continue
-	mkdir -p "$out/$d"
-	cp -a "$top/$d/." "$out/$d/"
+	while IFS= read -r -d '' f; do
+		sync_file "$top/$d/$f" "$out/$d/$f"
+	done < <(cd "$top/$d" && find . -type f ! -name '*.o' ! -name '*.cmd' -print0)
 done
-mkdir -p "$out/scripts"
-cp -a "$top/scripts/extract-test-bpf.py" "$out/scripts/"
-cp "$top/Kbuild" "$out/Kbuild"
+sync_file "$top/scripts/extract-test-bpf.py" "$out/scripts/extract-test-bpf.py"
+sync_file "$top/Kbuild" "$out/Kbuild"
 
 log=$out/build.log
 if ! make -C "$kdir" M="$out" W=1 KBPF_KUNIT=$kunit modules >"$log" 2>&1; then
