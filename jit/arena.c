@@ -9,13 +9,19 @@
  *
  *  - space is handed out by the packing allocator (pack.c);
  *  - the arena is never made writable. Each write goes through a second,
- *    temporary mapping of the one physical page (vmap(), always NX), torn
- *    down right after the copy, so at no time is any mapping of these
- *    pages both writable and executable;
- *  - stale TLB entries of those mappings are flushed before a write
- *    returns (vunmap() alone flushes lazily), and the writing CPU is
- *    serialised, since it may run the code next and wrote it through
- *    another virtual address;
+ *    temporary mapping of the one physical page (vm_map_ram(), always
+ *    NX), torn down right after the copy, so at no time is any mapping of
+ *    these pages both writable and executable;
+ *  - the write stays on one CPU, the only one that ever touches the
+ *    temporary mapping's address (nothing else knows it); that CPU's TLB
+ *    is flushed before the write returns (vm_unmap_ram() alone flushes
+ *    lazily), and the vmap layer flushes every CPU's before it hands the
+ *    address out again. Linux's text_poke() relies on the same locality
+ *    (a CPU-local mm). No cross-CPU flush then: vm_unmap_aliases(), which
+ *    purged every lazily freed vmap area in the system and interrupted
+ *    every CPU, cost more than the rest of a small program's load;
+ *  - the writing CPU is serialised, since it may run the code next and
+ *    wrote it through another virtual address;
  *  - unused and freed space holds int3, so a stray jump into it traps.
  *
  * Other CPUs reach new code only through a pointer published after
@@ -31,6 +37,7 @@
 #include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/sync_core.h>
+#include <asm/tlbflush.h>
 
 #include "../kmod/export.h"
 #include "arena.h"
@@ -62,45 +69,51 @@ KBPF_EXPORT_FOR_KUNIT(kbpf_arena_contains);
 
 /*
  * Write len bytes at dst, copied from src or, when src is NULL, all equal
- * to fill: one page at a time through a temporary mapping of that page.
+ * to fill: one page at a time through a temporary mapping of that page,
+ * from this CPU's own vmap block (vm_map_ram(): no global vmap lock).
+ * Then no TLB entry of those mappings may survive, and this CPU must not
+ * run instructions it fetched before the write.
  */
 static int arena_poke(u8 *dst, const u8 *src, int fill, size_t len)
 {
+	int err = 0;
+
+	/* Every access to the mappings, and the flush, on this CPU. */
+	migrate_disable();
 	while (len) {
 		size_t off = offset_in_page(dst);
 		size_t n = min_t(size_t, len, PAGE_SIZE - off);
 		struct page *page = vmalloc_to_page(dst);
 		u8 *alias;
 
-		if (WARN_ON_ONCE(!page))
-			return -EFAULT;
-		alias = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
-		if (!alias)
-			return -ENOMEM;
+		if (WARN_ON_ONCE(!page)) {
+			err = -EFAULT;
+			break;
+		}
+		alias = vm_map_ram(&page, 1, NUMA_NO_NODE);
+		if (!alias) {
+			err = -ENOMEM;
+			break;
+		}
 		if (src) {
 			memcpy(alias + off, src, n);
 			src += n;
 		} else {
 			memset(alias + off, fill, n);
 		}
-		vunmap(alias);
+		vm_unmap_ram(alias, 1);
 #ifdef KBPF_KUNIT
 		kbpf_arena_last_alias = (unsigned long)alias;
 #endif
 		dst += n;
 		len -= n;
 	}
-	return 0;
-}
-
-/*
- * After the pokes: no CPU may keep a TLB entry for the write mappings, and
- * this CPU must not run instructions it fetched before the write.
- */
-static void arena_poke_done(void)
-{
-	vm_unmap_aliases();
+	preempt_disable();
+	__flush_tlb_all();
 	sync_core();
+	preempt_enable();
+	migrate_enable();
+	return err;
 }
 
 void *kbpf_arena_alloc(size_t size)
@@ -132,7 +145,6 @@ int kbpf_arena_write(void *dst, const void *src, size_t len)
 		goto out;
 	}
 	err = arena_poke(dst, src, 0, len);
-	arena_poke_done();
 out:
 	mutex_unlock(&arena_lock);
 	return err;
@@ -156,10 +168,8 @@ void kbpf_arena_free(void *addr)
 	 * temporary mapping fail, the old code stays until the next program
 	 * overwrites it; unreachable either way, just not int3.
 	 */
-	if (!WARN_ON_ONCE(len < 0)) {
+	if (!WARN_ON_ONCE(len < 0))
 		arena_poke(addr, NULL, ARENA_INT3, len);
-		arena_poke_done();
-	}
 	mutex_unlock(&arena_lock);
 }
 KBPF_EXPORT_FOR_KUNIT(kbpf_arena_free);
@@ -298,7 +308,6 @@ int kbpf_arena_init(void)
 		return err;
 	/* The loader zero-fills NOBITS; 00 00 is "add %al,(%rax)", not a trap. */
 	err = arena_poke(kbpf_arena_text, NULL, ARENA_INT3, KBPF_ARENA_SIZE);
-	arena_poke_done();
 	if (err)
 		goto err_pack;
 	arena_return_thunk = arena_find_return_thunk();
