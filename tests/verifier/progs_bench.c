@@ -27,6 +27,7 @@
  *
  * Usage: progs_bench REPEATS OBJ.bpf.o...
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -88,10 +89,37 @@ static long call(bool on_linux, int cmd, union bpf_attr *attr)
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	char line[512];
+	char line[512], *big = NULL;
+	const char *log, *end, *start;
 	char *nl;
 
-	if (level == LIBBPF_DEBUG || libbpf_reason[0])
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	/* The verifier's log: its last line says why Linux refused. */
+	if (strstr(fmt, "BEGIN PROG LOAD LOG") && vasprintf(&big, fmt, ap) >= 0) {
+		log = strstr(big, "BEGIN PROG LOAD LOG --\n");
+		end = log ? strstr(log, "-- END PROG LOAD LOG") : NULL;
+		if (end) {
+			log += strlen("BEGIN PROG LOAD LOG --\n");
+			while (end > log && (end[-1] == '\n' || end[-1] == ' '))
+				end--;
+			start = end;
+			while (start > log && start[-1] != '\n')
+				start--;
+			/* The stats line comes last; the reason just before it. */
+			if (!strncmp(start, "processed ", 10) && start > log) {
+				end = start - 1;
+				start = end;
+				while (start > log && start[-1] != '\n')
+					start--;
+			}
+			snprintf(libbpf_reason, sizeof(libbpf_reason),
+				 "verifier: %.*s", (int)(end - start), start);
+		}
+		free(big);
+		return 0;
+	}
+	if (libbpf_reason[0])
 		return 0;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	if (!strstr(line, "fail") && !strstr(line, "rror") &&
@@ -329,7 +357,8 @@ static void measure(const char *name, const struct load *ld)
 			return;
 		}
 		close(lfd);
-		printf("progs_bench-kbpf-refused %s: errno %d: %s\n", name, kerr, why);
+		printf("progs_bench-kbpf-refused %s: type %u attach %u: errno %d: %s\n",
+		       name, ld->prog_type, ld->expected_attach_type, kerr, why);
 		nrefused++;
 		return;
 	}
@@ -391,6 +420,11 @@ static void bench_prog(const char *path, const char *oname, int idx)
 	if (!prog)
 		goto out;
 	snprintf(name, sizeof(name), "%s/%s", oname, bpf_program__name(prog));
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC) {
+		skip(name, "section '%s' names no program type libbpf 1.1 knows",
+		     bpf_program__section_name(prog));
+		goto out;
+	}
 	libbpf_reason[0] = 0;
 	err = bpf_object__load(obj);
 	if (err) {
