@@ -59,8 +59,15 @@ for o in "$out"/obj/${KBPF_PROGS:-*}.bpf.o; do
 done
 [ -n "$(ls "$out/stage")" ] || kbpf_die "no object matches KBPF_PROGS=${KBPF_PROGS:-}"
 
+# The stock kernel's config, where libbpf looks for the programs' __kconfig
+# externs (/boot/config-RELEASE).
+config=()
+c=$(ls "$KBPF_CACHE"/stock/*/boot/config-* 2>/dev/null | sort -V | tail -n1 || true)
+[ -n "$c" ] && config=(--add "$c:/boot/$(basename "$c")")
+
 initrd=$build/initrd-bench-verifier-progs.cpio.gz
 bash scripts/mkinitramfs.sh "$initrd" --init scripts/guest-init.sh \
+	${config[@]+"${config[@]}"} \
 	--add "$build/mod-stock/kbpf.ko:/lib/kbpf/kbpf.ko" \
 	--add "$out/progs_bench:/tests/bin/progs_bench" \
 	--add "$out/stage:/tests/progs" \

@@ -64,6 +64,7 @@ static char *vlog;
 static int repeats;
 static struct result *results;
 static unsigned int nresults, nrefused, nkbpf_only, nskipped, nlibbpf_fail;
+static unsigned int nnoprog;
 static char libbpf_reason[REASON_LEN];
 
 static long linux_bpf(int cmd, union bpf_attr *attr)
@@ -143,6 +144,13 @@ static const char *last_log_line(void)
 	start = end;
 	while (start > vlog && start[-1] != '\n')
 		start--;
+	/* The stats line comes last; the reason just before it. */
+	if (!strncmp(start, "processed ", 10) && start > vlog) {
+		end = start - 1;
+		start = end;
+		while (start > vlog && start[-1] != '\n')
+			start--;
+	}
 	snprintf(line, sizeof(line), "%.*s", (int)(end - start), start);
 	return line;
 }
@@ -351,9 +359,10 @@ static void measure(const char *name, const struct load *ld)
 		char why[REASON_LEN];
 
 		snprintf(why, sizeof(why), "%s", last_log_line());
-		lfd = load(true, ld, 0);
+		lfd = load(true, ld, KBPF_LOG_STATS);
 		if (lfd < 0) {
-			skip(name, "Linux refuses it without BTF (errno %ld)", -lfd);
+			skip(name, "Linux refuses it without BTF (errno %ld: %s)",
+			     -lfd, last_log_line());
 			return;
 		}
 		close(lfd);
@@ -369,7 +378,8 @@ static void measure(const char *name, const struct load *ld)
 			       name, -lfd, last_log_line());
 			nkbpf_only++;
 		} else {
-			skip(name, "Linux refuses it without BTF (errno %ld)", -lfd);
+			skip(name, "Linux refuses it without BTF (errno %ld: %s)",
+			     -lfd, last_log_line());
 		}
 		return;
 	}
@@ -395,6 +405,26 @@ static void measure(const char *name, const struct load *ld)
 	       r.kbpf_peak, r.linux_peak);
 	if (nresults < MAX_RESULTS)
 		results[nresults++] = r;
+}
+
+/*
+ * Maps the selftests size from userspace before loading (max_entries 0 in
+ * the object, e.g. ring buffers sized to the page): one page for ring
+ * buffers, one entry otherwise, which is all verification needs.
+ */
+static void size_maps(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__max_entries(map))
+			continue;
+		if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF ||
+		    bpf_map__type(map) == BPF_MAP_TYPE_USER_RINGBUF)
+			bpf_map__set_max_entries(map, getpagesize());
+		else
+			bpf_map__set_max_entries(map, 1);
+	}
 }
 
 /* Program number idx of the object at path, alone. */
@@ -425,6 +455,7 @@ static void bench_prog(const char *path, const char *oname, int idx)
 		     bpf_program__section_name(prog));
 		goto out;
 	}
+	size_maps(obj);
 	libbpf_reason[0] = 0;
 	err = bpf_object__load(obj);
 	if (err) {
@@ -483,8 +514,11 @@ static void bench_object(const char *path)
 	bpf_object__for_each_program(p, obj)
 		n++;
 	bpf_object__close(obj);
-	if (!n)
-		skip(oname, "no programs");
+	if (!n) {
+		/* BTF-only objects (the btf__core_reloc_* inputs): not programs. */
+		printf("progs_bench-noprog %s: no programs\n", oname);
+		nnoprog++;
+	}
 	for (i = 0; i < n; i++)
 		bench_prog(path, oname, i);
 }
@@ -513,8 +547,8 @@ static void report(int nobjs)
 			results[nresults / 2].kbpf_ns / results[nresults / 2].linux_ns :
 			(results[nresults / 2 - 1].kbpf_ns / results[nresults / 2 - 1].linux_ns +
 			 results[nresults / 2].kbpf_ns / results[nresults / 2].linux_ns) / 2;
-	printf("progs_bench summary: objects=%d programs=%u both=%u kbpf_refused=%u kbpf_only=%u skipped=%u (libbpf_into_linux_failed=%u) best_of=%d geomean_ratio=%.3f median_ratio=%.3f total_kbpf_ns=%.0f total_linux_ns=%.0f total_ratio=%.3f\n",
-	       nobjs, nresults + nrefused + nkbpf_only + nskipped, nresults,
+	printf("progs_bench summary: objects=%d without_programs=%u programs=%u both=%u kbpf_refused=%u kbpf_only=%u skipped=%u (libbpf_into_linux_failed=%u) best_of=%d geomean_ratio=%.3f median_ratio=%.3f total_kbpf_ns=%.0f total_linux_ns=%.0f total_ratio=%.3f\n",
+	       nobjs, nnoprog, nresults + nrefused + nkbpf_only + nskipped, nresults,
 	       nrefused, nkbpf_only, nskipped, nlibbpf_fail, repeats,
 	       nresults ? exp(logsum / nresults) : 0.0, median, tk, tl,
 	       tl > 0 ? tk / tl : 0.0);
