@@ -144,8 +144,10 @@ static const char *last_log_line(void)
 	start = end;
 	while (start > vlog && start[-1] != '\n')
 		start--;
-	/* The stats line comes last; the reason just before it. */
-	if (!strncmp(start, "processed ", 10) && start > vlog) {
+	/* The stats lines come last; the reason just before them. */
+	while (start > vlog && (!strncmp(start, "processed ", 10) ||
+				!strncmp(start, "stack depth ", 12) ||
+				!strncmp(start, "verification time ", 18))) {
 		end = start - 1;
 		start = end;
 		while (start > vlog && start[-1] != '\n')
