@@ -17,7 +17,7 @@ KBPFTOOL_SRCS := $(wildcard tools/cli/*.c)
 include tools/run/run.mk
 
 .PHONY: all module tools check demo test-host test-bpf test-guest test-debug kunit \
-	fuzz bench-engine bench-maps bench-verifier test-verifier clean help
+	fuzz bench-engine bench-maps bench-verifier bench-verifier-progs test-verifier clean help
 
 all: module tools
 
@@ -74,6 +74,10 @@ bench-maps:
 bench-verifier:
 	bash scripts/bench-verifier.sh
 
+# The same on Linux's selftests/bpf/progs/*.c objects (scripts/bench-verifier-progs.sh).
+bench-verifier-progs:
+	bash scripts/bench-verifier-progs.sh
+
 test-guest:
 	bash scripts/check.sh guest
 
@@ -94,4 +98,5 @@ help:
 	@echo "make bench-engine          interpreter, JIT and native C, ns per run"
 	@echo "make bench-maps            map operations, kbpf vs Linux, in the stock guest"
 	@echo "make bench-verifier        test_verifier program loads, kbpf vs Linux verifier, in the stock guest"
+	@echo "make bench-verifier-progs  the same on Linux's selftests/bpf/progs objects (clang, libbpf)"
 	@echo "make test-verifier         Linux's test_verifier on the host and in the guest"

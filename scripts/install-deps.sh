@@ -14,6 +14,7 @@ pkgs=(
 	clang llvm		# BPF object files for the tests
 	libclang-rt-14-dev	# libFuzzer and clang's sanitizers (tests/fuzz)
 	libelf-dev
+	libbpf-dev zlib1g-dev	# make bench-verifier-progs: static libbpf for the guest loader
 	gcc make bc bison flex libssl-dev	# kernel build
 	cpio xz-utils		# initramfs, source tarball
 	kmod			# insmod/modinfo on the host
