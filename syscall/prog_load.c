@@ -321,10 +321,14 @@ int kbpf_cmd_prog_load(union bpf_attr *attr, union bpf_attr __user *uattr)
 		goto free;
 	}
 
-	/* Linux's find_prog_type(): a type kbpf has no context rules for. */
-	err = -EINVAL;
-	if (!kbpf_ctx_ops(type))
+	/*
+	 * Linux's find_prog_type() answers EINVAL for a type it does not
+	 * know; a 6.1 type kbpf has no context rules for is not implemented.
+	 */
+	if (!kbpf_ctx_ops(type)) {
+		err = type && type < __MAX_BPF_PROG_TYPE ? -EOPNOTSUPP : -EINVAL;
 		goto free;
+	}
 
 	err = prog_name_copy(prog->name, attr->prog_name);
 	if (err)

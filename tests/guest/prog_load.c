@@ -116,6 +116,9 @@ static void e_tracing_btf(union bpf_attr *a)
 	a->expected_attach_type = BPF_TRACE_FENTRY;
 	a->attach_btf_id = 1;
 }
+/* 6.1 types kbpf has no context rules for: not implemented. */
+static void e_flow_dissector(union bpf_attr *a) { a->prog_type = BPF_PROG_TYPE_FLOW_DISSECTOR; }
+static void e_seg6local(union bpf_attr *a) { a->prog_type = BPF_PROG_TYPE_LWT_SEG6LOCAL; }
 static void e_unused_tail(union bpf_attr *a) { a->core_relo_rec_size = 0; ((char *)a)[sizeof(*a) - 1] = 1; }
 static void e_none(union bpf_attr *a) { (void)a; }
 static void e_name_ok(union bpf_attr *a) { strcpy(a->prog_name, "my_prog.1"); }
@@ -151,6 +154,8 @@ static void t_bad_attrs(void)
 		{ "cgroup_skb_bad_attach_type", e_cg_skb_eat, EINVAL },
 		{ "tracing_needs_btf", e_tracing_btf, EOPNOTSUPP },
 		{ "attr_tail_nonzero", e_unused_tail, EINVAL },
+		{ "flow_dissector_not_implemented", e_flow_dissector, EOPNOTSUPP },
+		{ "lwt_seg6local_not_implemented", e_seg6local, EOPNOTSUPP },
 	};
 	size_t i;
 
