@@ -323,10 +323,11 @@ int kbpf_cmd_prog_load(union bpf_attr *attr, union bpf_attr __user *uattr)
 
 	/*
 	 * Linux's find_prog_type() answers EINVAL for a type it does not
-	 * know; a 6.1 type kbpf has no context rules for is not implemented.
+	 * know; a 6.1 type (SYSCALL is 6.1's last) kbpf has no context
+	 * rules for is not implemented.
 	 */
 	if (!kbpf_ctx_ops(type)) {
-		err = type && type < __MAX_BPF_PROG_TYPE ? -EOPNOTSUPP : -EINVAL;
+		err = type && type <= BPF_PROG_TYPE_SYSCALL ? -EOPNOTSUPP : -EINVAL;
 		goto free;
 	}
 
