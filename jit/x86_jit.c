@@ -169,17 +169,69 @@ static void emit_epilogue(struct jit_ctx *ctx, u32 f)
 	kbpf_exec_emit_return(&ctx->e);
 }
 
-/* bpf-to-bpf: R1-R5 are the arguments already; the caller keeps R6-R9. */
+/*
+ * Which of R6-R9 (bits of bpf_callee_saved[]) a call to function f may
+ * change: those its own instructions write. What it calls it saves around
+ * those calls itself, and helpers keep them (callee-saved in C); but a tail
+ * call puts another program's code in f's place, which may write any.
+ */
+static u8 func_clobbers(const struct jit_ctx *ctx, u32 f)
+{
+	const struct jit_func *fn = &ctx->funcs[f];
+	u8 mask = 0;
+	u32 i;
+
+	for (i = fn->start; i < fn->end; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 reg;
+
+		switch (BPF_CLASS(insn->code)) {
+		case BPF_ALU:
+		case BPF_ALU64:
+		case BPF_LDX:
+		case BPF_LD:
+			reg = insn->dst_reg;
+			break;
+		case BPF_STX:
+			/* An atomic with BPF_FETCH writes its source. */
+			if (BPF_MODE(insn->code) != BPF_ATOMIC)
+				continue;
+			reg = insn->src_reg;
+			break;
+		case BPF_JMP:
+			if (insn->code == (BPF_JMP | BPF_TAIL_CALL))
+				return (1U << ARRAY_SIZE(bpf_callee_saved)) - 1;
+			continue;
+		default:
+			continue;
+		}
+		if (reg >= BPF_REG_6 && reg <= BPF_REG_9)
+			mask |= BIT(reg - BPF_REG_6);
+	}
+	return mask;
+}
+
+/*
+ * bpf-to-bpf: R1-R5 are the arguments already; the caller keeps what of
+ * R6-R9 the callee may change, an even number of them so rsp stays 16-byte
+ * aligned for the callee (an odd one out is pushed with a neighbour).
+ */
 static void emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
 {
 	struct kbpf_x86 *e = &ctx->e;
 	u32 f = jit_func_at(ctx, ctx->idx + 1 + insn->imm), i;
+	u8 mask = ctx->funcs[f].clobbers;
 
+	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i += 2)
+		if (mask & (3U << i))
+			mask |= 3U << i;
 	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
-		kbpf_x86_push(e, bpf_callee_saved[i]);
+		if (mask & BIT(i))
+			kbpf_x86_push(e, bpf_callee_saved[i]);
 	call_label(ctx, jit_func_entry(ctx, f));
 	for (i = ARRAY_SIZE(bpf_callee_saved); i-- > 0;)
-		kbpf_x86_pop(e, bpf_callee_saved[i]);
+		if (mask & BIT(i))
+			kbpf_x86_pop(e, bpf_callee_saved[i]);
 }
 
 /*
@@ -461,11 +513,14 @@ static int emit_passes(struct jit_ctx *ctx, struct jit_out *out)
 static int jit_translate(struct jit_ctx *ctx, struct kbpf_code *code)
 {
 	struct jit_out out = {};
+	u32 i;
 	int err;
 
 	err = jit_check_program(ctx, code->stack_depth);
 	if (err)
 		return err;
+	for (i = 0; i < ctx->nr_funcs; i++)
+		ctx->funcs[i].clobbers = func_clobbers(ctx, i);
 	ctx->nr_labels = ctx->len + JIT_FUNC_LABELS * ctx->nr_funcs;
 	ctx->addrs = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
 	ctx->old = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);

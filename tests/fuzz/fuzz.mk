@@ -38,7 +38,7 @@ FUZZ_BIN := $(FUZZ_BUILD)/fuzz-engine
 
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
-FUZZ_RUNS ?= 25000
+FUZZ_RUNS ?= 60000
 # Inputs up to 4 KiB: programs up to about a thousand instructions. Any
 # length from the start (-len_control=0): an input's length is its
 # program's, and libFuzzer would otherwise spend minutes on tiny ones.
