@@ -5,11 +5,21 @@
  *
  * Helper calls are rel32, so an image must lie within 2 GiB of every
  * helper, which all sit in the binary's text next to kbpf_call_base.
- * Each allocation is its own mapping at a fixed address tried at growing
- * distances from kbpf_call_base, MAP_FIXED_NOREPLACE so nothing already
- * mapped is touched. A read-only header page in front records the size.
- * Code pages are never writable and executable at once: writes go
- * through mprotect(RW), then back to RX.
+ *
+ * Memory comes in chunks, each a memfd mapped twice: read+exec at a fixed
+ * address tried at growing distances from kbpf_call_base
+ * (MAP_FIXED_NOREPLACE, so nothing already mapped is touched), and
+ * read+write wherever mmap likes. Code runs from the first view and is
+ * written through the second: no mapping is ever writable and executable,
+ * and no page changes protection, so allocating, writing and freeing an
+ * image need no system call (a fuzzer compiles thousands of programs a
+ * second; mprotect's TLB shootdowns made that the dominant cost).
+ *
+ * An image is a header page (read-only where the code runs) then its code
+ * pages. Images of up to EXEC_BUCKETS pages are recycled: freeing one
+ * fills it with int3 again and queues it behind the others of its size,
+ * so a stale call traps, and a freed image is reused as late as possible.
+ * Bigger images get a chunk of their own, unmapped when freed.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/engine.h>
@@ -21,20 +31,33 @@
 
 #define EXEC_STEP	(64UL << 20)	/* between two tried addresses */
 #define EXEC_REACH	(1UL << 30)	/* stay this close to the text */
+#define EXEC_CHUNK	(16UL << 20)	/* shared by the small images */
+#define EXEC_BUCKETS	64		/* pages: the largest recycled image */
 #define EXEC_INT3	0xcc
 
 struct exec_header {
-	size_t map_len;		/* the whole mapping, header included */
+	long rw_delta;		/* writable view minus executable view */
+	size_t pages;		/* code pages */
 	size_t code_len;	/* what the caller asked for */
+	bool own_chunk;		/* unmapped when freed */
+	struct exec_header *next;	/* free queue, executable view */
+};
+
+struct exec_queue {
+	struct exec_header *head, *tail;
 };
 
 static DEFINE_MUTEX(exec_lock);
 static unsigned long exec_last_hint;
+/* The chunk small images are cut from: [next, end) is unused. */
+static u8 *exec_next, *exec_end;
+static long exec_delta;
+static struct exec_queue exec_free_queue[EXEC_BUCKETS + 1];
 
-static void *exec_map_at(unsigned long hint, size_t len)
+static void *exec_map_at(unsigned long hint, size_t len, int fd)
 {
-	void *p = mmap((void *)hint, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	void *p = mmap((void *)hint, len, PROT_READ | PROT_EXEC,
+		       MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -46,28 +69,60 @@ static void *exec_map_at(unsigned long hint, size_t len)
 	return p;
 }
 
-/* A mapping of len bytes within EXEC_REACH of the text, or NULL. */
-static void *exec_map_near(size_t len)
+/* The executable view of fd, within EXEC_REACH of the text, or NULL. */
+static void *exec_map_near(size_t len, int fd)
 {
 	unsigned long text = (unsigned long)kbpf_call_base & ~(EXEC_STEP - 1);
 	unsigned long d;
-	void *p;
+	void *p = NULL;
 
-	if (exec_last_hint) {
-		p = exec_map_at(exec_last_hint, len);
-		if (p)
-			return p;
-	}
-	for (d = EXEC_STEP; d + len < EXEC_REACH; d += EXEC_STEP) {
-		p = exec_map_at(text + d, len);
-		if (!p && text > d)
-			p = exec_map_at(text - d, len);
+	/* Right after the last chunk, if that is still close enough. */
+	if (exec_last_hint && exec_last_hint + len < text + EXEC_REACH &&
+	    exec_last_hint + EXEC_REACH > text) {
+		p = exec_map_at(exec_last_hint, len, fd);
 		if (p) {
-			exec_last_hint = (unsigned long)p;
+			exec_last_hint += len;
 			return p;
 		}
 	}
-	return NULL;
+	for (d = EXEC_STEP; d + len < EXEC_REACH; d += EXEC_STEP) {
+		p = exec_map_at(text + d, len, fd);
+		if (!p && text > d)
+			p = exec_map_at(text - d, len, fd);
+		if (p)
+			break;
+	}
+	if (p)
+		exec_last_hint = (unsigned long)p + len;
+	return p;
+}
+
+/* A chunk of len bytes, both views; its executable one, or NULL. */
+static u8 *exec_chunk_map(size_t len, long *delta)
+{
+	int fd = memfd_create("kbpf-jit", MFD_CLOEXEC);
+	void *rw = MAP_FAILED, *rx = NULL;
+
+	if (fd < 0)
+		return NULL;
+	if (!ftruncate(fd, len))
+		rw = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (rw != MAP_FAILED) {
+		rx = exec_map_near(len, fd);
+		if (!rx)
+			munmap(rw, len);
+	}
+	/* The mappings keep the memory. */
+	close(fd);
+	if (!rx)
+		return NULL;
+	*delta = (u8 *)rw - (u8 *)rx;
+	return rx;
+}
+
+static void *exec_rw(const void *rx, long delta)
+{
+	return (u8 *)rx + delta;
 }
 
 static struct exec_header *exec_header(void *addr)
@@ -75,57 +130,109 @@ static struct exec_header *exec_header(void *addr)
 	return (struct exec_header *)((u8 *)addr - PAGE_SIZE);
 }
 
+/* A header page and pages of code, from a queue or the shared chunk. */
+static struct exec_header *exec_get(size_t pages)
+{
+	struct exec_queue *q = &exec_free_queue[pages];
+	size_t len = (pages + 1) * PAGE_SIZE;
+	struct exec_header *h = q->head, *w;
+
+	if (h) {
+		q->head = h->next;
+		if (!q->head)
+			q->tail = NULL;
+		return h;
+	}
+	if (exec_end - exec_next < (long)len) {
+		long delta;
+		u8 *rx = exec_chunk_map(EXEC_CHUNK, &delta);
+
+		if (!rx)
+			return NULL;
+		/* The old chunk's tail stays unused. */
+		exec_next = rx;
+		exec_end = rx + EXEC_CHUNK;
+		exec_delta = delta;
+	}
+	h = (struct exec_header *)exec_next;
+	exec_next += len;
+	w = exec_rw(h, exec_delta);
+	w->rw_delta = exec_delta;
+	w->pages = pages;
+	w->own_chunk = false;
+	memset((u8 *)w + PAGE_SIZE, EXEC_INT3, pages * PAGE_SIZE);
+	return h;
+}
+
 void *kbpf_exec_alloc(size_t size)
 {
-	size_t len = round_up(size, PAGE_SIZE) + PAGE_SIZE;
-	struct exec_header *h;
-	u8 *code;
+	size_t pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	struct exec_header *h, *w;
+	long delta;
 
 	if (!size)
 		return NULL;
-	mutex_lock(&exec_lock);
-	h = exec_map_near(len);
-	mutex_unlock(&exec_lock);
-	if (!h)
-		return NULL;
-	h->map_len = len;
-	h->code_len = size;
-	code = (u8 *)h + PAGE_SIZE;
-	memset(code, EXEC_INT3, len - PAGE_SIZE);
-	if (mprotect(h, len, PROT_READ) ||
-	    mprotect(code, len - PAGE_SIZE, PROT_READ | PROT_EXEC)) {
-		munmap(h, len);
-		return NULL;
+	if (pages > EXEC_BUCKETS) {
+		h = (struct exec_header *)exec_chunk_map((pages + 1) * PAGE_SIZE,
+							 &delta);
+		if (!h)
+			return NULL;
+		w = exec_rw(h, delta);
+		w->rw_delta = delta;
+		w->pages = pages;
+		w->own_chunk = true;
+		memset((u8 *)w + PAGE_SIZE, EXEC_INT3, pages * PAGE_SIZE);
+	} else {
+		mutex_lock(&exec_lock);
+		h = exec_get(pages);
+		mutex_unlock(&exec_lock);
+		if (!h)
+			return NULL;
+		w = exec_rw(h, h->rw_delta);
 	}
-	return code;
+	w->code_len = size;
+	w->next = NULL;
+	return (u8 *)h + PAGE_SIZE;
 }
 
 int kbpf_exec_write(void *dst, const void *src, size_t len)
 {
 	struct exec_header *h = exec_header(dst);
-	size_t n = h->map_len - PAGE_SIZE;
 
 	if (!len)
 		return 0;
 	if (WARN_ON_ONCE(len > h->code_len))
 		return -EINVAL;
-	if (mprotect(dst, n, PROT_READ | PROT_WRITE))
-		return -errno;
-	memcpy(dst, src, len);
-	if (mprotect(dst, n, PROT_READ | PROT_EXEC))
-		return -errno;
+	memcpy(exec_rw(dst, h->rw_delta), src, len);
+	/* x86 keeps instruction fetch coherent with stores to any alias. */
 	__builtin___clear_cache((char *)dst, (char *)dst + len);
 	return 0;
 }
 
 void kbpf_exec_free(void *addr)
 {
-	struct exec_header *h;
+	struct exec_header *h, *w;
+	struct exec_queue *q;
 
 	if (!addr)
 		return;
 	h = exec_header(addr);
-	munmap(h, h->map_len);
+	w = exec_rw(h, h->rw_delta);
+	if (h->own_chunk) {
+		munmap(w, (h->pages + 1) * PAGE_SIZE);
+		munmap(h, (h->pages + 1) * PAGE_SIZE);
+		return;
+	}
+	memset(exec_rw(addr, h->rw_delta), EXEC_INT3, h->pages * PAGE_SIZE);
+	w->next = NULL;
+	mutex_lock(&exec_lock);
+	q = &exec_free_queue[h->pages];
+	if (q->tail)
+		((struct exec_header *)exec_rw(q->tail, q->tail->rw_delta))->next = h;
+	else
+		q->head = h;
+	q->tail = h;
+	mutex_unlock(&exec_lock);
 }
 
 void kbpf_exec_emit_return(struct kbpf_x86 *e)

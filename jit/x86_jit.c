@@ -169,17 +169,69 @@ static void emit_epilogue(struct jit_ctx *ctx, u32 f)
 	kbpf_exec_emit_return(&ctx->e);
 }
 
-/* bpf-to-bpf: R1-R5 are the arguments already; the caller keeps R6-R9. */
+/*
+ * Which of R6-R9 (bits of bpf_callee_saved[]) a call to function f may
+ * change: those its own instructions write. What it calls it saves around
+ * those calls itself, and helpers keep them (callee-saved in C); but a tail
+ * call puts another program's code in f's place, which may write any.
+ */
+static u8 func_clobbers(const struct jit_ctx *ctx, u32 f)
+{
+	const struct jit_func *fn = &ctx->funcs[f];
+	u8 mask = 0;
+	u32 i;
+
+	for (i = fn->start; i < fn->end; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+		u8 reg;
+
+		switch (BPF_CLASS(insn->code)) {
+		case BPF_ALU:
+		case BPF_ALU64:
+		case BPF_LDX:
+		case BPF_LD:
+			reg = insn->dst_reg;
+			break;
+		case BPF_STX:
+			/* An atomic with BPF_FETCH writes its source. */
+			if (BPF_MODE(insn->code) != BPF_ATOMIC)
+				continue;
+			reg = insn->src_reg;
+			break;
+		case BPF_JMP:
+			if (insn->code == (BPF_JMP | BPF_TAIL_CALL))
+				return (1U << ARRAY_SIZE(bpf_callee_saved)) - 1;
+			continue;
+		default:
+			continue;
+		}
+		if (reg >= BPF_REG_6 && reg <= BPF_REG_9)
+			mask |= BIT(reg - BPF_REG_6);
+	}
+	return mask;
+}
+
+/*
+ * bpf-to-bpf: R1-R5 are the arguments already; the caller keeps what of
+ * R6-R9 the callee may change, an even number of them so rsp stays 16-byte
+ * aligned for the callee (an odd one out is pushed with a neighbour).
+ */
 static void emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
 {
 	struct kbpf_x86 *e = &ctx->e;
 	u32 f = jit_func_at(ctx, ctx->idx + 1 + insn->imm), i;
+	u8 mask = ctx->funcs[f].clobbers;
 
+	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i += 2)
+		if (mask & (3U << i))
+			mask |= 3U << i;
 	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
-		kbpf_x86_push(e, bpf_callee_saved[i]);
+		if (mask & BIT(i))
+			kbpf_x86_push(e, bpf_callee_saved[i]);
 	call_label(ctx, jit_func_entry(ctx, f));
 	for (i = ARRAY_SIZE(bpf_callee_saved); i-- > 0;)
-		kbpf_x86_pop(e, bpf_callee_saved[i]);
+		if (mask & BIT(i))
+			kbpf_x86_pop(e, bpf_callee_saved[i]);
 }
 
 /*
@@ -374,92 +426,118 @@ static int emit_image(struct jit_ctx *ctx)
 	return kbpf_x86_error(&ctx->e);
 }
 
-/*
- * Measure until a pass lays every label where the pass before did; the
- * last layout is then exact. Returns the image's length, or -errno.
- */
-static long converge(struct jit_ctx *ctx)
+/* The image being emitted: buf, copied to image (len bytes) once final. */
+struct jit_out {
+	u8 *buf;
+	void *image;
+	u32 len;
+};
+
+static void jit_out_free(struct jit_out *out)
 {
-	/* Measuring passes pretend to run next to the helpers' anchor. */
-	unsigned long near = (unsigned long)kbpf_call_base;
-	u32 pass, len = 0;
+	kvfree(out->buf);
+	kbpf_exec_free(out->image);
+	out->buf = NULL;
+	out->image = NULL;
+	out->len = 0;
+}
+
+static int jit_out_alloc(struct jit_out *out, u32 len)
+{
+	out->buf = kvmalloc(len, GFP_KERNEL);
+	if (!out->buf)
+		return -ENOMEM;
+	out->image = kbpf_exec_alloc(len);
+	if (!out->image) {
+		kvfree(out->buf);
+		out->buf = NULL;
+		return -ENOSPC;
+	}
+	out->len = len;
+	return 0;
+}
+
+/*
+ * Emit until a pass lays every label where the pass before did. The first
+ * pass only measures (every branch rel32); each later one is emitted into
+ * out for the address the image will run at, sized by the pass before. The
+ * layout does not depend on that address (calls are rel32, addresses 10-byte
+ * movabs), so the pass that converges is the final image: no pass is spent
+ * to redo it. A pass that shrinks gets its image reallocated to the new
+ * size; one that grows (the descriptors' alignment padding can) overflows
+ * out, and is measured again. 0, or -errno.
+ */
+static int emit_passes(struct jit_ctx *ctx, struct jit_out *out)
+{
+	u32 pass, len;
 	int err;
 
-	for (pass = 0; pass < JIT_MAX_PASSES; pass++) {
-		kbpf_x86_init(&ctx->e, NULL, 0, near);
-		err = emit_image(ctx);
-		if (err)
-			return err;
-		if (ctx->sized && kbpf_x86_len(&ctx->e) == len &&
-		    !memcmp(ctx->addrs, ctx->old,
-			    ctx->nr_labels * sizeof(*ctx->addrs)))
-			return len;
+	/* The measuring pass pretends to run next to the helpers' anchor. */
+	kbpf_x86_init(&ctx->e, NULL, 0, (unsigned long)kbpf_call_base);
+	err = emit_image(ctx);
+	if (err)
+		return err;
+	for (pass = 1; pass < JIT_MAX_PASSES; pass++) {
 		len = kbpf_x86_len(&ctx->e);
 		swap(ctx->addrs, ctx->old);
 		ctx->sized = true;
+		if (len != out->len) {
+			jit_out_free(out);
+			err = jit_out_alloc(out, len);
+			if (err)
+				return err;
+		}
+		kbpf_x86_init(&ctx->e, out->buf, len, (unsigned long)out->image);
+		err = emit_image(ctx);
+		if (err == -ENOSPC) {
+			/* It grew: the same pass again, measuring only. */
+			kbpf_x86_init(&ctx->e, NULL, 0,
+				      (unsigned long)out->image);
+			err = emit_image(ctx);
+			if (err)
+				return err;
+			continue;
+		}
+		if (err)
+			return err;
+		if (kbpf_x86_len(&ctx->e) == len &&
+		    !memcmp(ctx->addrs, ctx->old,
+			    ctx->nr_labels * sizeof(*ctx->addrs)))
+			return 0;
 		/* A pass over a million instructions takes a while. */
 		cond_resched();
 	}
 	return -E2BIG;
 }
 
-/* The final pass: into buf, for the address it will run at. */
-static int emit_final(struct jit_ctx *ctx, u8 *buf, u32 len, void *image)
-{
-	int err;
-
-	kbpf_x86_init(&ctx->e, buf, len, (unsigned long)image);
-	err = emit_image(ctx);
-	if (err)
-		return err;
-	/* Converged: the same layout again, or the JIT has a bug. */
-	if (WARN_ON_ONCE(kbpf_x86_len(&ctx->e) != len ||
-			 memcmp(ctx->addrs, ctx->old,
-				ctx->nr_labels * sizeof(*ctx->addrs))))
-		return -EFAULT;
-	return 0;
-}
-
 static int jit_translate(struct jit_ctx *ctx, struct kbpf_code *code)
 {
-	void *image;
-	long len;
-	u8 *buf;
+	struct jit_out out = {};
+	u32 i;
 	int err;
 
 	err = jit_check_program(ctx, code->stack_depth);
 	if (err)
 		return err;
+	for (i = 0; i < ctx->nr_funcs; i++)
+		ctx->funcs[i].clobbers = func_clobbers(ctx, i);
 	ctx->nr_labels = ctx->len + JIT_FUNC_LABELS * ctx->nr_funcs;
 	ctx->addrs = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
 	ctx->old = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
 	if (!ctx->addrs || !ctx->old)
 		return -ENOMEM;
-	len = converge(ctx);
-	if (len < 0)
-		return len;
-
-	buf = kvmalloc(len, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	image = kbpf_exec_alloc(len);
-	if (!image) {
-		err = -ENOSPC;
-		goto out;
-	}
-	err = emit_final(ctx, buf, len, image);
+	err = emit_passes(ctx, &out);
 	if (!err)
-		err = kbpf_exec_write(image, buf, len);
+		err = kbpf_exec_write(out.image, out.buf, out.len);
 	if (err) {
-		kbpf_exec_free(image);
-		goto out;
+		jit_out_free(&out);
+		return err;
 	}
-	code->bpf_func = image;
+	code->bpf_func = out.image;
 	code->jited = true;
-	code->jited_len = len;
-out:
-	kvfree(buf);
-	return err;
+	code->jited_len = out.len;
+	kvfree(out.buf);
+	return 0;
 }
 
 int kbpf_jit_compile(struct kbpf_code *code, bool blind)

@@ -28,7 +28,8 @@
  * JIT_BODY_OFFSET in every image: a tail call jumps there, with the frame
  * it leaves already popped, so the target returns where the caller would.
  * bpf-to-bpf calls push R6-R9 around a direct call: the callee, or what it
- * tail calls, may use them freely. After the last function, a stub per
+ * tail calls, may use them freely. Only those the callee's own instructions
+ * write (all four if it tail calls), plus one to keep rsp 16-byte aligned. After the last function, a stub per
  * callback (C calls it like the entry, with R1-R5 as the SysV arguments:
  * it saves rbx and r12-r15, zeroes the count and calls the function),
  * then, 8-byte aligned, one word per callback holding its stub's
@@ -68,6 +69,7 @@ struct jit_func {
 	u32 depth;		/* longest call chain from it, itself included */
 	u32 chain_stack;	/* most stack such a chain uses */
 	u8 state;		/* call graph walk */
+	u8 clobbers;		/* R6-R9 a call to it may change: bits */
 	bool callback;		/* loaded by LD_IMM64 BPF_PSEUDO_FUNC */
 };
 

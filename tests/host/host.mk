@@ -107,7 +107,7 @@ $(TEST_BPF_BIN): $(TEST_BPF_OBJS) $(HOST_CORE_LIB)
 BENCH_BUILD := $(HOST_BUILD)/bench
 BENCH_CFLAGS := -Iinclude/shim -Iinclude -I$(TEST_BPF_DIR) -Itests/test_bpf -std=gnu11 \
 		-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
-BENCH_CORE := jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_emit.c \
+BENCH_CORE := jit/engine.c jit/interp.c jit/interp_callback.c jit/ld_abs.c jit/x86_emit.c \
 	      jit/x86_jit.c jit/x86_jit_alu.c jit/x86_jit_mem.c \
 	      jit/x86_jit_check.c jit/runtime.c jit/exec_host.c
 

@@ -806,6 +806,85 @@ TEST(jit_tail_call_replaces_program)
 }
 
 /*
+ * A call saves only the R6-R9 its callee may change: what the callee's
+ * own instructions write (here R8 by a load, R9 by an atomic fetch, in
+ * two callees), not what it calls (which saves its own), and all four when
+ * the callee tail calls, the target writing them in its place.
+ */
+TEST(jit_subprog_saves_what_callee_writes)
+{
+	struct tail_fixture f;
+	const struct bpf_insn target[] = {
+		BPF_MOV64_IMM(BPF_REG_6, 0),
+		BPF_MOV64_IMM(BPF_REG_7, 0),
+		BPF_MOV64_IMM(BPF_REG_8, 0),
+		BPF_MOV64_IMM(BPF_REG_9, 0),
+		BPF_MOV64_IMM(BPF_REG_0, 500),
+		BPF_EXIT_INSN(),
+	};
+	struct bpf_insn prog[] = {
+		BPF_MOV64_IMM(BPF_REG_6, 1),
+		BPF_MOV64_IMM(BPF_REG_7, 2),
+		BPF_MOV64_IMM(BPF_REG_8, 4),
+		BPF_MOV64_IMM(BPF_REG_9, 8),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 6),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_8),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_9),
+		BPF_EXIT_INSN(),
+		BPF_EXIT_INSN(),
+		/* 11: writes R8, calls 16 (which writes R9), tail calls */
+		BPF_LDX_MEM(BPF_DW, BPF_REG_8, BPF_REG_1, 0),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 8, 3),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_8),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_9),
+		BPF_EXIT_INSN(),
+		/* 16: R9 = 16, swapped in from the stack */
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 16),
+		BPF_ATOMIC_OP(BPF_DW, BPF_XCHG, BPF_REG_10, BPF_REG_9, -8),
+		BPF_MOV64_IMM(BPF_REG_0, 100),
+		BPF_EXIT_INSN(),
+	};
+	struct bpf_insn tprog[] = {
+		BPF_MOV64_IMM(BPF_REG_6, 1),
+		BPF_MOV64_IMM(BPF_REG_7, 2),
+		BPF_MOV64_IMM(BPF_REG_8, 4),
+		BPF_MOV64_IMM(BPF_REG_9, 8),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 5),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_8),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_9),
+		BPF_EXIT_INSN(),
+		/* 10: writes only R2 and R3, then tail calls slot 1 */
+		BPF_LD_IMM64(BPF_REG_2, 0),
+		BPF_MOV64_IMM(BPF_REG_3, 1),
+		BPF_JMP_IMM(BPF_TAIL_CALL, 0, 0, 0),
+		BPF_MOV64_IMM(BPF_REG_0, -1),
+		BPF_EXIT_INSN(),
+	};
+	u64 mem = 32;
+
+	/*
+	 * 100, R8 32 and R9 8 again in the first callee, then the caller's
+	 * 1 + 2 + 4 + 8.
+	 */
+	EXPECT_EQ(RUN_ALL(prog, ARRAY_SIZE(prog), 8, &mem), 155);
+
+	/* The callee tail calls: the target's zeroes must not leak. */
+	ASSERT_TRUE(tail_init(&f));
+	tail_patch_map(&tprog[10], &f);
+	code_set(&f.code[1], target, ARRAY_SIZE(target), 0);
+	ASSERT_EQ(kbpf_jit_compile(&f.code[1], false), 0);
+	f.array->ptrs[1] = &f.code[1];
+	code_set(&f.code[0], tprog, ARRAY_SIZE(tprog), 0);
+	ASSERT_EQ(kbpf_jit_compile(&f.code[0], false), 0);
+	EXPECT_EQ(kbpf_code_run(&f.code[0], &mem), 500 + 15);
+	tail_fini(&f);
+}
+
+/*
  * A subprogram tail calls: the target returns to the subprogram's caller,
  * whose R6-R9 and stack are intact, and the count is the run's, shared by
  * the subprogram and the main program (as in the interpreter).
