@@ -18,15 +18,7 @@ cd "$top"
 build=$top/build
 
 # The headers kbpf.ko is built against, as scripts/check.sh picks them.
-stock_kdir() {
-	local d=/lib/modules/$(uname -r)/build
-	if [ -n "${KDIR:-}" ]; then echo "$KDIR"
-	elif [ -d "$d" ]; then echo "$d"
-	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1
-	fi
-}
-
-KDIR=$(stock_kdir)
+KDIR=$(kbpf_stock_kdir)
 [ -n "$KDIR" ] || kbpf_die "no kernel headers: run scripts/install-deps.sh"
 export KDIR
 
@@ -43,12 +35,4 @@ bash scripts/mkinitramfs.sh "$initrd" --init scripts/guest-init.sh \
 	--add "$build/bench/map-bench:/tests/bin/map-bench" \
 	--add "$build/bench/run-maps.sh:/tests/run.sh" >/dev/null
 
-log=$build/bench-maps.log
-rc=0
-bash scripts/run-guest.sh --kernel stock --initrd "$initrd" --timeout 900 \
-	--log "$log" --append kbpf.tier=bench >"$build/bench-maps.out" 2>&1 || rc=1
-grep -aE '^(map_bench|# )' "$log" || true
-if [ $rc -ne 0 ]; then
-	grep -aE 'map_bench-error|run-guest:' "$build/bench-maps.out" || tail -n 30 "$build/bench-maps.out"
-	exit 1
-fi
+kbpf_run_bench "$initrd" 900 map_bench "$build/bench-maps"

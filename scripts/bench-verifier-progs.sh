@@ -29,15 +29,7 @@ out=$build/progs
 repeats=${KBPF_BENCH_REPEATS:-5}
 case "$repeats" in ''|*[!0-9]*) kbpf_die "KBPF_BENCH_REPEATS must be a number" ;; esac
 
-stock_kdir() {
-	local d=/lib/modules/$(uname -r)/build
-	if [ -n "${KDIR:-}" ]; then echo "$KDIR"
-	elif [ -d "$d" ]; then echo "$d"
-	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1
-	fi
-}
-
-KDIR=$(stock_kdir)
+KDIR=$(kbpf_stock_kdir)
 [ -n "$KDIR" ] || kbpf_die "no kernel headers: run scripts/install-deps.sh"
 export KDIR
 [ -f /usr/lib/x86_64-linux-gnu/libbpf.a ] ||
@@ -73,13 +65,4 @@ bash scripts/mkinitramfs.sh "$initrd" --init scripts/guest-init.sh \
 	--add "$out/stage:/tests/progs" \
 	--add "$out/run.sh:/tests/run.sh" >/dev/null
 
-log=$build/bench-verifier-progs.log
-rc=0
-bash scripts/run-guest.sh --kernel stock --initrd "$initrd" --timeout 5400 \
-	--log "$log" --append kbpf.tier=bench >"$build/bench-verifier-progs.out" 2>&1 || rc=1
-grep -aE '^(progs_bench|# )' "$log" | tr -d '\r' || true
-if [ $rc -ne 0 ]; then
-	grep -aE 'progs_bench-error|run-guest:' "$build/bench-verifier-progs.out" ||
-		tail -n 30 "$build/bench-verifier-progs.out"
-	exit 1
-fi
+kbpf_run_bench "$initrd" 5400 progs_bench "$build/bench-verifier-progs"

@@ -27,15 +27,7 @@ repeats=${KBPF_BENCH_REPEATS:-5}
 case "$repeats" in ''|*[!0-9]*) kbpf_die "KBPF_BENCH_REPEATS must be a number" ;; esac
 
 # The headers kbpf.ko is built against, as scripts/check.sh picks them.
-stock_kdir() {
-	local d=/lib/modules/$(uname -r)/build
-	if [ -n "${KDIR:-}" ]; then echo "$KDIR"
-	elif [ -d "$d" ]; then echo "$d"
-	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1
-	fi
-}
-
-KDIR=$(stock_kdir)
+KDIR=$(kbpf_stock_kdir)
 [ -n "$KDIR" ] || kbpf_die "no kernel headers: run scripts/install-deps.sh"
 export KDIR
 
@@ -52,13 +44,4 @@ bash scripts/mkinitramfs.sh "$initrd" --init scripts/guest-init.sh \
 	--add "build/guest/bin/test_verifier:/tests/bin/test_verifier" \
 	--add "$build/bench/run-verifier.sh:/tests/run.sh" >/dev/null
 
-log=$build/bench-verifier.log
-rc=0
-bash scripts/run-guest.sh --kernel stock --initrd "$initrd" --timeout 3600 \
-	--log "$log" --append kbpf.tier=bench >"$build/bench-verifier.out" 2>&1 || rc=1
-grep -aE '^(verifier_bench|# )' "$log" | tr -d '\r' || true
-if [ $rc -ne 0 ]; then
-	grep -aE 'verifier_bench-error|run-guest:' "$build/bench-verifier.out" ||
-		tail -n 30 "$build/bench-verifier.out"
-	exit 1
-fi
+kbpf_run_bench "$initrd" 3600 verifier_bench "$build/bench-verifier"

@@ -37,16 +37,8 @@ record_from() {
 	record "$name" "$p" "$f" "$s"
 }
 
-stock_kdir() {
-	local d=/lib/modules/$(uname -r)/build
-	if [ -n "${KDIR:-}" ]; then echo "$KDIR"
-	elif [ -d "$d" ]; then echo "$d"
-	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1
-	fi
-}
-
 tier_build() {
-	if bash scripts/build-module.sh "$(stock_kdir)" "$build/mod-stock" >/dev/null; then
+	if bash scripts/build-module.sh "$(kbpf_stock_kdir)" "$build/mod-stock" >/dev/null; then
 		record build 1 0 0
 	else
 		record build 0 1 0
@@ -175,7 +167,7 @@ run_guest() {
 
 tier_guest() {
 	local initrd
-	bash scripts/build-module.sh "$(stock_kdir)" "$build/mod-stock" >/dev/null &&
+	bash scripts/build-module.sh "$(kbpf_stock_kdir)" "$build/mod-stock" >/dev/null &&
 		initrd=$(guest_initrd stock "$build/mod-stock") ||
 		{ record guest-stock 0 1 0; return; }
 	run_guest stock stock "$initrd" 300

@@ -16,19 +16,11 @@ cd "$top"
 build=$top/build
 
 # The headers kbpf.ko is built against, as scripts/check.sh picks them.
-stock_kdir() {
-	local d=/lib/modules/$(uname -r)/build
-	if [ -n "${KDIR:-}" ]; then echo "$KDIR"
-	elif [ -d "$d" ]; then echo "$d"
-	else ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n1
-	fi
-}
-
 if [ "${1:-}" != --no-deps ]; then
 	bash scripts/install-deps.sh || kbpf_die "installing dependencies failed"
 fi
 
-KDIR=$(stock_kdir)
+KDIR=$(kbpf_stock_kdir)
 [ -n "$KDIR" ] || kbpf_die "no kernel headers: run scripts/install-deps.sh"
 # fetch-stock-kernel.sh (via run-guest.sh) boots the kernel of these very
 # headers, so the module's vermagic and symbol CRCs match.
