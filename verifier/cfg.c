@@ -46,11 +46,6 @@ static bool opcode_known(u8 code)
 	return false;
 }
 
-static bool is_ldimm64(const struct bpf_insn *insn)
-{
-	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
-}
-
 static bool is_pseudo_call(const struct bpf_insn *insn)
 {
 	return insn->code == (BPF_JMP | BPF_CALL) &&
@@ -60,7 +55,7 @@ static bool is_pseudo_call(const struct bpf_insn *insn)
 /* A callback's load: its target is a subprogram too (callback.c). */
 static bool is_pseudo_func(const struct bpf_insn *insn)
 {
-	return is_ldimm64(insn) && insn->src_reg == BPF_PSEUDO_FUNC;
+	return kbpf_is_ldimm64(insn) && insn->src_reg == BPF_PSEUDO_FUNC;
 }
 
 int kbpf_find_subprog(struct kbpf_verifier_env *env, int off)
@@ -117,7 +112,7 @@ int kbpf_check_opcodes(struct kbpf_verifier_env *env)
 			verbose(env, "BPF_LDX uses reserved fields\n");
 			return -EINVAL;
 		}
-		if (is_ldimm64(&insn[i])) {
+		if (kbpf_is_ldimm64(&insn[i])) {
 			if (i == env->insn_cnt - 1 || insn[i + 1].code ||
 			    insn[i + 1].dst_reg || insn[i + 1].src_reg ||
 			    insn[i + 1].off) {
@@ -231,7 +226,7 @@ static int successors(struct kbpf_verifier_env *env, u32 t, s64 succ[2],
 			env->aux[t + 2].prune_point = true;
 		return 2;
 	}
-	if (is_ldimm64(insn)) {
+	if (kbpf_is_ldimm64(insn)) {
 		succ[0] = t + 2;
 		return 1;
 	}
@@ -326,7 +321,7 @@ static int check_cfg_dfs(struct kbpf_verifier_env *env)
 			err = -EINVAL;
 			goto out;
 		}
-		if (is_ldimm64(&env->insns[i])) {
+		if (kbpf_is_ldimm64(&env->insns[i])) {
 			if (state[i + 1] != WHITE) {
 				verbose(env, "jump into the middle of ldimm64 insn %u\n", i);
 				err = -EINVAL;

@@ -67,11 +67,6 @@ struct use_def {
 	u64 suse, sdef;
 };
 
-static bool is_ldimm64(const struct bpf_insn *insn)
-{
-	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
-}
-
 /* The slots holding bytes [off, off + size) of the frame, all if out of range. */
 static u64 slots_of(int off, int size)
 {
@@ -214,7 +209,7 @@ static bool fp_step(const struct kbpf_verifier_env *env,
 		}
 		break;
 	case BPF_LD:
-		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+		if (kbpf_is_ldimm64(insn)) {
 			*dst = none;
 			break;
 		}
@@ -305,7 +300,7 @@ static bool fp_track(struct kbpf_verifier_env *env, u32 start, u32 end,
 				for (r = 0; r < KBPF_REG_COUNT; r++)
 					fp_join(&t[r], &regs[r], &changed);
 			}
-			if (env->insns[i].code == (BPF_LD | BPF_IMM | BPF_DW))
+			if (kbpf_is_ldimm64(&env->insns[i]))
 				i++;
 			else if (BPF_CLASS(env->insns[i].code) == BPF_JMP &&
 				 (BPF_OP(env->insns[i].code) == BPF_JA ||
@@ -376,7 +371,7 @@ static void insn_use_def(const struct kbpf_verifier_env *env,
 		mem_use_def(insn, ud, fp_off);
 		return;
 	case BPF_LD:
-		if (is_ldimm64(insn)) {
+		if (kbpf_is_ldimm64(insn)) {
 			ud->def = REG(insn->dst_reg);
 			return;
 		}
@@ -418,7 +413,7 @@ static int live_successors(const struct kbpf_verifier_env *env, u32 t,
 	int n = 0;
 	s64 s[2];
 
-	if (is_ldimm64(insn)) {
+	if (kbpf_is_ldimm64(insn)) {
 		s[n++] = (s64)t + 2;
 	} else if (class != BPF_JMP && class != BPF_JMP32) {
 		s[n++] = (s64)t + 1;
@@ -457,7 +452,7 @@ static void subprog_liveness(struct kbpf_verifier_env *env, u32 start,
 			u16 out = 0, in;
 			u64 sout = 0, sin;
 
-			if (i > start && is_ldimm64(&env->insns[i - 1]))
+			if (i > start && kbpf_is_ldimm64(&env->insns[i - 1]))
 				continue;	/* second half of a ld_imm64 */
 			n = live_successors(env, i, succ);
 			if (n < 0) {

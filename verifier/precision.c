@@ -28,11 +28,6 @@
 /* backtrack_insn() could not follow a value: everything is precise. */
 #define BT_GIVE_UP	1
 
-static bool is_ldimm64(const struct bpf_insn *insn)
-{
-	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
-}
-
 /* Room for n entries in st's history (no krealloc in the userspace shim). */
 static int history_reserve(struct kbpf_vstate *st, u32 n)
 {
@@ -67,7 +62,7 @@ int kbpf_push_jmp_history(struct kbpf_verifier_env *env, struct kbpf_vstate *cur
 	if (!env->bpf_capable)
 		return 0;
 	if (prev < 0 || prev == idx - 1 ||
-	    (prev == idx - 2 && is_ldimm64(&env->insns[prev])))
+	    (prev == idx - 2 && kbpf_is_ldimm64(&env->insns[prev])))
 		return 0;
 	err = history_reserve(cur, cur->jmp_history_cnt + 1);
 	if (err)

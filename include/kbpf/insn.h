@@ -26,6 +26,12 @@
 #ifndef BPF_MEMSX
 #define BPF_MEMSX	0x80	/* LDX | MEMSX | B/H/W: load, sign-extend to 64 */
 
+/* The first half of a two-instruction 64-bit immediate load. */
+static inline bool kbpf_is_ldimm64(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+
 /* Bytes a load or store of the BPF_B/H/W/DW in code moves. */
 static inline u32 kbpf_ldst_bytes(u8 code)
 {
