@@ -192,15 +192,16 @@ static inline u64 kbpf_code_run(const struct kbpf_code *code, const void *ctx)
  */
 u64 kbpf_call_base(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
 
-/* The imm of a call to fn; false when fn is beyond 32-bit reach. */
+/*
+ * The imm of a call to fn; false (and *imm 0) when fn is beyond 32-bit
+ * reach. *imm is always written, so no caller reads it uninitialised.
+ */
 static inline bool kbpf_call_imm(kbpf_helper_t fn, s32 *imm)
 {
 	long delta = (long)fn - (long)kbpf_call_base;
 
-	if (delta != (s32)delta)
-		return false;
-	*imm = (s32)delta;
-	return true;
+	*imm = delta == (s32)delta ? (s32)delta : 0;
+	return delta == (s32)delta;
 }
 
 static inline kbpf_helper_t kbpf_call_target(s32 imm)
