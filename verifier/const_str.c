@@ -12,24 +12,25 @@
 
 #include "../helpers/bprintf.h"
 
-/* The string the register points at; the caller checked it as below. */
-static const char *const_str_at(const struct kbpf_reg *reg)
+/* The string the register points at, once the map has been checked. */
+static int const_str_at(const struct kbpf_reg *reg, const char **str)
 {
 	const struct kbpf_map *map = reg->map_ptr;
 	u32 off = reg->off + reg->var_off.value;
 	u64 addr;
+	int err;
 
-	if (map->ops->map_direct_value_addr(map, &addr, off))
-		return NULL;
-	return (const char *)(unsigned long)addr + off;
+	err = map->ops->map_direct_value_addr(map, &addr, off);
+	if (!err)
+		*str = (const char *)(unsigned long)addr + off;
+	return err;
 }
 
 int kbpf_check_const_str_arg(struct kbpf_verifier_env *env, u32 regno)
 {
 	const struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
 	const struct kbpf_map *map = reg->map_ptr;
-	u32 off;
-	u64 addr;
+	const char *str;
 	int err;
 
 	if (!kbpf_map_is_rdonly(map)) {
@@ -48,14 +49,12 @@ int kbpf_check_const_str_arg(struct kbpf_verifier_env *env, u32 regno)
 					 map->value_size - reg->off);
 	if (err)
 		return err;
-	off = reg->off + reg->var_off.value;
-	err = map->ops->map_direct_value_addr(map, &addr, off);
+	err = const_str_at(reg, &str);
 	if (err) {
 		verbose(env, "direct value access on string failed\n");
 		return err;
 	}
-	if (!memchr((const char *)(unsigned long)addr + off, 0,
-		    map->value_size - off)) {
+	if (!memchr(str, 0, map->value_size - reg->off - reg->var_off.value)) {
 		verbose(env, "string is not zero-terminated\n");
 		return -EINVAL;
 	}
@@ -75,8 +74,7 @@ int kbpf_check_snprintf_call(struct kbpf_verifier_env *env)
 	if (len->var_off.value % 8)
 		return -EINVAL;
 	num_args = len->var_off.value / 8;
-	fmt = const_str_at(&regs[BPF_REG_3]);
-	if (!fmt) {
+	if (const_str_at(&regs[BPF_REG_3], &fmt)) {
 		verbose(env, "verifier bug\n");
 		return -EFAULT;
 	}
