@@ -244,3 +244,66 @@ const struct kbpf_func_proto kbpf_sk_skb_change_tail_proto = {
 	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
 			    KBPF_ARG_ANYTHING },
 };
+
+/*
+ * Only the types a received packet can have (host, broadcast, multicast,
+ * other host) may be changed, and only into one of them.
+ */
+static u64 kbpf_skb_change_type(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+
+	if (unlikely(!skb_pkt_type_ok(skb->pkt_type) ||
+		     !skb_pkt_type_ok((u32)r2)))
+		return -EINVAL;
+	skb->pkt_type = (u32)r2;
+	return 0;
+}
+
+const struct kbpf_func_proto kbpf_skb_change_type_proto = {
+	.func		= kbpf_skb_change_type,
+	.name		= "bpf_skb_change_type",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+};
+
+/*
+ * The first len bytes (0: the whole linear part) made linear and
+ * writable, so that direct packet access reaches them; the program
+ * checks data_end again afterwards.
+ */
+static u64 kbpf_skb_pull_data(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	u32 len = (u32)r2;
+	int ret = skb_ensure_writable(skb, len ? len : skb_headlen(skb));
+
+	kbpf_skb_compute_data_pointers(skb);
+	return ret;
+}
+
+/* sk_skb's: data_end is computed by the context rewrite itself. */
+static u64 kbpf_sk_skb_pull_data(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	u32 len = (u32)r2;
+
+	return skb_ensure_writable(skb, len ? len : skb_headlen(skb));
+}
+
+const struct kbpf_func_proto kbpf_skb_pull_data_proto = {
+	.func		= kbpf_skb_pull_data,
+	.name		= "bpf_skb_pull_data",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+};
+
+const struct kbpf_func_proto kbpf_sk_skb_pull_data_proto = {
+	.func		= kbpf_sk_skb_pull_data,
+	.name		= "bpf_skb_pull_data",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+};
