@@ -153,6 +153,14 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_skb_change_head_proto;
 	case BPF_FUNC_skb_change_tail:
 		return &kbpf_skb_change_tail_proto;
+	case BPF_FUNC_skb_adjust_room:
+		return &kbpf_skb_adjust_room_proto;
+	case BPF_FUNC_skb_change_proto:
+		return &kbpf_skb_change_proto_proto;
+	case BPF_FUNC_skb_change_type:
+		return &kbpf_skb_change_type_proto;
+	case BPF_FUNC_skb_pull_data:
+		return &kbpf_skb_pull_data_proto;
 	case BPF_FUNC_get_socket_cookie:
 		return &kbpf_get_socket_cookie_proto;
 	case BPF_FUNC_skb_cgroup_id:
@@ -307,6 +315,10 @@ static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 		return &kbpf_sk_skb_change_head_proto;
 	case BPF_FUNC_skb_change_tail:
 		return &kbpf_sk_skb_change_tail_proto;
+	case BPF_FUNC_skb_adjust_room:
+		return &kbpf_sk_skb_adjust_room_proto;
+	case BPF_FUNC_skb_pull_data:
+		return &kbpf_sk_skb_pull_data_proto;
 	case BPF_FUNC_get_socket_cookie:
 		return &kbpf_get_socket_cookie_proto;
 	case BPF_FUNC_get_socket_uid:
@@ -353,6 +365,8 @@ static const struct kbpf_func_proto *sk_msg_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *lwt_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_pull_data:
+		return &kbpf_skb_pull_data_proto;
 	case BPF_FUNC_skb_load_bytes:
 		return &kbpf_skb_load_bytes_proto;
 	case BPF_FUNC_get_cgroup_classid:

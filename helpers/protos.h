@@ -77,6 +77,14 @@ extern const struct kbpf_func_proto kbpf_skb_change_head_proto;
 extern const struct kbpf_func_proto kbpf_sk_skb_change_head_proto;
 extern const struct kbpf_func_proto kbpf_skb_change_tail_proto;
 extern const struct kbpf_func_proto kbpf_sk_skb_change_tail_proto;
+extern const struct kbpf_func_proto kbpf_skb_change_type_proto;
+extern const struct kbpf_func_proto kbpf_skb_pull_data_proto;
+extern const struct kbpf_func_proto kbpf_sk_skb_pull_data_proto;
+
+/* skb_adjust_room.c */
+extern const struct kbpf_func_proto kbpf_skb_adjust_room_proto;
+extern const struct kbpf_func_proto kbpf_sk_skb_adjust_room_proto;
+extern const struct kbpf_func_proto kbpf_skb_change_proto_proto;
 
 /* cookie.c */
 extern const struct kbpf_func_proto kbpf_get_socket_cookie_proto;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packet helpers that change the skb's checksum state, its headers or its
- * length: bpf_csum_update, bpf_skb_vlan_push/pop, bpf_skb_change_head and
- * bpf_skb_change_tail, as Linux 6.1's. The ones that move or reallocate packet data make the
+ * Packet helpers that change the skb's checksum state, its headers, its
+ * type or its length: bpf_csum_update, bpf_skb_vlan_push/pop,
+ * bpf_skb_change_head, bpf_skb_change_tail, bpf_skb_change_type and
+ * bpf_skb_pull_data, as Linux 6.1's. The ones that move or reallocate packet data make the
  * verifier drop every packet pointer after the call (changes_pkt_data()
  * in verifier/helper_call.c) and, except sk_skb's change_head (whose
  * Linux variant does not either), recompute the data/data_end the context
- * rewrites read. sk_skb's change_tail does not either, as Linux's.
+ * rewrites read. sk_skb's change_tail and pull_data do not either, as
+ * Linux's.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>
@@ -243,4 +245,67 @@ const struct kbpf_func_proto kbpf_sk_skb_change_tail_proto = {
 	.ret_type	= KBPF_RET_INTEGER,
 	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
 			    KBPF_ARG_ANYTHING },
+};
+
+/*
+ * Only the types a received packet can have (host, broadcast, multicast,
+ * other host) may be changed, and only into one of them.
+ */
+static u64 kbpf_skb_change_type(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+
+	if (unlikely(!skb_pkt_type_ok(skb->pkt_type) ||
+		     !skb_pkt_type_ok((u32)r2)))
+		return -EINVAL;
+	skb->pkt_type = (u32)r2;
+	return 0;
+}
+
+const struct kbpf_func_proto kbpf_skb_change_type_proto = {
+	.func		= kbpf_skb_change_type,
+	.name		= "bpf_skb_change_type",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+};
+
+/*
+ * The first len bytes (0: the whole linear part) made linear and
+ * writable, so that direct packet access reaches them; the program
+ * checks data_end again afterwards.
+ */
+static u64 kbpf_skb_pull_data(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	u32 len = (u32)r2;
+	int ret = skb_ensure_writable(skb, len ? len : skb_headlen(skb));
+
+	kbpf_skb_compute_data_pointers(skb);
+	return ret;
+}
+
+/* sk_skb's: data_end is computed by the context rewrite itself. */
+static u64 kbpf_sk_skb_pull_data(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = SKB(r1);
+	u32 len = (u32)r2;
+
+	return skb_ensure_writable(skb, len ? len : skb_headlen(skb));
+}
+
+const struct kbpf_func_proto kbpf_skb_pull_data_proto = {
+	.func		= kbpf_skb_pull_data,
+	.name		= "bpf_skb_pull_data",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
+};
+
+const struct kbpf_func_proto kbpf_sk_skb_pull_data_proto = {
+	.func		= kbpf_sk_skb_pull_data,
+	.name		= "bpf_skb_pull_data",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING },
 };

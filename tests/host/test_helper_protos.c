@@ -53,7 +53,8 @@ static const struct helper_info helpers[] = {
 	H(skb_ancestor_cgroup_id, false), H(map_lookup_percpu_elem, false),
 	H(ktime_get_tai_ns, false), H(strncmp, false),
 	H(skb_change_tail, false), H(skb_adjust_room, false),
-	H(fib_lookup, true),
+	H(fib_lookup, true), H(skb_change_proto, false),
+	H(skb_change_type, false), H(skb_pull_data, false),
 };
 
 /*
@@ -61,7 +62,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip bind skb_adjust_room fib_lookup ";
+	" get_func_ip bind fib_lookup ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -102,10 +103,11 @@ struct type_table {
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
 	" get_socket_uid skb_cgroup_id csum_update skb_vlan_push skb_vlan_pop"\
 	" skb_change_head get_hash_recalc skb_ancestor_cgroup_id"		\
-	" skb_change_tail skb_adjust_room fib_lookup "
+	" skb_change_tail skb_adjust_room fib_lookup skb_change_proto"	\
+	" skb_change_type skb_pull_data "
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
-	" get_smp_processor_id get_hash_recalc "
+	" get_smp_processor_id get_hash_recalc skb_pull_data "
 /* cgroup_common_func_proto(), cgroup_current_func_proto() and the event output. */
 #define CG_TASK " get_local_storage get_current_uid_gid get_current_pid_tgid" \
 	" get_current_comm get_current_cgroup_id"			\
@@ -123,7 +125,7 @@ static const struct type_table tables[] = {
 	  " skb_ancestor_cgroup_id "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_SKB, " skb_store_bytes skb_load_bytes skb_change_head"
-	  " skb_change_tail skb_adjust_room"
+	  " skb_change_tail skb_adjust_room skb_pull_data"
 	  " get_socket_cookie get_socket_uid perf_event_output "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_MSG, " perf_event_output get_current_uid_gid"

@@ -112,7 +112,8 @@ TEST(verifier_ctx_arg_no_null)
 #define SKB_OFF(F)	offsetof(struct __sk_buff, F)
 
 /*
- * A bounds-checked packet pointer in R7 (data + 14 <= data_end), CALL,
+ * A bounds-checked packet pointer in R7 (data + 14 <= data_end), CALL
+ * (R2 0x81, R3 and R4 0),
  * the two instructions R1 and R2 (fresh data/data_end loads, or not),
  * then a bounds-checked load through R7.
  */
@@ -123,10 +124,11 @@ TEST(verifier_ctx_arg_no_null)
 		BPF_LDX_MEM(BPF_W, BPF_REG_8, BPF_REG_1, SKB_OFF(data_end)), \
 		BPF_MOV64_REG(BPF_REG_2, BPF_REG_7),			\
 		BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 14),			\
-		BPF_JMP_REG(BPF_JGT, BPF_REG_2, BPF_REG_8, 10),		\
+		BPF_JMP_REG(BPF_JGT, BPF_REG_2, BPF_REG_8, 11),		\
 		BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),			\
 		BPF_MOV64_IMM(BPF_REG_2, 0x81),				\
 		BPF_MOV64_IMM(BPF_REG_3, 0),				\
+		BPF_MOV64_IMM(BPF_REG_4, 0),				\
 		BPF_CALL_HELPER(CALL),					\
 		R1,							\
 		R2,							\
@@ -165,4 +167,31 @@ TEST(verifier_header_helpers_drop_packet_pointers)
 		  "R7 invalid mem access 'scalar'");
 	/* csum_update moves no data: the old pointer stays good. */
 	CV_ACCEPT(csum_old, TC);
+}
+
+/* The room helpers move or reallocate the data as well. */
+TEST(verifier_room_helpers_drop_packet_pointers)
+{
+	const struct bpf_insn room_old[] = OLD(BPF_FUNC_skb_adjust_room);
+	const struct bpf_insn room_new[] = NEW(BPF_FUNC_skb_adjust_room);
+	const struct bpf_insn proto_old[] = OLD(BPF_FUNC_skb_change_proto);
+	const struct bpf_insn proto_new[] = NEW(BPF_FUNC_skb_change_proto);
+	const struct bpf_insn pull_old[] = OLD(BPF_FUNC_skb_pull_data);
+	const struct bpf_insn pull_new[] = NEW(BPF_FUNC_skb_pull_data);
+	const struct bpf_insn type_old[] = OLD(BPF_FUNC_skb_change_type);
+
+	CV_REJECT(room_old, TC, EACCES, "R7 invalid mem access 'scalar'");
+	CV_ACCEPT(room_new, TC);
+	CV_REJECT(room_old, BPF_PROG_TYPE_SK_SKB, EACCES,
+		  "R7 invalid mem access 'scalar'");
+	CV_REJECT(proto_old, TC, EACCES, "R7 invalid mem access 'scalar'");
+	CV_ACCEPT(proto_new, TC);
+	CV_REJECT(pull_old, TC, EACCES, "R7 invalid mem access 'scalar'");
+	CV_ACCEPT(pull_new, TC);
+	CV_REJECT(pull_old, BPF_PROG_TYPE_LWT_IN, EACCES,
+		  "R7 invalid mem access 'scalar'");
+	CV_REJECT(pull_old, BPF_PROG_TYPE_SK_SKB, EACCES,
+		  "R7 invalid mem access 'scalar'");
+	/* change_type only sets a field: the old pointer stays good. */
+	CV_ACCEPT(type_old, TC);
 }

@@ -886,6 +886,12 @@ struct sk_buff {
 	u16 csum_start;
 	u16 csum_offset;
 	u8 encapsulation:1;
+	u8 csum_level:2;
+	/* The encapsulated packet's headers, once an outer one is pushed. */
+	u16 inner_mac_header;
+	u16 inner_network_header;
+	u16 inner_transport_header;
+	__be16 inner_protocol;
 };
 
 /* The host skb has the fields of a kernel with qdiscs (tc_index). */
@@ -919,6 +925,7 @@ struct skb_shared_info {
 	u8 tx_flags;
 	unsigned short gso_size;
 	unsigned short gso_segs;
+	unsigned int gso_type;
 	struct sk_buff *frag_list;
 	struct skb_shared_hwtstamps hwtstamps;
 };
@@ -1422,6 +1429,107 @@ static inline int skb_vlan_pop(struct sk_buff *skb)
 	skb->vlan_tci = tci;
 	skb->vlan_present = 1;
 	return 0;
+}
+
+/* ---- Room in the packet (bpf_skb_adjust_room, bpf_skb_change_proto) ------ */
+
+#ifndef ETH_P_IP
+#define ETH_P_IP	0x0800
+#endif
+#ifndef ETH_P_IPV6
+#define ETH_P_IPV6	0x86DD
+#endif
+#ifndef ETH_P_TEB
+#define ETH_P_TEB	0x6558
+#endif
+#define PACKET_OTHERHOST	3
+
+/* <linux/skbuff.h>'s gso_type bits. */
+#define SKB_GSO_TCPV4		(1 << 0)
+#define SKB_GSO_DODGY		(1 << 1)
+#define SKB_GSO_TCPV6		(1 << 4)
+#define SKB_GSO_GRE		(1 << 6)
+#define SKB_GSO_IPXIP4		(1 << 8)
+#define SKB_GSO_IPXIP6		(1 << 9)
+#define SKB_GSO_UDP_TUNNEL	(1 << 10)
+#define SKB_GSO_UDP_L4		(1 << 17)
+
+static inline bool skb_is_gso_tcp(const struct sk_buff *skb)
+{
+	return false;
+}
+
+static inline void skb_increase_gso_size(struct skb_shared_info *shinfo,
+					 u16 increment)
+{
+	shinfo->gso_size += increment;
+}
+
+static inline void skb_decrease_gso_size(struct skb_shared_info *shinfo,
+					 u16 decrement)
+{
+	shinfo->gso_size -= decrement;
+}
+
+/* Host skbs are linear already. */
+static inline int skb_linearize(struct sk_buff *skb)
+{
+	return 0;
+}
+
+static inline int skb_cow_head(struct sk_buff *skb, unsigned int headroom)
+{
+	return skb_cow(skb, headroom);
+}
+
+/* Host skbs are never clones. */
+static inline int skb_unclone(struct sk_buff *skb, gfp_t pri)
+{
+	return 0;
+}
+
+/* Nothing lies past the linear part to pull. */
+static inline bool pskb_may_pull(struct sk_buff *skb, unsigned int len)
+{
+	return len <= skb_headlen(skb);
+}
+
+static inline void *skb_push(struct sk_buff *skb, unsigned int len)
+{
+	return __skb_push(skb, len);
+}
+
+static inline u32 skb_mac_header_len(const struct sk_buff *skb)
+{
+	return skb->network_header - skb->mac_header;
+}
+
+static inline void skb_set_network_header(struct sk_buff *skb, int offset)
+{
+	skb->network_header = skb->data - skb->head + offset;
+}
+
+static inline void skb_set_transport_header(struct sk_buff *skb, int offset)
+{
+	skb->transport_header = skb->data - skb->head + offset;
+}
+
+static inline void skb_set_inner_protocol(struct sk_buff *skb, __be16 protocol)
+{
+	skb->inner_protocol = protocol;
+}
+
+static inline void __skb_reset_checksum_unnecessary(struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_UNNECESSARY) {
+		skb->ip_summed = CHECKSUM_NONE;
+		skb->csum_level = 0;
+	}
+}
+
+static inline bool skb_pkt_type_ok(u32 ptype)
+{
+	return ptype <= PACKET_OTHERHOST;
 }
 
 /* ---- Socket-level contexts ---------------------------------------------- */
