@@ -79,6 +79,7 @@ int kbpf_helpers_init(void)
 
 void kbpf_helpers_exit(void)
 {
+	kbpf_tunnel_helpers_exit();
 	kbpf_stack_helpers_exit();
 	free_percpu(kbpf_prandom_state);
 	kbpf_prandom_state = NULL;

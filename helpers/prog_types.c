@@ -132,6 +132,8 @@ static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 		return &kbpf_get_socket_uid_proto;
 	case BPF_FUNC_skb_load_bytes:
 		return &kbpf_skb_load_bytes_proto;
+	case BPF_FUNC_skb_load_bytes_relative:
+		return &kbpf_skb_load_bytes_relative_proto;
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_skb_event_output_proto;
 	default:
@@ -139,9 +141,54 @@ static const struct kbpf_func_proto *sk_filter_func_proto(u32 func_id, u32 caps)
 	}
 }
 
+/* The packet metadata helpers of tc_cls_act_func_proto() (skb_meta.c, check_mtu.c). */
+static const struct kbpf_func_proto *tc_meta_func_proto(u32 func_id)
+{
+	switch (func_id) {
+	case BPF_FUNC_skb_load_bytes_relative:
+		return &kbpf_skb_load_bytes_relative_proto;
+	case BPF_FUNC_csum_level:
+		return &kbpf_csum_level_proto;
+	case BPF_FUNC_set_hash_invalid:
+		return &kbpf_set_hash_invalid_proto;
+	case BPF_FUNC_set_hash:
+		return &kbpf_set_hash_proto;
+	case BPF_FUNC_skb_ecn_set_ce:
+		return &kbpf_skb_ecn_set_ce_proto;
+	case BPF_FUNC_skb_set_tstamp:
+		return &kbpf_skb_set_tstamp_proto;
+	case BPF_FUNC_check_mtu:
+		return &kbpf_skb_check_mtu_proto;
+	default:
+		return NULL;
+	}
+}
+
+/* The tunnel metadata helpers of tc and lwt_xmit (tunnel.c). */
+static const struct kbpf_func_proto *tunnel_func_proto(u32 func_id)
+{
+	switch (func_id) {
+	case BPF_FUNC_skb_get_tunnel_key:
+		return &kbpf_skb_get_tunnel_key_proto;
+	case BPF_FUNC_skb_get_tunnel_opt:
+		return &kbpf_skb_get_tunnel_opt_proto;
+	case BPF_FUNC_skb_set_tunnel_key:
+	case BPF_FUNC_skb_set_tunnel_opt:
+		return kbpf_skb_set_tunnel_proto(func_id);
+	default:
+		return NULL;
+	}
+}
+
 /* tc_cls_act_func_proto(). */
 static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps)
 {
+	const struct kbpf_func_proto *fn = tc_meta_func_proto(func_id);
+
+	if (!fn)
+		fn = tunnel_func_proto(func_id);
+	if (fn)
+		return fn;
 	switch (func_id) {
 	case BPF_FUNC_csum_update:
 		return &kbpf_csum_update_proto;
@@ -216,6 +263,8 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 		return &kbpf_xdp_adjust_head_proto;
 	case BPF_FUNC_xdp_adjust_meta:
 		return &kbpf_xdp_adjust_meta_proto;
+	case BPF_FUNC_check_mtu:
+		return &kbpf_xdp_check_mtu_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:
@@ -236,7 +285,7 @@ static const struct kbpf_func_proto *cgroup_common_func_proto(u32 func_id)
 	}
 }
 
-/* The socket helpers cgroup_skb has beyond sk_filter's. */
+/* The socket helpers (and ECN marking) cgroup_skb has beyond sk_filter's. */
 static const struct kbpf_func_proto *cg_skb_sock_func_proto(u32 func_id)
 {
 	switch (func_id) {
@@ -258,6 +307,8 @@ static const struct kbpf_func_proto *cg_skb_sock_func_proto(u32 func_id)
 		return &kbpf_tcp_sock_proto;
 	case BPF_FUNC_get_listener_sock:
 		return &kbpf_get_listener_sock_proto;
+	case BPF_FUNC_skb_ecn_set_ce:
+		return &kbpf_skb_ecn_set_ce_proto;
 	default:
 		return NULL;
 	}
@@ -387,6 +438,10 @@ static const struct kbpf_func_proto *lwt_func_proto(u32 func_id, u32 caps)
 /* lwt_xmit_func_proto(): lwt_out's and the packet writers kbpf has. */
 static const struct kbpf_func_proto *lwt_xmit_func_proto(u32 func_id, u32 caps)
 {
+	const struct kbpf_func_proto *fn = tunnel_func_proto(func_id);
+
+	if (fn)
+		return fn;
 	switch (func_id) {
 	case BPF_FUNC_skb_change_head:
 		return &kbpf_skb_change_head_proto;
@@ -396,6 +451,10 @@ static const struct kbpf_func_proto *lwt_xmit_func_proto(u32 func_id, u32 caps)
 		return &kbpf_skb_store_bytes_proto;
 	case BPF_FUNC_csum_update:
 		return &kbpf_csum_update_proto;
+	case BPF_FUNC_csum_level:
+		return &kbpf_csum_level_proto;
+	case BPF_FUNC_set_hash_invalid:
+		return &kbpf_set_hash_invalid_proto;
 	case BPF_FUNC_l3_csum_replace:
 		return &kbpf_l3_csum_replace_proto;
 	case BPF_FUNC_l4_csum_replace:

@@ -68,6 +68,26 @@ extern const struct kbpf_func_proto kbpf_l3_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_l4_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_get_cgroup_classid_proto;
 extern const struct kbpf_func_proto kbpf_get_hash_recalc_proto;
+extern const struct kbpf_func_proto kbpf_skb_load_bytes_relative_proto;
+
+/* skb_meta.c */
+extern const struct kbpf_func_proto kbpf_set_hash_invalid_proto;
+extern const struct kbpf_func_proto kbpf_set_hash_proto;
+extern const struct kbpf_func_proto kbpf_csum_level_proto;
+extern const struct kbpf_func_proto kbpf_skb_ecn_set_ce_proto;
+extern const struct kbpf_func_proto kbpf_skb_set_tstamp_proto;
+
+/* check_mtu.c */
+extern const struct kbpf_func_proto kbpf_skb_check_mtu_proto;
+extern const struct kbpf_func_proto kbpf_xdp_check_mtu_proto;
+
+/* tunnel.c: the setters come with the per-CPU dst they fill. */
+extern const struct kbpf_func_proto kbpf_skb_get_tunnel_key_proto;
+extern const struct kbpf_func_proto kbpf_skb_get_tunnel_opt_proto;
+extern const struct kbpf_func_proto kbpf_skb_set_tunnel_key_proto;
+extern const struct kbpf_func_proto kbpf_skb_set_tunnel_opt_proto;
+const struct kbpf_func_proto *kbpf_skb_set_tunnel_proto(u32 func_id);
+void kbpf_tunnel_helpers_exit(void);
 
 /* skb_change.c */
 extern const struct kbpf_func_proto kbpf_csum_update_proto;

@@ -49,6 +49,52 @@ const struct kbpf_func_proto kbpf_skb_load_bytes_proto = {
 			    KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE },
 };
 
+/*
+ * Bytes at an offset from the mac or the network header, in the linear
+ * part only (Linux reads up to the tail, never the fragments); offsets
+ * past 64 KiB, an unset mac header or another start: zeroed and -EFAULT.
+ */
+static u64 kbpf_skb_load_bytes_relative(u64 r1, u64 r2, u64 r3, u64 r4,
+					u64 r5)
+{
+	const struct sk_buff *skb = (const struct sk_buff *)(unsigned long)r1;
+	void *to = (void *)(unsigned long)r3;
+	u32 offset = r2, len = r4;
+	const u8 *start;
+
+	if (unlikely(offset > 0xffff))
+		goto err_clear;
+	switch ((u32)r5) {
+	case BPF_HDR_START_MAC:
+		if (unlikely(!skb_mac_header_was_set(skb)))
+			goto err_clear;
+		start = skb_mac_header(skb);
+		break;
+	case BPF_HDR_START_NET:
+		start = skb_network_header(skb);
+		break;
+	default:
+		goto err_clear;
+	}
+	if (likely(start + offset + len <= skb_tail_pointer(skb))) {
+		memcpy(to, start + offset, len);
+		return 0;
+	}
+err_clear:
+	memset(to, 0, len);
+	return -EFAULT;
+}
+
+const struct kbpf_func_proto kbpf_skb_load_bytes_relative_proto = {
+	.func		= kbpf_skb_load_bytes_relative,
+	.name		= "bpf_skb_load_bytes_relative",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE,
+			    KBPF_ARG_ANYTHING },
+};
+
 /* Linux's scratch area for csum_diff: MAX_BPF_STACK bytes of words. */
 #define CSUM_DIFF_MAX	512
 

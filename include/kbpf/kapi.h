@@ -47,6 +47,9 @@
 #include <linux/types.h>
 #include <linux/uaccess.h>
 #include <net/checksum.h>
+#include <net/inet_ecn.h>
+#include <net/dst_metadata.h>
+#include <linux/delay.h>
 #include <net/cls_cgroup.h>
 #include <linux/user_namespace.h>
 #include <linux/vmalloc.h>

@@ -55,6 +55,12 @@ static const struct helper_info helpers[] = {
 	H(skb_change_tail, false), H(skb_adjust_room, false),
 	H(fib_lookup, true), H(skb_change_proto, false),
 	H(skb_change_type, false), H(skb_pull_data, false),
+	H(skb_load_bytes_relative, false),
+	H(set_hash_invalid, false), H(set_hash, false), H(csum_level, false),
+	H(skb_ecn_set_ce, false), H(skb_set_tstamp, false),
+	H(check_mtu, true), H(skb_get_tunnel_key, false),
+	H(skb_set_tunnel_key, false), H(skb_get_tunnel_opt, false),
+	H(skb_set_tunnel_opt, false),
 };
 
 /*
@@ -98,13 +104,18 @@ struct type_table {
 };
 
 #define SK_FILTER " skb_load_bytes get_socket_cookie get_socket_uid"	\
-	" perf_event_output "
+	" perf_event_output skb_load_bytes_relative "
+/* The tunnel helpers tc and lwt_xmit share. */
+#define TUNNEL " skb_get_tunnel_key skb_set_tunnel_key skb_get_tunnel_opt" \
+	" skb_set_tunnel_opt "
 #define TC " skb_store_bytes skb_load_bytes csum_diff get_cgroup_classid" \
 	" perf_event_output get_smp_processor_id get_socket_cookie"	\
 	" get_socket_uid skb_cgroup_id csum_update skb_vlan_push skb_vlan_pop"\
 	" skb_change_head get_hash_recalc skb_ancestor_cgroup_id"		\
 	" skb_change_tail skb_adjust_room fib_lookup skb_change_proto"	\
-	" skb_change_type skb_pull_data "
+	" skb_change_type skb_pull_data skb_load_bytes_relative"		\
+	" csum_level set_hash_invalid set_hash skb_ecn_set_ce skb_set_tstamp" \
+	" check_mtu " TUNNEL
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
 	" get_smp_processor_id get_hash_recalc skb_pull_data "
@@ -119,10 +130,10 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SCHED_CLS, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
-	  " xdp_adjust_head xdp_adjust_meta fib_lookup "
+	  " xdp_adjust_head xdp_adjust_meta fib_lookup check_mtu "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
-	  " skb_ancestor_cgroup_id "
+	  " skb_ancestor_cgroup_id skb_ecn_set_ce "
 	  SK_FILTER SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SK_SKB, " skb_store_bytes skb_load_bytes skb_change_head"
 	  " skb_change_tail skb_adjust_room skb_pull_data"
@@ -136,7 +147,7 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_LWT_IN, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_LWT_OUT, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_LWT_XMIT, " skb_store_bytes skb_change_head csum_update"
-	  " skb_change_tail "
+	  " skb_change_tail csum_level set_hash_invalid " TUNNEL
 	  LWT SK_BASE BASE_ANY,
 	  BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, CG_TASK " get_socket_cookie"

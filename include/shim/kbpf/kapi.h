@@ -282,6 +282,9 @@ static inline size_t size_add(size_t a, size_t b)
 #define cpu_to_be16(x)		__builtin_bswap16(x)
 #define cpu_to_be32(x)		__builtin_bswap32(x)
 #define cpu_to_be64(x)		__builtin_bswap64(x)
+#define be16_to_cpu(x)		__builtin_bswap16(x)
+#define be32_to_cpu(x)		__builtin_bswap32(x)
+#define be64_to_cpu(x)		__builtin_bswap64(x)
 #define cpu_to_le16(x)		((u16)(x))
 #define cpu_to_le32(x)		((u32)(x))
 #define cpu_to_le64(x)		((u64)(x))
@@ -833,9 +836,12 @@ static inline void *memchr_inv(const void *s, int c, size_t n)
 /* The net_device fields context rewrites load (__sk_buff->ifindex, ...). */
 struct net_device {
 	int ifindex;
+	unsigned int mtu;
+	unsigned short hard_header_len;	/* the L2 header bpf_check_mtu adds */
 };
 
 struct sock;
+struct dst_entry;
 
 /*
  * The sk_buff fields and accessors the shared core reads (legacy packet
@@ -873,6 +879,9 @@ struct sk_buff {
 	u8 ip_summed;		/* CHECKSUM_*: what csum holds */
 	u8 l4_hash:1;
 	u8 sw_hash:1;
+	u8 csum_level:2;	/* CHECKSUM_UNNECESSARY: checksums verified - 1 */
+	u8 cloned:1;
+	struct dst_entry *dst;	/* the kernel's _skb_refdst, always refcounted */
 	__wsum csum;
 	u16 mac_header;
 	u16 network_header;
@@ -1555,6 +1564,307 @@ struct net {
 };
 
 __attribute__((__weak__)) struct net init_net;
+
+/* ---- Packet metadata: hash, checksum level, ECN (<net/inet_ecn.h>) ------- */
+
+#define SKB_MAX_CSUM_LEVEL	3
+#define ETH_P_IP		0x0800
+#define ETH_P_IPV6		0x86DD
+
+static inline void __skb_set_sw_hash(struct sk_buff *skb, u32 hash, bool is_l4)
+{
+	skb->hash = hash;
+	skb->sw_hash = 1;
+	skb->l4_hash = is_l4;
+}
+
+/* <linux/skbuff.h>'s CHECKSUM_UNNECESSARY level steps. */
+static inline void __skb_incr_checksum_unnecessary(struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_UNNECESSARY) {
+		if (skb->csum_level < SKB_MAX_CSUM_LEVEL)
+			skb->csum_level++;
+	} else if (skb->ip_summed == CHECKSUM_NONE) {
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		skb->csum_level = 0;
+	}
+}
+
+static inline void __skb_decr_checksum_unnecessary(struct sk_buff *skb)
+{
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY)
+		return;
+	if (skb->csum_level == 0)
+		skb->ip_summed = CHECKSUM_NONE;
+	else
+		skb->csum_level--;
+}
+
+static inline void __skb_reset_checksum_unnecessary(struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_UNNECESSARY) {
+		skb->ip_summed = CHECKSUM_NONE;
+		skb->csum_level = 0;
+	}
+}
+
+/*
+ * The L3 protocol: host skbs carry their vlan tags in the accelerated
+ * slot only (skb->protocol is never a vlan type), so it is skb->protocol.
+ */
+static inline __be16 skb_protocol(const struct sk_buff *skb, bool skip_vlan)
+{
+	return skb->protocol;
+}
+
+/* A test sets cloned to say the head is shared: the header is then read-only. */
+static inline int skb_cloned(const struct sk_buff *skb)
+{
+	return skb->cloned;
+}
+
+static inline bool skb_clone_writable(const struct sk_buff *skb,
+				      unsigned int len)
+{
+	return false;
+}
+
+struct iphdr {
+	u8 ihl:4, version:4;
+	u8 tos;
+	__be16 tot_len;
+	__be16 id;
+	__be16 frag_off;
+	u8 ttl;
+	u8 protocol;
+	__sum16 check;
+	__be32 saddr;
+	__be32 daddr;
+};
+
+struct ipv6hdr {
+	u8 priority:4, version:4;
+	u8 flow_lbl[3];
+	__be16 payload_len;
+	u8 nexthdr;
+	u8 hop_limit;
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+};
+
+#define INET_ECN_MASK	3
+#define INET_ECN_CE	3
+
+/*
+ * <net/inet_ecn.h>: CE in an ECT header (the IPv4 checksum updated, an
+ * IPv6 CHECKSUM_COMPLETE sum too); 1 when the header carries CE after.
+ */
+static inline int INET_ECN_set_ce(struct sk_buff *skb)
+{
+	unsigned char *nh = skb_network_header(skb);
+
+	if (skb->protocol == cpu_to_be16(ETH_P_IP) &&
+	    nh + sizeof(struct iphdr) <= skb_tail_pointer(skb)) {
+		struct iphdr *iph = (struct iphdr *)nh;
+		__be16 old = *(__be16 *)iph, new;
+
+		if ((iph->tos & INET_ECN_MASK) == 0)
+			return 0;
+		iph->tos |= INET_ECN_CE;
+		new = *(__be16 *)iph;
+		csum_replace2(&iph->check, old, new);
+		return 1;
+	}
+	if (skb->protocol == cpu_to_be16(ETH_P_IPV6) &&
+	    nh + sizeof(struct ipv6hdr) <= skb_tail_pointer(skb)) {
+		__be32 from, to;
+
+		memcpy(&from, nh, sizeof(from));
+		if (!(from & cpu_to_be32(INET_ECN_MASK << 20)))
+			return 0;
+		to = from | cpu_to_be32(INET_ECN_CE << 20);
+		memcpy(nh, &to, sizeof(to));
+		if (skb->ip_summed == CHECKSUM_COMPLETE)
+			skb->csum = csum_add(csum_sub(skb->csum, (__force __wsum)from),
+					     (__force __wsum)to);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- Devices by index (<linux/netdevice.h>) ------------------------------ */
+
+/*
+ * The host's devices: what a test registers here (a NULL-terminated
+ * array), all in init_net.
+ */
+__attribute__((__weak__)) struct net_device **kbpf_host_netdevs;
+
+static inline struct net *dev_net(const struct net_device *dev)
+{
+	return &init_net;
+}
+
+static inline struct net_device *dev_get_by_index_rcu(struct net *net,
+						      int ifindex)
+{
+	struct net_device **d;
+
+	for (d = kbpf_host_netdevs; d && *d; d++)
+		if ((*d)->ifindex == ifindex)
+			return *d;
+	return NULL;
+}
+
+/* ---- Tunnel metadata (<net/dst_metadata.h>, <net/ip_tunnels.h>) --------- */
+
+#include <sys/socket.h>		/* AF_INET, AF_INET6 */
+#include <unistd.h>		/* usleep */
+
+/* A route or metadata dst: only the reference count the host needs. */
+struct dst_entry {
+	atomic_t __refcnt;
+};
+
+#define TUNNEL_CSUM		cpu_to_be16(0x01)
+#define TUNNEL_KEY		cpu_to_be16(0x04)
+#define TUNNEL_SEQ		cpu_to_be16(0x08)
+#define TUNNEL_DONT_FRAGMENT	cpu_to_be16(0x0100)
+#define TUNNEL_GENEVE_OPT	cpu_to_be16(0x0800)
+#define TUNNEL_VXLAN_OPT	cpu_to_be16(0x1000)
+#define TUNNEL_NOCACHE		cpu_to_be16(0x2000)
+#define TUNNEL_ERSPAN_OPT	cpu_to_be16(0x4000)
+#define TUNNEL_GTP_OPT		cpu_to_be16(0x8000)
+#define TUNNEL_OPTIONS_PRESENT	(TUNNEL_GENEVE_OPT | TUNNEL_VXLAN_OPT | \
+				 TUNNEL_ERSPAN_OPT | TUNNEL_GTP_OPT)
+#define IP_TUNNEL_INFO_TX	0x01
+#define IP_TUNNEL_INFO_IPV6	0x02
+#define FLOWI_FLAG_ANYSRC	0x01
+#define IPV6_FLOWLABEL_MASK	cpu_to_be32(0x000FFFFF)
+
+struct ip_tunnel_key {
+	__be64 tun_id;
+	union {
+		struct {
+			__be32 src;
+			__be32 dst;
+		} ipv4;
+		struct {
+			struct in6_addr src;
+			struct in6_addr dst;
+		} ipv6;
+	} u;
+	__be16 tun_flags;
+	u8 tos;
+	u8 ttl;
+	__be32 label;
+	__be16 tp_src;
+	__be16 tp_dst;
+	u8 flow_flags;
+};
+
+/* The options (options_len bytes) follow the info, as in the kernel. */
+struct ip_tunnel_info {
+	struct ip_tunnel_key key;
+	u8 options_len;
+	u8 mode;
+};
+
+#define IP_TUNNEL_OPTS_MAX	255
+
+enum metadata_type {
+	METADATA_IP_TUNNEL,
+	METADATA_HW_PORT_MUX,
+};
+
+struct metadata_dst {
+	struct dst_entry dst;
+	enum metadata_type type;
+	union {
+		struct ip_tunnel_info tun_info;
+	} u;
+};
+
+static inline struct metadata_dst __percpu *
+metadata_dst_alloc_percpu(u8 optslen, enum metadata_type type, gfp_t flags)
+{
+	struct metadata_dst __percpu *md;
+	int cpu;
+
+	md = __alloc_percpu_gfp(sizeof(struct metadata_dst) + optslen,
+				__alignof__(struct metadata_dst), flags);
+	if (!md)
+		return NULL;
+	for_each_possible_cpu(cpu) {
+		atomic_set(&per_cpu_ptr(md, cpu)->dst.__refcnt, 1);
+		per_cpu_ptr(md, cpu)->type = type;
+	}
+	return md;
+}
+
+static inline void metadata_dst_free_percpu(struct metadata_dst __percpu *md)
+{
+	free_percpu(md);
+}
+
+static inline void dst_hold(struct dst_entry *dst)
+{
+	atomic_inc(&dst->__refcnt);
+}
+
+static inline void skb_dst_drop(struct sk_buff *skb)
+{
+	if (skb->dst)
+		atomic_dec(&skb->dst->__refcnt);
+	skb->dst = NULL;
+}
+
+static inline void skb_dst_set(struct sk_buff *skb, struct dst_entry *dst)
+{
+	skb->dst = dst;
+}
+
+/* Host skbs only ever get metadata dsts (the tunnel helpers'). */
+static inline struct ip_tunnel_info *skb_tunnel_info(struct sk_buff *skb)
+{
+	struct metadata_dst *md = (struct metadata_dst *)skb->dst;
+
+	return md && md->type == METADATA_IP_TUNNEL ? &md->u.tun_info : NULL;
+}
+
+static inline unsigned short ip_tunnel_info_af(const struct ip_tunnel_info *info)
+{
+	return info->mode & IP_TUNNEL_INFO_IPV6 ? AF_INET6 : AF_INET;
+}
+
+static inline void ip_tunnel_info_opts_get(void *to,
+					   const struct ip_tunnel_info *info)
+{
+	memcpy(to, info + 1, info->options_len);
+}
+
+static inline void ip_tunnel_info_opts_set(struct ip_tunnel_info *info,
+					   const void *from, int len,
+					   __be16 flags)
+{
+	info->options_len = len;
+	if (len > 0) {
+		memcpy(info + 1, from, len);
+		info->key.tun_flags |= flags;
+	}
+}
+
+static inline void msleep(unsigned int msecs)
+{
+	usleep(msecs * 1000);
+}
+
+/* Host skbs are never GSO (skb_is_gso()): nothing to validate. */
+static inline bool skb_gso_validate_network_len(const struct sk_buff *skb,
+						unsigned int mtu)
+{
+	return true;
+}
 
 /*
  * The sock fields the bpf_sock and bpf_tcp_sock rewrites load and the
