@@ -54,6 +54,9 @@ static const struct helper_info helpers[] = {
 	H(ktime_get_tai_ns, false), H(strncmp, false),
 	H(skb_change_tail, false), H(skb_adjust_room, false),
 	H(fib_lookup, true),
+	H(probe_read, true), H(probe_read_str, true), H(send_signal, false),
+	H(send_signal_thread, false), H(get_ns_current_pid_tgid, false),
+	H(trace_vprintk, true),
 };
 
 /*
@@ -72,7 +75,8 @@ static const char *const kbpf_missing =
 	" map_lookup_percpu_elem ktime_get_tai_ns strncmp "
 #define BASE_BPF " jiffies64 for_each_map_elem loop "
 #define BASE_PERFMON " trace_printk get_current_task probe_read_user"	\
-	" probe_read_kernel probe_read_user_str probe_read_kernel_str snprintf "
+	" probe_read_kernel probe_read_user_str probe_read_kernel_str snprintf" \
+	" trace_vprintk "
 /* bpf_sk_base_func_proto() adds this for every caller. */
 #define SK_BASE " ktime_get_coarse_ns "
 
@@ -87,7 +91,9 @@ static const char *const kbpf_missing =
 	" get_current_cgroup_id get_current_ancestor_cgroup_id"		\
 	" ringbuf_output ringbuf_reserve ringbuf_submit ringbuf_discard"	\
 	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip"	\
-	" strtol strtoul map_lookup_percpu_elem ktime_get_tai_ns strncmp "
+	" strtol strtoul map_lookup_percpu_elem ktime_get_tai_ns strncmp"	\
+	" probe_read probe_read_str send_signal send_signal_thread"	\
+	" get_ns_current_pid_tgid trace_vprintk "
 
 struct type_table {
 	u32 prog_type;
@@ -428,9 +434,14 @@ TEST(helper_protos_lockdown)
 	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_kernel_str, all));
 	EXPECT_NULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel, all));
 	EXPECT_NULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel_str, all));
+	/* The legacy reads may reach the kernel: hidden too. */
+	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read, all));
+	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_str, all));
 	/* User memory stays readable. */
 	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_user, all));
 	EXPECT_NONNULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_user_str, all));
 	kbpf_shim_lockdown = LOCKDOWN_NONE;
 	EXPECT_NONNULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel, all));
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read, all));
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_str, all));
 }
