@@ -56,7 +56,8 @@ static const struct helper_info helpers[] = {
 	H(fib_lookup, true),
 	H(probe_read, true), H(probe_read_str, true), H(send_signal, false),
 	H(send_signal_thread, false), H(get_ns_current_pid_tgid, false),
-	H(trace_vprintk, true),
+	H(trace_vprintk, true), H(perf_event_read, true),
+	H(perf_event_read_value, true),
 };
 
 /*
@@ -64,7 +65,8 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip bind skb_adjust_room fib_lookup ";
+	" get_func_ip bind skb_adjust_room fib_lookup perf_event_read"	\
+	" perf_event_read_value ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -93,7 +95,8 @@ static const char *const kbpf_missing =
 	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip"	\
 	" strtol strtoul map_lookup_percpu_elem ktime_get_tai_ns strncmp"	\
 	" probe_read probe_read_str send_signal send_signal_thread"	\
-	" get_ns_current_pid_tgid trace_vprintk "
+	" get_ns_current_pid_tgid trace_vprintk perf_event_read"	\
+	" perf_event_read_value "
 
 struct type_table {
 	u32 prog_type;
