@@ -10,16 +10,20 @@
  *   buffer cleared;
  * - bpf_get_ns_current_pid_tgid() against /proc/self/ns/pid's device and
  *   inode: this process's ids, -EINVAL (cleared) for another inode, a
- *   device past dev_t or a wrong size;
+ *   device past dev_t or a wrong size (only those refusals on a kernel
+ *   without pid namespaces, where that file does not exist);
  * - bpf_send_signal() and bpf_send_signal_thread() to the test process
  *   itself: SIGUSR1 arrives, sent by the kernel (SI_KERNEL), the thread
  *   variant to this very thread; signal 0 sends nothing, 65 is -EINVAL;
+ *   sent from a second thread, both variants' signal is taken there;
  * - bpf_trace_vprintk() with four arguments: its length, and on kbpf the
  *   line in kbpf's trace_pipe (Linux's goes to ftrace's); a conversion
  *   without an argument is -EINVAL.
+ * Then some again on kbpf's interpreter (jit_enable=0).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -242,6 +246,14 @@ static bool t_ns_pid_tgid(const struct kt_be *be)
 	       ns_case(be, st.st_dev, st.st_ino, 4, -EINVAL);
 }
 
+/* Without /proc/self/ns/pid to compare with: ids no nsfs file has. */
+static bool t_ns_refusals(const struct kt_be *be)
+{
+	return ns_case(be, 0, 0, 8, -EINVAL) &&
+	       ns_case(be, 1ULL << 32, 0xeffffffcULL, 8, -EINVAL) &&
+	       ns_case(be, 0, 0, 4, -EINVAL);
+}
+
 /* ---- bpf_send_signal(), bpf_send_signal_thread() -------------------------- */
 
 static volatile sig_atomic_t usr1_count;
@@ -310,6 +322,47 @@ static bool t_send_signal_thread(const struct kt_be *be)
 	       signal_case(be, BPF_FUNC_send_signal_thread, 0, 0, false) &&
 	       signal_case(be, BPF_FUNC_send_signal_thread, 1ULL << 31 | SIGUSR1,
 			   -EINVAL, false);
+}
+
+struct sender {
+	const struct kt_be *be;
+	int func;
+	pid_t tid;
+	bool ok;
+};
+
+static void *sender_fn(void *arg)
+{
+	struct sender *s = arg;
+
+	s->tid = gettid();
+	s->ok = signal_case(s->be, s->func, SIGUSR1, 0, true);
+	return NULL;
+}
+
+/*
+ * From a second thread, while the first waits: both variants' signal is
+ * taken by the thread that ran the program, the group one too (Linux
+ * prefers current, and so does kbpf's kill_pid() of current's own pid).
+ */
+static bool t_send_signal_other_thread(const struct kt_be *be)
+{
+	static const int funcs[] = { BPF_FUNC_send_signal,
+				     BPF_FUNC_send_signal_thread };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct sender s = { .be = be, .func = funcs[i] };
+		pthread_t t;
+
+		if (!kt_check_ok(pthread_create(&t, NULL, sender_fn, &s),
+				 "pthread_create"))
+			return false;
+		pthread_join(t, NULL);
+		if (!s.ok || !kt_check_true(s.tid != gettid(), "another thread"))
+			return false;
+	}
+	return true;
 }
 
 /* ---- bpf_trace_vprintk() -------------------------------------------------- */
@@ -381,6 +434,17 @@ static bool t_trace_vprintk(const struct kt_be *be)
 			     buf + strlen(buf) - 1, "one line, none for the bad format");
 }
 
+static bool set_jit(int on)
+{
+	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%d\n", on) > 0;
+	return fclose(f) == 0 && ok;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO };
@@ -401,9 +465,26 @@ int main(int argc, char **argv)
 	kt_dual("probe_read_str_user_half", t_probe_read_str_user, linux_ok);
 	kt_dual("probe_read_str_kernel_half", t_probe_read_str_kernel, linux_ok);
 	kt_dual("probe_read_bad_addresses", t_probe_read_bad, linux_ok);
-	kt_dual("get_ns_current_pid_tgid", t_ns_pid_tgid, linux_ok);
+	if (!access("/proc/self/ns/pid", F_OK))
+		kt_dual("get_ns_current_pid_tgid", t_ns_pid_tgid, linux_ok);
+	else	/* The debug kernel has no namespaces: only the refusals. */
+		kt_dual("get_ns_current_pid_tgid_no_pidns_file", t_ns_refusals,
+			linux_ok);
 	kt_dual("send_signal", t_send_signal, linux_ok);
 	kt_dual("send_signal_thread", t_send_signal_thread, linux_ok);
+	kt_dual("send_signal_from_another_thread", t_send_signal_other_thread,
+		linux_ok);
 	kt_dual("trace_vprintk", t_trace_vprintk, linux_ok);
+	/* The same helpers called from kbpf's interpreter. */
+	if (!set_jit(0)) {
+		kt_fail("interp", "cannot set jit_enable=0");
+		return kt_done();
+	}
+	kt_verdict("probe_read_kernel_half_interp", t_probe_read_kernel(&kt_be_kbpf));
+	kt_verdict("probe_read_bad_addresses_interp", t_probe_read_bad(&kt_be_kbpf));
+	kt_verdict("send_signal_interp", t_send_signal(&kt_be_kbpf));
+	kt_verdict("send_signal_thread_interp", t_send_signal_thread(&kt_be_kbpf));
+	kt_verdict("trace_vprintk_interp", t_trace_vprintk(&kt_be_kbpf));
+	kt_verdict("jit_enable_restored", set_jit(1));
 	return kt_done();
 }
