@@ -44,6 +44,7 @@ KBPF_CORE_SRCS += helpers/skb_meta.c helpers/check_mtu.c \
 		  helpers/tunnel.c
 KBPF_CORE_SRCS += helpers/strtox.c helpers/xdp.c
 KBPF_CORE_SRCS += helpers/strncmp.c verifier/const_str.c
+KBPF_CORE_SRCS += helpers/signal.c
 KBPF_CORE_SRCS += helpers/ringbuf.c helpers/local_storage.c maps/local_storage.c
 KBPF_CORE_SRCS += helpers/perf_event.c maps/perf_buffer.c maps/perf_event_array.c \
 		  maps/perf_buffer_host.c

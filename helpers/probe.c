@@ -141,6 +141,45 @@ const struct kbpf_func_proto kbpf_probe_read_user_str_proto = {
 };
 
 /*
+ * The legacy bpf_probe_read() and bpf_probe_read_str(), which predate the
+ * split: x86-64's user and kernel halves do not overlap
+ * (CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE), so Linux tells the two
+ * apart by the address, below TASK_SIZE the user's, and reads each as its
+ * own helper would.
+ */
+static u64 kbpf_probe_read_compat(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	if (r3 < TASK_SIZE)
+		return kbpf_probe_read_user(r1, r2, r3, r4, r5);
+	return kbpf_probe_read_kernel(r1, r2, r3, r4, r5);
+}
+
+const struct kbpf_func_proto kbpf_probe_read_compat_proto = {
+	.func		= kbpf_probe_read_compat,
+	.name		= "bpf_probe_read",
+	.gpl_only	= true,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_UNINIT_MEM,
+			    KBPF_ARG_CONST_SIZE_OR_ZERO, KBPF_ARG_ANYTHING },
+};
+
+static u64 kbpf_probe_read_compat_str(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	if (r3 < TASK_SIZE)
+		return kbpf_probe_read_user_str(r1, r2, r3, r4, r5);
+	return kbpf_probe_read_kernel_str(r1, r2, r3, r4, r5);
+}
+
+const struct kbpf_func_proto kbpf_probe_read_compat_str_proto = {
+	.func		= kbpf_probe_read_compat_str,
+	.name		= "bpf_probe_read_str",
+	.gpl_only	= true,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_UNINIT_MEM,
+			    KBPF_ARG_CONST_SIZE_OR_ZERO, KBPF_ARG_ANYTHING },
+};
+
+/*
  * Only from a user task in task context, with that task's page tables
  * loaded (not a temporary mm being switched): as Linux, -EPERM otherwise.
  */

@@ -95,6 +95,8 @@ static const struct kbpf_func_proto *base_func_proto(u32 func_id, u32 caps)
 		return &kbpf_trace_printk_proto;
 	case BPF_FUNC_snprintf:
 		return &kbpf_snprintf_proto;
+	case BPF_FUNC_trace_vprintk:
+		return &kbpf_trace_vprintk_proto;
 	case BPF_FUNC_get_current_task:
 		return &kbpf_get_current_task_proto;
 	case BPF_FUNC_probe_read_user:
@@ -628,6 +630,20 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
 		return &kbpf_ringbuf_query_proto;
 	case BPF_FUNC_for_each_map_elem:
 		return &kbpf_for_each_map_elem_proto;
+	/* Linux offers the user-or-kernel reads where the halves do not overlap. */
+	case BPF_FUNC_probe_read:
+		return read_kernel_allowed() ? &kbpf_probe_read_compat_proto : NULL;
+	case BPF_FUNC_probe_read_str:
+		return read_kernel_allowed() ?
+		       &kbpf_probe_read_compat_str_proto : NULL;
+	case BPF_FUNC_send_signal:
+		return &kbpf_send_signal_proto;
+	case BPF_FUNC_send_signal_thread:
+		return &kbpf_send_signal_thread_proto;
+	case BPF_FUNC_get_ns_current_pid_tgid:
+		return &kbpf_get_ns_current_pid_tgid_proto;
+	case BPF_FUNC_trace_vprintk:
+		return &kbpf_trace_vprintk_proto;
 	default:
 		return base_func_proto(func_id, caps);
 	}

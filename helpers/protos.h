@@ -48,6 +48,7 @@ extern const struct kbpf_func_proto kbpf_get_current_comm_proto;
 extern const struct kbpf_func_proto kbpf_get_current_task_proto;
 extern const struct kbpf_func_proto kbpf_get_current_cgroup_id_proto;
 extern const struct kbpf_func_proto kbpf_get_current_ancestor_cgroup_id_proto;
+extern const struct kbpf_func_proto kbpf_get_ns_current_pid_tgid_proto;
 
 /* probe.c */
 extern const struct kbpf_func_proto kbpf_probe_read_kernel_proto;
@@ -55,9 +56,12 @@ extern const struct kbpf_func_proto kbpf_probe_read_kernel_str_proto;
 extern const struct kbpf_func_proto kbpf_probe_read_user_proto;
 extern const struct kbpf_func_proto kbpf_probe_read_user_str_proto;
 extern const struct kbpf_func_proto kbpf_probe_write_user_proto;
+extern const struct kbpf_func_proto kbpf_probe_read_compat_proto;
+extern const struct kbpf_func_proto kbpf_probe_read_compat_str_proto;
 
 /* trace_printk.c */
 extern const struct kbpf_func_proto kbpf_trace_printk_proto;
+extern const struct kbpf_func_proto kbpf_trace_vprintk_proto;
 extern const struct kbpf_func_proto kbpf_snprintf_proto;
 
 /* skb.c */
@@ -169,5 +173,11 @@ extern const struct kbpf_func_proto kbpf_get_stack_pe_proto;
 extern const struct kbpf_func_proto kbpf_get_stack_raw_tp_proto;
 int kbpf_stack_helpers_init(void);
 void kbpf_stack_helpers_exit(void);
+
+/* signal.c */
+extern const struct kbpf_func_proto kbpf_send_signal_proto;
+extern const struct kbpf_func_proto kbpf_send_signal_thread_proto;
+int kbpf_signal_helpers_init(void);
+void kbpf_signal_helpers_exit(void);
 
 #endif /* KBPF_HELPERS_PROTOS_H */

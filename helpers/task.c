@@ -117,3 +117,44 @@ const struct kbpf_func_proto kbpf_get_current_ancestor_cgroup_id_proto = {
 	.ret_type	= KBPF_RET_INTEGER,
 	.arg_type	= { KBPF_ARG_ANYTHING },
 };
+
+/*
+ * The current task's ids in the pid namespace whose nsfs file
+ * (/proc/PID/ns/pid) has device dev and inode ino: -EINVAL, the buffer
+ * cleared, when that is not the task's own pid namespace (or dev does not
+ * fit a dev_t), -ENOENT when the task has none left (it is exiting).
+ */
+static u64 kbpf_get_ns_current_pid_tgid(u64 r1, u64 r2, u64 r3, u64 r4,
+					u64 r5)
+{
+	struct bpf_pidns_info *info = (struct bpf_pidns_info *)(unsigned long)r3;
+	struct task_struct *task = current;
+	struct pid_namespace *pidns;
+	u32 size = r4;
+	int err = -EINVAL;
+
+	if (unlikely(size != sizeof(*info) || (u64)(dev_t)r1 != r1))
+		goto clear;
+	pidns = task_active_pid_ns(task);
+	if (unlikely(!pidns)) {
+		err = -ENOENT;
+		goto clear;
+	}
+	if (!kbpf_ns_match(&pidns->ns, (dev_t)r1, r2))
+		goto clear;
+	info->pid = task_pid_nr_ns(task, pidns);
+	info->tgid = task_tgid_nr_ns(task, pidns);
+	return 0;
+clear:
+	memset(info, 0, size);
+	return err;
+}
+
+const struct kbpf_func_proto kbpf_get_ns_current_pid_tgid_proto = {
+	.func		= kbpf_get_ns_current_pid_tgid,
+	.name		= "bpf_get_ns_current_pid_tgid",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_ANYTHING, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_PTR_TO_UNINIT_MEM, KBPF_ARG_CONST_SIZE },
+};

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf_trace_printk() and bpf_snprintf(), and the ring trace_printk writes
- * to. Linux writes to the ftrace buffer (trace_pipe); kbpf cannot reach
- * it from a module, so it keeps its own ring of records, read as text
- * lines by kbpf_trace_pipe_read(): in the kernel through
- * /sys/kernel/debug/kbpf/trace_pipe (kmod/trace_pipe.c), on the host by
- * the tests directly.
+ * bpf_trace_printk(), bpf_trace_vprintk() and bpf_snprintf(), and the ring
+ * the two trace_printks write to. Linux writes to the ftrace buffer
+ * (trace_pipe); kbpf cannot reach it from a module, so it keeps its own
+ * ring of records, read as text lines by kbpf_trace_pipe_read(): in the
+ * kernel through /sys/kernel/debug/kbpf/trace_pipe (kmod/trace_pipe.c), on
+ * the host by the tests directly.
  *
  * The ring holds the last KBPF_TRACE_RECORDS messages; a writer that finds
  * it full overwrites the oldest, as ftrace's ring does in its default
@@ -43,10 +43,13 @@ struct trace_ring {
 
 static struct trace_ring *kbpf_trace_ring;
 
-static u64 kbpf_trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+/*
+ * One message into the ring; returns its length, or the format's error
+ * (nothing written then).
+ */
+static int trace_write(const char *fmt, u32 fmt_size, const u64 *args,
+		       u32 num_args)
 {
-	const u64 args[TRACE_PRINTK_ARGS] = { r3, r4, r5 };
-	const char *fmt = (const char *)(unsigned long)r1;
 	struct trace_ring *ring = kbpf_trace_ring;
 	struct trace_record *rec;
 	void (*notify)(void);
@@ -54,7 +57,7 @@ static u64 kbpf_trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	int ret;
 
 	/* Check the format before taking the lock: a bad one writes nothing. */
-	ret = kbpf_bprintf(NULL, 0, fmt, r2, args, TRACE_PRINTK_ARGS);
+	ret = kbpf_bprintf(NULL, 0, fmt, fmt_size, args, num_args);
 	if (ret < 0 || !ring)
 		return ret;
 
@@ -71,8 +74,8 @@ static u64 kbpf_trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 		ring->lost++;
 	}
 	rec = &ring->rec[ring->head % KBPF_TRACE_RECORDS];
-	ret = kbpf_bprintf(rec->msg, sizeof(rec->msg), fmt, r2, args,
-			   TRACE_PRINTK_ARGS);
+	ret = kbpf_bprintf(rec->msg, sizeof(rec->msg), fmt, fmt_size, args,
+			   num_args);
 	rec->len = min_t(u32, ret, sizeof(rec->msg) - 1);
 	rec->ts_ns = ktime_get_mono_fast_ns();
 	rec->pid = current->pid;
@@ -86,6 +89,14 @@ static u64 kbpf_trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	return ret;
 }
 
+static u64 kbpf_trace_printk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	const u64 args[TRACE_PRINTK_ARGS] = { r3, r4, r5 };
+
+	return trace_write((const char *)(unsigned long)r1, r2, args,
+			   TRACE_PRINTK_ARGS);
+}
+
 const struct kbpf_func_proto kbpf_trace_printk_proto = {
 	.func		= kbpf_trace_printk,
 	.name		= "bpf_trace_printk",
@@ -93,6 +104,35 @@ const struct kbpf_func_proto kbpf_trace_printk_proto = {
 	.ret_type	= KBPF_RET_INTEGER,
 	.arg_type	= { KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY,
 			    KBPF_ARG_CONST_SIZE },
+};
+
+/*
+ * bpf_trace_vprintk(): trace_printk with its arguments in an array of
+ * u64s, up to bpf_snprintf's 12, as Linux's. The format is checked at run
+ * time, as trace_printk's.
+ */
+static u64 kbpf_trace_vprintk(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	const u64 *data = (const u64 *)(unsigned long)r3;
+	u32 data_len = r4;
+
+	if (data_len % 8 || data_len > KBPF_BPRINTF_MAX_ARGS * 8 ||
+	    (data_len && !data))
+		return -EINVAL;
+	return trace_write((const char *)(unsigned long)r1, r2, data,
+			   data_len / 8);
+}
+
+const struct kbpf_func_proto kbpf_trace_vprintk_proto = {
+	.func		= kbpf_trace_vprintk,
+	.name		= "bpf_trace_vprintk",
+	.gpl_only	= true,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY,
+			    KBPF_ARG_CONST_SIZE,
+			    KBPF_ARG_PTR_TO_MEM | KBPF_PTR_MAYBE_NULL |
+			    KBPF_MEM_RDONLY,
+			    KBPF_ARG_CONST_SIZE_OR_ZERO },
 };
 
 /* Returns the full output's length + 1, as Linux's (what str needs). */

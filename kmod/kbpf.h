@@ -36,6 +36,9 @@ bool kbpf_capable(void);
 /* Objects are freed from here, after an RCU grace period. */
 extern struct workqueue_struct *kbpf_free_wq;
 
+/* Find nsfs's device for kbpf_ns_match() (kmod/nsfs.c), at load. */
+int kbpf_nsfs_dev_init(void);
+
 /* KBPF_IOCTL_PERF_BUFFER (kmod/perf_buffer_fd.c): a new perf buffer fd. */
 long kbpf_perf_buffer_ioctl(void __user *uattr);
 

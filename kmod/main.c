@@ -79,6 +79,9 @@ static int __init kbpf_init(void)
 	kbpf_free_wq = alloc_workqueue("kbpf_free", WQ_UNBOUND, 0);
 	if (!kbpf_free_wq)
 		return -ENOMEM;
+	err = kbpf_nsfs_dev_init();
+	if (err)
+		goto err_free_wq;
 	err = kbpf_arena_init();
 	if (err)
 		goto err_free_wq;

@@ -32,11 +32,13 @@
 #include <linux/numa.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/security.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
@@ -107,6 +109,18 @@ static inline bool kbpf_nmi_uaccess_okay(void)
 	struct mm_struct *mm = current->mm;
 
 	return mm && (__read_cr3() & CR3_ADDR_MASK) == __pa(mm->pgd);
+}
+
+/*
+ * Linux's ns_match() (not exported): ns's nsfs file (/proc/PID/ns/...) is
+ * inode ino of device dev. kmod/nsfs.c finds nsfs's device at load.
+ */
+extern dev_t kbpf_nsfs_dev;
+
+static inline bool kbpf_ns_match(const struct ns_common *ns, dev_t dev,
+				 u64 ino)
+{
+	return ns->inum == ino && kbpf_nsfs_dev == dev;
 }
 
 /*

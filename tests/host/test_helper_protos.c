@@ -61,6 +61,10 @@ static const struct helper_info helpers[] = {
 	H(check_mtu, true), H(skb_get_tunnel_key, false),
 	H(skb_set_tunnel_key, false), H(skb_get_tunnel_opt, false),
 	H(skb_set_tunnel_opt, false),
+	H(probe_read, true), H(probe_read_str, true), H(send_signal, false),
+	H(send_signal_thread, false), H(get_ns_current_pid_tgid, false),
+	H(trace_vprintk, true), H(perf_event_read, true),
+	H(perf_event_read_value, true),
 };
 
 /*
@@ -68,7 +72,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip bind fib_lookup ";
+	" get_func_ip bind fib_lookup perf_event_read perf_event_read_value ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -79,7 +83,8 @@ static const char *const kbpf_missing =
 	" map_lookup_percpu_elem ktime_get_tai_ns strncmp "
 #define BASE_BPF " jiffies64 for_each_map_elem loop "
 #define BASE_PERFMON " trace_printk get_current_task probe_read_user"	\
-	" probe_read_kernel probe_read_user_str probe_read_kernel_str snprintf "
+	" probe_read_kernel probe_read_user_str probe_read_kernel_str snprintf" \
+	" trace_vprintk "
 /* bpf_sk_base_func_proto() adds this for every caller. */
 #define SK_BASE " ktime_get_coarse_ns "
 
@@ -94,7 +99,10 @@ static const char *const kbpf_missing =
 	" get_current_cgroup_id get_current_ancestor_cgroup_id"		\
 	" ringbuf_output ringbuf_reserve ringbuf_submit ringbuf_discard"	\
 	" ringbuf_query jiffies64 for_each_map_elem snprintf get_func_ip"	\
-	" strtol strtoul map_lookup_percpu_elem ktime_get_tai_ns strncmp "
+	" strtol strtoul map_lookup_percpu_elem ktime_get_tai_ns strncmp"	\
+	" probe_read probe_read_str send_signal send_signal_thread"	\
+	" get_ns_current_pid_tgid trace_vprintk perf_event_read"	\
+	" perf_event_read_value "
 
 struct type_table {
 	u32 prog_type;
@@ -441,9 +449,14 @@ TEST(helper_protos_lockdown)
 	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_kernel_str, all));
 	EXPECT_NULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel, all));
 	EXPECT_NULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel_str, all));
+	/* The legacy reads may reach the kernel: hidden too. */
+	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read, all));
+	EXPECT_NULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_str, all));
 	/* User memory stays readable. */
 	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_user, all));
 	EXPECT_NONNULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_user_str, all));
 	kbpf_shim_lockdown = LOCKDOWN_NONE;
 	EXPECT_NONNULL(kbpf_get_func_proto_caps(s, BPF_FUNC_probe_read_kernel, all));
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read, all));
+	EXPECT_NONNULL(kbpf_get_func_proto_caps(k, BPF_FUNC_probe_read_str, all));
 }

@@ -698,6 +698,13 @@ static inline void preempt_enable(void) { barrier(); }
 static inline int cond_resched(void) { return 0; }
 /* Host threads are never in NMI context. */
 static inline bool in_nmi(void) { return false; }
+/*
+ * Neither counts anything on the host: a test sets the preemption count
+ * to play a program run with preemption off (kernel test runs are).
+ */
+__attribute__((__weak__)) __thread int kbpf_shim_preempt_count;
+static inline int preempt_count(void) { return kbpf_shim_preempt_count; }
+static inline bool irqs_disabled(void) { return false; }
 
 /*
  * A per-CPU pointer is a table of NR_CPUS separate allocations, so ASan
@@ -2276,7 +2283,10 @@ static inline bool perfmon_capable(void)
 
 /* ---- Tasks, credentials, cgroups ------------------------------------------- */
 
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define TASK_COMM_LEN		16
@@ -2298,9 +2308,27 @@ struct css_set {
 
 struct bpf_run_ctx;
 
+/* A task's struct pid: its thread's ids (kill_pid() signals the process). */
+struct pid {
+	pid_t nr;
+	pid_t tgid;
+};
+
+struct ns_common {
+	unsigned int inum;
+};
+
+/* The pid namespace: the host's own, its nsfs file's inode and device. */
+struct pid_namespace {
+	struct ns_common ns;
+	dev_t nsfs_dev;
+};
+
 struct task_struct {
 	pid_t pid;		/* thread id */
 	pid_t tgid;		/* process id */
+	struct pid thread_pid;
+	struct pid_namespace *pidns;	/* NULL: an exiting task's */
 	unsigned int flags;
 	char comm[TASK_COMM_LEN];
 	struct css_set *cgroups;
@@ -2318,6 +2346,7 @@ struct task_struct {
 __attribute__((__weak__)) __thread struct task_struct kbpf_shim_task;
 __attribute__((__weak__)) __thread struct css_set kbpf_shim_css_set;
 __attribute__((__weak__)) __thread struct cgroup kbpf_shim_root_cgroup;
+__attribute__((__weak__)) struct pid_namespace kbpf_shim_pid_ns;
 
 static inline struct task_struct *kbpf_shim_current(void)
 {
@@ -2330,6 +2359,16 @@ static inline struct task_struct *kbpf_shim_current(void)
 		t->gid.val = getgid();
 		BUG_ON(prctl(PR_GET_NAME, t->comm));
 		t->mm = t;
+		t->thread_pid.nr = t->pid;
+		t->thread_pid.tgid = t->tgid;
+		if (!kbpf_shim_pid_ns.ns.inum) {
+			struct stat st;
+
+			BUG_ON(stat("/proc/self/ns/pid", &st));
+			kbpf_shim_pid_ns.ns.inum = st.st_ino;
+			kbpf_shim_pid_ns.nsfs_dev = st.st_dev;
+		}
+		t->pidns = &kbpf_shim_pid_ns;
 		kbpf_shim_root_cgroup.id = 1;
 		kbpf_shim_root_cgroup.ancestors[0] = &kbpf_shim_root_cgroup;
 		kbpf_shim_css_set.dfl_cgrp = &kbpf_shim_root_cgroup;
@@ -2345,6 +2384,77 @@ static inline struct task_struct *kbpf_shim_current(void)
 		*(_uid) = current->uid;					\
 		*(_gid) = current->gid;					\
 	} while (0)
+
+/* ---- Pids, pid namespaces, signals ---- */
+
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID };
+
+static inline struct pid *task_pid(struct task_struct *task)
+{
+	return &task->thread_pid;
+}
+
+static inline struct task_struct *pid_task(struct pid *pid, enum pid_type type)
+{
+	return container_of(pid, struct task_struct, thread_pid);
+}
+
+static inline struct pid *get_pid(struct pid *pid) { return pid; }
+static inline void put_pid(struct pid *pid) { }
+
+static inline int is_global_init(struct task_struct *task)
+{
+	return task->tgid == 1;
+}
+
+/* The kernel's _NSIG (glibc's counts signal 0 too). */
+static inline int valid_signal(unsigned long sig)
+{
+	return sig <= 64;
+}
+
+struct kernel_siginfo;
+#define SEND_SIG_PRIV	((struct kernel_siginfo *)1)
+
+/* The process (kill()) or the thread (tgkill()), as the kernel's. */
+static inline int kill_pid(struct pid *pid, int sig, int priv)
+{
+	if (!valid_signal(sig))
+		return -EINVAL;
+	return kill(pid->tgid, sig) ? -errno : 0;
+}
+
+static inline int send_sig_info(int sig, struct kernel_siginfo *info,
+				struct task_struct *task)
+{
+	if (!valid_signal(sig))
+		return -EINVAL;
+	return syscall(SYS_tgkill, task->tgid, task->pid, sig) ? -errno : 0;
+}
+
+static inline struct pid_namespace *task_active_pid_ns(struct task_struct *t)
+{
+	return t->pidns;
+}
+
+static inline pid_t task_pid_nr_ns(struct task_struct *t,
+				   struct pid_namespace *ns)
+{
+	return t->pid;
+}
+
+static inline pid_t task_tgid_nr_ns(struct task_struct *t,
+				    struct pid_namespace *ns)
+{
+	return t->tgid;
+}
+
+static inline bool kbpf_ns_match(const struct ns_common *ns, dev_t dev,
+				 u64 ino)
+{
+	return ns->inum == ino &&
+	       container_of(ns, struct pid_namespace, ns)->nsfs_dev == dev;
+}
 
 static inline uid_t from_kuid(struct user_namespace *ns, kuid_t uid)
 {
@@ -2543,21 +2653,53 @@ static inline void poll_wait(struct file *file, wait_queue_head_t *wq,
 #define EPOLLERR	((__poll_t)0x00000008)
 #define EPOLLRDNORM	((__poll_t)0x00000040)
 
-/* irq_work runs its function at once: the host has no interrupts to wait for. */
+/*
+ * irq_work runs its function at once: the host has no interrupts to wait
+ * for. A test may hold the next works queued (kbpf_shim_irq_work_hold),
+ * pending until it runs the last one with kbpf_shim_irq_work_release().
+ */
 struct irq_work {
 	void (*func)(struct irq_work *work);
+	bool pending;
 };
+
+__attribute__((__weak__)) bool kbpf_shim_irq_work_hold;
+__attribute__((__weak__)) struct irq_work *kbpf_shim_irq_work_held;
 
 static inline void init_irq_work(struct irq_work *work,
 				 void (*func)(struct irq_work *work))
 {
 	work->func = func;
+	work->pending = false;
+}
+
+static inline bool irq_work_is_busy(struct irq_work *work)
+{
+	return work->pending;
 }
 
 static inline bool irq_work_queue(struct irq_work *work)
 {
+	if (work->pending)
+		return false;
+	if (kbpf_shim_irq_work_hold) {
+		work->pending = true;
+		kbpf_shim_irq_work_held = work;
+		return true;
+	}
 	work->func(work);
 	return true;
+}
+
+static inline void kbpf_shim_irq_work_release(void)
+{
+	struct irq_work *work = kbpf_shim_irq_work_held;
+
+	kbpf_shim_irq_work_held = NULL;
+	if (work) {
+		work->pending = false;
+		work->func(work);
+	}
 }
 
 static inline void irq_work_sync(struct irq_work *work)
