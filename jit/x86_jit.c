@@ -38,7 +38,10 @@ const u8 kbpf_jit_reg[MAX_BPF_EXT_REG] = {
 	[BPF_REG_AX] = JIT_BPF_AX,
 };
 
-/* R6-R9: what the entry saves for C, and a bpf-to-bpf call for the caller. */
+/*
+ * R6-R9: what the entry saves for C, and a bpf-to-bpf call for the caller
+ * (bit k of jit_func.clobbers and ctx->inlined is bpf_callee_saved[k]).
+ */
 static const u8 bpf_callee_saved[] = {
 	KBPF_X86_RBX, KBPF_X86_R13, KBPF_X86_R14, KBPF_X86_R15,
 };
@@ -146,8 +149,8 @@ static int emit_entry(struct jit_ctx *ctx)
 /*
  * A function's prologue: a frame whose rbp is R10, with its declared
  * stack below, rounded to keep rsp 16-byte aligned for calls, and below
- * that the frames of the callees inlined into it (all at the same place:
- * copies never nest). The main function is where tail calls land,
+ * that the saves and frames of the callees inlined into it (all at the
+ * same place: copies never nest). The main function is where tail calls land,
  * indirectly: a landing pad.
  */
 static void emit_prologue(struct jit_ctx *ctx, u32 f)
@@ -219,22 +222,31 @@ static int emit_body(struct jit_ctx *ctx, u32 start, u32 end);
 /*
  * An inline copy of function f's body in place of a call to it
  * (x86_jit_inline.c): its own labels, taken in emission order, one more
- * for its end, where its EXITs go; its frame below its caller's stack.
+ * for its end, where its EXITs go. Below the caller's stack, a slot for
+ * each of R6-R9 the callee writes and the caller reads after (saves),
+ * then the copy's frame. No push: rsp stays where the prologue put it,
+ * aligned for the helpers the copy calls.
  */
-static int emit_inline_copy(struct jit_ctx *ctx, u32 f)
+static int emit_inline_copy(struct jit_ctx *ctx, u32 f, u8 saves)
 {
 	const struct jit_func *callee = &ctx->funcs[f];
+	struct kbpf_x86 *e = &ctx->e;
 	u32 base = ctx->next_label, n = callee->end - callee->start;
 	u32 idx = ctx->idx, body_end = ctx->body_end;
-	u32 exit_label = ctx->exit_label;
+	u32 exit_label = ctx->exit_label, i;
+	s32 slots = -(s32)round_up(ctx->funcs[ctx->func].stack, 16);
 	int err;
 
+	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
+		if (saves & BIT(i))
+			kbpf_x86_store(e, 8, KBPF_X86_RBP, slots - 8 * (i + 1),
+				       bpf_callee_saved[i]);
 	/* Copies never nest: the caller's body is its function's. */
 	ctx->next_label += n + 1;
 	ctx->label_base = base - callee->start;
 	ctx->body_end = callee->end;
 	ctx->exit_label = base + n;
-	ctx->r10_delta = round_up(ctx->funcs[ctx->func].stack, 16);
+	ctx->r10_delta = -slots + JIT_INLINE_SAVES;
 	err = emit_body(ctx, callee->start, callee->end);
 	jit_set_label(ctx, ctx->exit_label);
 	ctx->idx = idx;
@@ -242,36 +254,39 @@ static int emit_inline_copy(struct jit_ctx *ctx, u32 f)
 	ctx->body_end = body_end;
 	ctx->exit_label = exit_label;
 	ctx->r10_delta = 0;
+	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
+		if (saves & BIT(i))
+			kbpf_x86_load(e, 8, bpf_callee_saved[i], KBPF_X86_RBP,
+				      slots - 8 * (i + 1));
 	return err;
 }
 
 /*
  * bpf-to-bpf: R1-R5 are the arguments already; the caller keeps what of
  * R6-R9 the callee may change, an even number of them so rsp stays 16-byte
- * aligned for the callee (an odd one out is pushed with a neighbour).
- * Then a call, or a copy of the callee.
+ * aligned for the callee (an odd one out is pushed with a neighbour). Or
+ * a copy of the callee.
  */
 static int emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
 {
 	struct kbpf_x86 *e = &ctx->e;
 	u32 f = jit_func_at(ctx, ctx->idx + 1 + insn->imm), i;
 	u8 mask = ctx->funcs[f].clobbers;
-	int err = 0;
 
+	if (ctx->inlined[ctx->idx])
+		return emit_inline_copy(ctx, f,
+					ctx->inlined[ctx->idx] & JIT_R6_R9);
 	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i += 2)
 		if (mask & (3U << i))
 			mask |= 3U << i;
 	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
 		if (mask & BIT(i))
 			kbpf_x86_push(e, bpf_callee_saved[i]);
-	if (ctx->inlined[ctx->idx])
-		err = emit_inline_copy(ctx, f);
-	else
-		call_label(ctx, jit_func_entry(ctx, f));
+	call_label(ctx, jit_func_entry(ctx, f));
 	for (i = ARRAY_SIZE(bpf_callee_saved); i-- > 0;)
 		if (mask & BIT(i))
 			kbpf_x86_pop(e, bpf_callee_saved[i]);
-	return err;
+	return 0;
 }
 
 /*

@@ -19,10 +19,14 @@
  *    stay within JIT_INLINE_BUDGET instructions: the image and the label
  *    table grow by each copy.
  *
- * The copy keeps the call's save of the R6-R9 the callee writes; an EXIT
- * jumps to its end. What is different: helpers called from the copy run
- * one JIT frame higher, so a stack they walk (bpf_get_stack) shows no
- * frame for the subprogram, as for a C function gcc inlined.
+ * A copy's EXIT jumps to its end. Of the R6-R9 the callee writes, the
+ * copy saves (in slots of its caller's frame, not by pushes) those the
+ * caller may read after the call: a liveness analysis of the caller,
+ * where calls and tail calls read all four (unverified, a callee may) and
+ * a subprogram's EXIT too (its own caller may). What is different: helpers
+ * called from the copy run one JIT frame higher, so a stack they walk
+ * (bpf_get_stack) shows no frame for the subprogram, as for a C function
+ * gcc inlined.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/engine.h>
@@ -34,6 +38,8 @@
 #define JIT_INLINE_MAX_INSNS	32
 /* Instructions all inline copies of a program may add up to. */
 #define JIT_INLINE_BUDGET	8192
+/* Liveness passes over a function before saving as if all were live. */
+#define JIT_LIVE_MAX_PASSES	16
 
 static const u8 bpf_size_bytes[4] = {
 	[BPF_W >> 3] = 4, [BPF_H >> 3] = 2, [BPF_B >> 3] = 1, [BPF_DW >> 3] = 8,
@@ -70,6 +76,151 @@ static bool frame_use_ok(const struct bpf_insn *insn, u32 stack)
 	}
 }
 
+/* R6-R9 among the registers: bit k for R6 + k, as in jit_func.clobbers. */
+static u8 callee_saved_bit(u8 reg)
+{
+	return reg >= BPF_REG_6 && reg <= BPF_REG_9 ? BIT(reg - BPF_REG_6) : 0;
+}
+
+/*
+ * Which of R6-R9 insn reads (*use) and surely writes (*def). A use too
+ * many only costs a save; a def too many would lose one, so what may not
+ * write is no def: a cmpxchg leaves its source alone. Calls and tail
+ * calls read all four: their callee or target may, unverified.
+ */
+static void insn_regs(const struct bpf_insn *insn, u8 *use, u8 *def)
+{
+	u8 dst = callee_saved_bit(insn->dst_reg);
+	u8 src = callee_saved_bit(insn->src_reg);
+	bool is_x = BPF_SRC(insn->code) == BPF_X;
+
+	*use = 0;
+	*def = 0;
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		*use = (BPF_OP(insn->code) == BPF_MOV ? 0 : dst) |
+		       (is_x ? src : 0);
+		*def = dst;
+		return;
+	case BPF_LDX:
+		*use = src;
+		*def = dst;
+		return;
+	case BPF_ST:
+		*use = dst;
+		return;
+	case BPF_STX:
+		*use = dst | src;
+		if (BPF_MODE(insn->code) == BPF_ATOMIC &&
+		    (insn->imm & BPF_FETCH) && insn->imm != BPF_CMPXCHG)
+			*def = src;
+		return;
+	case BPF_LD:
+		if (BPF_MODE(insn->code) == BPF_IMM)
+			*def = dst;
+		else	/* LD_ABS / LD_IND: the skb in R6 */
+			*use = callee_saved_bit(BPF_REG_6) | src;
+		return;
+	default:
+		break;
+	}
+	switch (BPF_OP(insn->code)) {
+	case BPF_JA:
+	case BPF_EXIT:
+		return;
+	case BPF_CALL:
+		if (insn->src_reg == BPF_PSEUDO_CALL)
+			*use = JIT_R6_R9;
+		return;
+	case BPF_TAIL_CALL:
+		*use = JIT_R6_R9;
+		return;
+	default:
+		*use = dst | (is_x ? src : 0);
+		return;
+	}
+}
+
+/* Where insn (at i) may jump within its function, besides on: *t. */
+static bool jump_target(const struct bpf_insn *insn, u32 i, s64 *t)
+{
+	u8 op = BPF_OP(insn->code);
+
+	if (BPF_CLASS(insn->code) != BPF_JMP &&
+	    BPF_CLASS(insn->code) != BPF_JMP32)
+		return false;
+	if (op == BPF_EXIT || op == BPF_CALL || op == BPF_TAIL_CALL)
+		return false;
+	*t = (s64)i + 1 + (insn->code == (BPF_JMP32 | BPF_JA) ? insn->imm :
+			   insn->off);
+	return true;
+}
+
+/* R6-R9 live before instruction t, from those live after it. */
+static u8 live_in(const struct jit_ctx *ctx, const struct jit_func *fn,
+		  const u8 *live, u32 t)
+{
+	u8 use, def;
+
+	insn_regs(&ctx->insns[t], &use, &def);
+	return use | (live[t - fn->start] & ~def);
+}
+
+/*
+ * R6-R9 live after each instruction of function f, in live[i - start]:
+ * read on some path before being written. At EXIT the main function's
+ * are dead (the entry restores C's); a subprogram's caller may read all.
+ * Backward passes until nothing changes; false when that takes more than
+ * JIT_LIVE_MAX_PASSES (a maze of loops), and the caller saves as if all
+ * were live.
+ */
+static bool live_after(const struct jit_ctx *ctx, u32 f, u8 *live)
+{
+	const struct jit_func *fn = &ctx->funcs[f];
+	u8 at_exit = f ? JIT_R6_R9 : 0;
+	u32 pass, i;
+
+	memset(live, 0, fn->end - fn->start);
+	for (pass = 0; pass < JIT_LIVE_MAX_PASSES; pass++) {
+		bool changed = false;
+
+		for (i = fn->end; i-- > fn->start;) {
+			const struct bpf_insn *insn = &ctx->insns[i];
+			u32 next = i + 1;
+			u8 out = 0;
+			s64 t;
+
+			if (i > fn->start &&
+			    ctx->insns[i - 1].code == (BPF_LD | BPF_IMM | BPF_DW))
+				continue;	/* a 64-bit immediate's half */
+			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
+				next = i + 2;
+			if (insn->code == (BPF_JMP | BPF_EXIT)) {
+				out = at_exit;
+			} else if (insn->code != (BPF_JMP | BPF_JA) &&
+				   insn->code != (BPF_JMP32 | BPF_JA)) {
+				/* Off the function's end: its epilogue. */
+				out = next < fn->end ? live_in(ctx, fn, live, next)
+						     : at_exit;
+			}
+			if (jump_target(insn, i, &t))
+				out |= live_in(ctx, fn, live, t);
+			/* A packet load outside the packet returns. */
+			if (BPF_CLASS(insn->code) == BPF_LD &&
+			    BPF_MODE(insn->code) != BPF_IMM)
+				out |= at_exit;
+			if (out != live[i - fn->start]) {
+				live[i - fn->start] = out;
+				changed = true;
+			}
+		}
+		if (!changed)
+			return true;
+	}
+	return false;
+}
+
 /* Whether a call to function f may become a copy of its body. */
 static bool inlinable(const struct jit_ctx *ctx, u32 f)
 {
@@ -100,15 +251,18 @@ static bool inlinable(const struct jit_ctx *ctx, u32 f)
 }
 
 /*
- * Mark the calls to inline (ctx->inlined), the functions that still need
- * code of their own (main, callbacks, callees of calls left as calls), and
- * the room each caller's frame keeps for its copies' frames. Returns the
+ * Mark the calls to inline (ctx->inlined, with the R6-R9 each saves), the
+ * functions that still need code of their own (main, callbacks, callees of
+ * calls left as calls), and the room each caller's frame keeps for its
+ * copies' saves and frames. Returns the
  * labels the copies need, in emission order: each its callee's
  * instructions and one for its end. 0, or -ENOMEM.
  */
 int jit_plan_inlining(struct jit_ctx *ctx, u32 *labels)
 {
 	u32 f, i, budget = JIT_INLINE_BUDGET;
+	u8 *live;
+	int err = 0;
 
 	*labels = 0;
 	for (f = 0; f < ctx->nr_funcs; f++) {
@@ -118,10 +272,14 @@ int jit_plan_inlining(struct jit_ctx *ctx, u32 *labels)
 		fn->emitted = !f || fn->callback;
 	}
 	ctx->inlined = kvzalloc(ctx->len, GFP_KERNEL);
-	if (!ctx->inlined)
-		return -ENOMEM;
+	live = kvmalloc(ctx->len, GFP_KERNEL);
+	if (!ctx->inlined || !live) {
+		err = -ENOMEM;
+		goto out;
+	}
 	for (f = 0; f < ctx->nr_funcs; f++) {
 		struct jit_func *fn = &ctx->funcs[f];
+		int known = -1;	/* live[] computed for f: not yet */
 
 		for (i = fn->start; i < fn->end; i++) {
 			const struct bpf_insn *insn = &ctx->insns[i];
@@ -141,12 +299,18 @@ int jit_plan_inlining(struct jit_ctx *ctx, u32 *labels)
 				callee->emitted = true;
 				continue;
 			}
+			if (known < 0)
+				known = live_after(ctx, f, live);
 			budget -= n;
-			ctx->inlined[i] = true;
+			ctx->inlined[i] = JIT_INLINED | (callee->clobbers &
+				(known ? live[i - fn->start] : JIT_R6_R9));
 			*labels += n + 1;
 			fn->inline_stack = max_t(u32, fn->inline_stack,
+						 JIT_INLINE_SAVES +
 						 round_up(callee->stack, 16));
 		}
 	}
-	return 0;
+out:
+	kvfree(live);
+	return err;
 }

@@ -30,9 +30,10 @@
  * bpf-to-bpf calls push R6-R9 around a direct call: the callee, or what it
  * tail calls, may use them freely. Only those the callee's own instructions
  * write (all four if it tail calls), plus one to keep rsp 16-byte aligned.
- * A call to a small leaf subprogram is instead a copy of its body, between
- * the same pushes and pops (x86_jit_inline.c); a function only ever copied
- * has no code of its own. After the last function, a stub per
+ * A call to a small leaf subprogram is instead a copy of its body, which
+ * saves R6-R9 in its caller's frame, and only those the caller reads after
+ * it (x86_jit_inline.c); a function only ever copied has no code of its
+ * own. After the last function, a stub per
  * callback (C calls it like the entry, with R1-R5 as the SysV arguments:
  * it saves rbx and r12-r15, zeroes the count and calls the function),
  * then, 8-byte aligned, one word per callback holding its stub's
@@ -110,13 +111,20 @@ struct jit_ctx {
 	u32 exit_label;
 	s32 r10_delta;
 	u32 next_label;		/* the next copy's first label */
-	bool *inlined;		/* calls inlined, by instruction */
+	/* By instruction: JIT_INLINED for a call copied, | the R6-R9 saved */
+	u8 *inlined;
 	bool blind;
 	u32 seed;		/* blinding values derive from it */
 	struct kbpf_x86 e;
 };
 
 #define JIT_FUNC_LABELS	4
+
+/* R6-R9, as bits (jit_func.clobbers, ctx->inlined). */
+#define JIT_R6_R9		0xf
+#define JIT_INLINED		BIT(7)
+/* Below a caller's stack: where copies save R6-R9, then their frame. */
+#define JIT_INLINE_SAVES	32
 
 static inline u32 jit_func_entry(const struct jit_ctx *ctx, u32 f)
 {

@@ -1087,7 +1087,7 @@ static int image_frames(const struct bpf_insn *insns, u32 len, u32 stack)
  */
 TEST(jit_inlines_small_leaf_calls)
 {
-	static const u8 sub_rsp_32[] = { 0x48, 0x83, 0xec, 0x20 };
+	static const u8 sub_rsp_64[] = { 0x48, 0x83, 0xec, 0x40 };
 	const struct bpf_insn p[] = {
 		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 1000),
 		BPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 2000),
@@ -1127,11 +1127,11 @@ TEST(jit_inlines_small_leaf_calls)
 		  14 + 22 + (1ULL << 32) + 40 + 1000 + 2000 + 6 + 7);
 	/* The entry's frame and main's: none for the subprogram. */
 	EXPECT_EQ(image_frames(p, ARRAY_SIZE(p), 16), 2);
-	/* main's 16 bytes of stack and the copies' 16 below. */
+	/* main's 16 bytes of stack, the copies' saves and 16 below. */
 	code_set(&code, p, ARRAY_SIZE(p), 16);
 	ASSERT_EQ(kbpf_jit_compile(&code, false), 0);
 	EXPECT_TRUE(contains((const u8 *)code.bpf_func, code.jited_len,
-			     sub_rsp_32, sizeof(sub_rsp_32)));
+			     sub_rsp_64, sizeof(sub_rsp_64)));
 	kbpf_jit_free(&code);
 
 	/* A packet load outside the packet ends the copy with R0 = 0. */
@@ -1240,6 +1240,82 @@ TEST(jit_inlines_only_what_cannot_tell)
 		EXPECT_EQ(RUN_ALL(p, i, 0, NULL), sum);
 		EXPECT_EQ(image_frames(p, i, 0), n == 32 ? 2 : 3);
 	}
+}
+
+/*
+ * A copy saves, in its caller's frame, the R6-R9 its callee writes that
+ * the caller may read after it: on any path, around loops, and all of
+ * them at a subprogram's EXIT, where its own caller reads them.
+ */
+TEST(jit_inline_saves_what_caller_reads)
+{
+	/* mov %rbx,-0x8(%rbp); mov %r13,-0x10; mov %r14,-0x18; mov %r15,-0x20 */
+	static const u8 save[4][4] = {
+		{ 0x48, 0x89, 0x5d, 0xf8 }, { 0x4c, 0x89, 0x6d, 0xf0 },
+		{ 0x4c, 0x89, 0x75, 0xe8 }, { 0x4c, 0x89, 0x7d, 0xe0 },
+	};
+	struct bpf_insn p[] = {
+		BPF_MOV64_IMM(BPF_REG_6, 1),
+		BPF_MOV64_IMM(BPF_REG_7, 2),
+		BPF_MOV64_IMM(BPF_REG_8, 4),
+		BPF_MOV64_IMM(BPF_REG_9, 8),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 8),
+		BPF_MOV64_IMM(BPF_REG_7, 0),	/* R7: dead after the call */
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+		BPF_JMP_IMM(BPF_JGT, BPF_REG_0, 1000, 2),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_8),
+		BPF_EXIT_INSN(),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_9),
+		BPF_EXIT_INSN(),
+		/* 13: writes all four */
+		BPF_MOV64_IMM(BPF_REG_6, 100),
+		BPF_MOV64_IMM(BPF_REG_7, 200),
+		BPF_MOV64_IMM(BPF_REG_8, 300),
+		BPF_MOV64_IMM(BPF_REG_9, 400),
+		BPF_MOV64_IMM(BPF_REG_0, 10),
+		BPF_EXIT_INSN(),
+	};
+	struct kbpf_code code;
+	const u8 *img;
+	u32 i;
+
+	EXPECT_EQ(RUN_ALL(p, ARRAY_SIZE(p), 0, NULL), 10 + 1 + 4);
+	p[17].imm = 2000;
+	EXPECT_EQ(RUN_ALL(p, ARRAY_SIZE(p), 0, NULL), 2000 + 1 + 8);
+	code_set(&code, p, ARRAY_SIZE(p), 0);
+	ASSERT_EQ(kbpf_jit_compile(&code, false), 0);
+	img = (const u8 *)code.bpf_func;
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(contains(img, code.jited_len, save[i], 4), i != 1);
+	kbpf_jit_free(&code);
+
+	/* Read again only in the next round of a loop. */
+	EXPECT_EQ(RUN(NULL, BPF_MOV64_IMM(BPF_REG_6, 0),
+		      BPF_MOV64_IMM(BPF_REG_7, 0),
+		      BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+		      BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 5),
+		      BPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_0),
+		      BPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 1),
+		      BPF_JMP_IMM(BPF_JLT, BPF_REG_6, 5, -5),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_7),
+		      BPF_EXIT_INSN(),
+		      BPF_MOV64_IMM(BPF_REG_6, 77),
+		      BPF_MOV64_IMM(BPF_REG_7, 99),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+		      BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		      BPF_EXIT_INSN()), 2 * (0 + 1 + 2 + 3 + 4));
+
+	/* Copied into a subprogram, whose caller reads R6 after it. */
+	EXPECT_EQ(RUN(NULL, BPF_MOV64_IMM(BPF_REG_6, 5),
+		      BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 2),
+		      BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
+		      BPF_EXIT_INSN(),
+		      BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 1),
+		      BPF_EXIT_INSN(),
+		      BPF_MOV64_IMM(BPF_REG_6, 1000),
+		      BPF_MOV64_IMM(BPF_REG_0, 1),
+		      BPF_EXIT_INSN()), 1 + 5);
 }
 
 static u64 callback_twice(u64 cb, u64 x, u64 r3, u64 r4, u64 r5)
