@@ -12,7 +12,7 @@ KBPF_CORE_SRCS := maps/core.c maps/array.c jit/x86_emit.c jit/pack.c \
 		  maps/hash.c maps/lru.c maps/lru_list.c maps/freelist.c \
 		  jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_jit.c \
 		  jit/x86_jit_alu.c jit/x86_jit_mem.c jit/x86_jit_check.c \
-		  jit/runtime.c jit/exec_host.c
+		  jit/x86_jit_inline.c jit/runtime.c jit/exec_host.c
 KBPF_CORE_SRCS += maps/queue_stack.c maps/lpm_trie.c
 KBPF_CORE_SRCS += maps/stack_trace.c helpers/stack.c
 KBPF_CORE_SRCS += maps/fd_array.c maps/map_in_map.c maps/htab_of_maps.c

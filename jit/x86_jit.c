@@ -38,7 +38,10 @@ const u8 kbpf_jit_reg[MAX_BPF_EXT_REG] = {
 	[BPF_REG_AX] = JIT_BPF_AX,
 };
 
-/* R6-R9: what the entry saves for C, and a bpf-to-bpf call for the caller. */
+/*
+ * R6-R9: what the entry saves for C, and a bpf-to-bpf call for the caller
+ * (bit k of jit_func.clobbers and ctx->inlined is bpf_callee_saved[k]).
+ */
 static const u8 bpf_callee_saved[] = {
 	KBPF_X86_RBX, KBPF_X86_R13, KBPF_X86_R14, KBPF_X86_R15,
 };
@@ -145,13 +148,16 @@ static int emit_entry(struct jit_ctx *ctx)
 
 /*
  * A function's prologue: a frame whose rbp is R10, with its declared
- * stack below, rounded to keep rsp 16-byte aligned for calls. The main
- * function is where tail calls land, indirectly: a landing pad.
+ * stack below, rounded to keep rsp 16-byte aligned for calls, and below
+ * that the saves and frames of the callees inlined into it (all at the
+ * same place: copies never nest). The main function is where tail calls land,
+ * indirectly: a landing pad.
  */
 static void emit_prologue(struct jit_ctx *ctx, u32 f)
 {
 	struct kbpf_x86 *e = &ctx->e;
-	u32 stack = round_up(ctx->funcs[f].stack, 16);
+	u32 stack = round_up(ctx->funcs[f].stack, 16) +
+		    ctx->funcs[f].inline_stack;
 
 	jit_set_label(ctx, jit_func_entry(ctx, f));
 	if (!f)
@@ -211,17 +217,65 @@ static u8 func_clobbers(const struct jit_ctx *ctx, u32 f)
 	return mask;
 }
 
+static int emit_body(struct jit_ctx *ctx, u32 start, u32 end);
+
+/*
+ * An inline copy of function f's body in place of a call to it
+ * (x86_jit_inline.c): its own labels, taken in emission order, one more
+ * for its end, where its EXITs go. Below the caller's stack, a slot for
+ * each of R6-R9 the callee writes and the caller reads after (saves),
+ * then the copy's frame. No push: rsp stays where the prologue put it,
+ * aligned for the helpers the copy calls.
+ */
+static int emit_inline_copy(struct jit_ctx *ctx, u32 f, u8 saves)
+{
+	const struct jit_func *callee = &ctx->funcs[f];
+	struct kbpf_x86 *e = &ctx->e;
+	u32 base = ctx->next_label, n = callee->end - callee->start;
+	u32 idx = ctx->idx, body_end = ctx->body_end;
+	u32 exit_label = ctx->exit_label, i;
+	s32 slots = -(s32)round_up(ctx->funcs[ctx->func].stack, 16);
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
+		if (saves & BIT(i))
+			kbpf_x86_store(e, 8, KBPF_X86_RBP, slots - 8 * (i + 1),
+				       bpf_callee_saved[i]);
+	/* Copies never nest: the caller's body is its function's. */
+	ctx->next_label += n + 1;
+	ctx->label_base = base - callee->start;
+	ctx->body_end = callee->end;
+	ctx->exit_label = base + n;
+	ctx->r10_delta = -slots + JIT_INLINE_SAVES;
+	err = emit_body(ctx, callee->start, callee->end);
+	jit_set_label(ctx, ctx->exit_label);
+	ctx->idx = idx;
+	ctx->label_base = 0;
+	ctx->body_end = body_end;
+	ctx->exit_label = exit_label;
+	ctx->r10_delta = 0;
+	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i++)
+		if (saves & BIT(i))
+			kbpf_x86_load(e, 8, bpf_callee_saved[i], KBPF_X86_RBP,
+				      slots - 8 * (i + 1));
+	return err;
+}
+
 /*
  * bpf-to-bpf: R1-R5 are the arguments already; the caller keeps what of
  * R6-R9 the callee may change, an even number of them so rsp stays 16-byte
- * aligned for the callee (an odd one out is pushed with a neighbour).
+ * aligned for the callee (an odd one out is pushed with a neighbour). Or
+ * a copy of the callee.
  */
-static void emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
+static int emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
 {
 	struct kbpf_x86 *e = &ctx->e;
 	u32 f = jit_func_at(ctx, ctx->idx + 1 + insn->imm), i;
 	u8 mask = ctx->funcs[f].clobbers;
 
+	if (ctx->inlined[ctx->idx])
+		return emit_inline_copy(ctx, f,
+					ctx->inlined[ctx->idx] & JIT_R6_R9);
 	for (i = 0; i < ARRAY_SIZE(bpf_callee_saved); i += 2)
 		if (mask & (3U << i))
 			mask |= 3U << i;
@@ -232,6 +286,7 @@ static void emit_pseudo_call(struct jit_ctx *ctx, const struct bpf_insn *insn)
 	for (i = ARRAY_SIZE(bpf_callee_saved); i-- > 0;)
 		if (mask & BIT(i))
 			kbpf_x86_pop(e, bpf_callee_saved[i]);
+	return 0;
 }
 
 /*
@@ -351,23 +406,21 @@ static int emit_jmp(struct jit_ctx *ctx, const struct bpf_insn *insn)
 	switch (insn->code) {
 	case BPF_JMP | BPF_JA:
 		if (insn->off)
-			jit_jmp_label(ctx, next + insn->off);
+			jit_jmp_label(ctx, jit_insn_label(ctx, next + insn->off));
 		return 0;
 	case BPF_JMP32 | BPF_JA:
 		if (insn->imm)
-			jit_jmp_label(ctx, next + insn->imm);
+			jit_jmp_label(ctx, jit_insn_label(ctx, next + insn->imm));
 		return 0;
 	case BPF_JMP | BPF_EXIT:
-		/* The last one falls into the epilogue. */
-		if (next != ctx->funcs[ctx->func].end)
-			jit_jmp_label(ctx, jit_func_epilogue(ctx, ctx->func));
+		/* The last one falls into the epilogue (or the copy's end). */
+		if (next != ctx->body_end)
+			jit_jmp_label(ctx, ctx->exit_label);
 		return 0;
 	case BPF_JMP | BPF_CALL:
 		if (insn->src_reg == BPF_PSEUDO_CALL)
-			emit_pseudo_call(ctx, insn);
-		else
-			kbpf_x86_call_abs(e, (unsigned long)
-					  kbpf_call_target(insn->imm));
+			return emit_pseudo_call(ctx, insn);
+		kbpf_x86_call_abs(e, (unsigned long)kbpf_call_target(insn->imm));
 		return 0;
 	case BPF_JMP | BPF_TAIL_CALL:
 		emit_tail_call(ctx);
@@ -395,31 +448,56 @@ static int emit_insn(struct jit_ctx *ctx, const struct bpf_insn *insn)
 	}
 }
 
-/* One pass over the whole program, into e (which may only measure). */
+/* Instructions [start, end), of a function or of an inline copy. */
+static int emit_body(struct jit_ctx *ctx, u32 start, u32 end)
+{
+	u32 i;
+	int err;
+
+	for (i = start; i < end; i++) {
+		const struct bpf_insn *insn = &ctx->insns[i];
+
+		ctx->idx = i;
+		jit_set_label(ctx, jit_insn_label(ctx, i));
+		err = emit_insn(ctx, insn);
+		if (err)
+			return err;
+		/* A 64-bit immediate's second half has no code. */
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
+			ctx->addrs[jit_insn_label(ctx, ++i)] =
+				kbpf_x86_len(&ctx->e);
+	}
+	return 0;
+}
+
+/*
+ * One pass over the whole program, into e (which may only measure). A
+ * function only ever inlined has no code of its own.
+ */
 static int emit_image(struct jit_ctx *ctx)
 {
-	u32 f, i;
+	u32 f;
 	int err;
 
 	ctx->shift = 0;
+	ctx->next_label = ctx->len + JIT_FUNC_LABELS * ctx->nr_funcs;
 	err = emit_entry(ctx);
 	if (err)
 		return err;
 	for (f = 0; f < ctx->nr_funcs; f++) {
-		ctx->func = f;
-		emit_prologue(ctx, f);
-		for (i = ctx->funcs[f].start; i < ctx->funcs[f].end; i++) {
-			const struct bpf_insn *insn = &ctx->insns[i];
+		const struct jit_func *fn = &ctx->funcs[f];
 
-			ctx->idx = i;
-			jit_set_label(ctx, i);
-			err = emit_insn(ctx, insn);
-			if (err)
-				return err;
-			/* A 64-bit immediate's second half has no code. */
-			if (insn->code == (BPF_LD | BPF_IMM | BPF_DW))
-				ctx->addrs[++i] = kbpf_x86_len(&ctx->e);
-		}
+		if (!fn->emitted)
+			continue;
+		ctx->func = f;
+		ctx->label_base = 0;
+		ctx->body_end = fn->end;
+		ctx->exit_label = jit_func_epilogue(ctx, f);
+		ctx->r10_delta = 0;
+		emit_prologue(ctx, f);
+		err = emit_body(ctx, fn->start, fn->end);
+		if (err)
+			return err;
 		emit_epilogue(ctx, f);
 	}
 	emit_callbacks(ctx);
@@ -513,7 +591,7 @@ static int emit_passes(struct jit_ctx *ctx, struct jit_out *out)
 static int jit_translate(struct jit_ctx *ctx, struct kbpf_code *code)
 {
 	struct jit_out out = {};
-	u32 i;
+	u32 i, inline_labels;
 	int err;
 
 	err = jit_check_program(ctx, code->stack_depth);
@@ -521,7 +599,11 @@ static int jit_translate(struct jit_ctx *ctx, struct kbpf_code *code)
 		return err;
 	for (i = 0; i < ctx->nr_funcs; i++)
 		ctx->funcs[i].clobbers = func_clobbers(ctx, i);
-	ctx->nr_labels = ctx->len + JIT_FUNC_LABELS * ctx->nr_funcs;
+	err = jit_plan_inlining(ctx, &inline_labels);
+	if (err)
+		return err;
+	ctx->nr_labels = ctx->len + JIT_FUNC_LABELS * ctx->nr_funcs +
+			 inline_labels;
 	ctx->addrs = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
 	ctx->old = kvcalloc(ctx->nr_labels, sizeof(u32), GFP_KERNEL);
 	if (!ctx->addrs || !ctx->old)
@@ -559,6 +641,7 @@ int kbpf_jit_compile(struct kbpf_code *code, bool blind)
 	kvfree(ctx.addrs);
 	kvfree(ctx.old);
 	kvfree(ctx.funcs);
+	kvfree(ctx.inlined);
 	return err;
 }
 

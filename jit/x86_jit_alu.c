@@ -347,6 +347,7 @@ int jit_emit_jmp_cond(struct jit_ctx *ctx, const struct bpf_insn *insn)
 	} else {
 		kbpf_x86_alu_imm(e, KBPF_X86_CMP, is64, dst, insn->imm);
 	}
-	jit_jcc_label(ctx, jmp_cc[op >> 4], ctx->idx + 1 + insn->off);
+	jit_jcc_label(ctx, jmp_cc[op >> 4],
+		      jit_insn_label(ctx, ctx->idx + 1 + insn->off));
 	return 0;
 }

@@ -22,7 +22,7 @@ static const u8 bpf_size_bytes[4] = {
  * for W; if src is R0 itself, rax already holds it.
  */
 static void atomic_fetch_loop(struct kbpf_x86 *e, enum kbpf_x86_alu op,
-			      int size, int dst, s16 off, int src)
+			      int size, int dst, s32 off, int src)
 {
 	int operand = src == KBPF_X86_RAX ? JIT_TMP : src;
 	u32 loop;
@@ -42,38 +42,38 @@ static void atomic_fetch_loop(struct kbpf_x86 *e, enum kbpf_x86_alu op,
 }
 
 static int emit_atomic(struct kbpf_x86 *e, const struct bpf_insn *insn,
-		       int size, int dst, int src)
+		       int size, int dst, s32 off, int src)
 {
 	switch (insn->imm) {
 	case BPF_ADD:
-		kbpf_x86_lock_alu(e, KBPF_X86_ADD, size, dst, insn->off, src);
+		kbpf_x86_lock_alu(e, KBPF_X86_ADD, size, dst, off, src);
 		break;
 	case BPF_AND:
-		kbpf_x86_lock_alu(e, KBPF_X86_AND, size, dst, insn->off, src);
+		kbpf_x86_lock_alu(e, KBPF_X86_AND, size, dst, off, src);
 		break;
 	case BPF_OR:
-		kbpf_x86_lock_alu(e, KBPF_X86_OR, size, dst, insn->off, src);
+		kbpf_x86_lock_alu(e, KBPF_X86_OR, size, dst, off, src);
 		break;
 	case BPF_XOR:
-		kbpf_x86_lock_alu(e, KBPF_X86_XOR, size, dst, insn->off, src);
+		kbpf_x86_lock_alu(e, KBPF_X86_XOR, size, dst, off, src);
 		break;
 	case BPF_ADD | BPF_FETCH:
-		kbpf_x86_xadd(e, size, dst, insn->off, src);
+		kbpf_x86_xadd(e, size, dst, off, src);
 		break;
 	case BPF_AND | BPF_FETCH:
-		atomic_fetch_loop(e, KBPF_X86_AND, size, dst, insn->off, src);
+		atomic_fetch_loop(e, KBPF_X86_AND, size, dst, off, src);
 		break;
 	case BPF_OR | BPF_FETCH:
-		atomic_fetch_loop(e, KBPF_X86_OR, size, dst, insn->off, src);
+		atomic_fetch_loop(e, KBPF_X86_OR, size, dst, off, src);
 		break;
 	case BPF_XOR | BPF_FETCH:
-		atomic_fetch_loop(e, KBPF_X86_XOR, size, dst, insn->off, src);
+		atomic_fetch_loop(e, KBPF_X86_XOR, size, dst, off, src);
 		break;
 	case BPF_XCHG:
-		kbpf_x86_xchg(e, size, dst, insn->off, src);
+		kbpf_x86_xchg(e, size, dst, off, src);
 		break;
 	case BPF_CMPXCHG:
-		kbpf_x86_cmpxchg(e, size, dst, insn->off, src);
+		kbpf_x86_cmpxchg(e, size, dst, off, src);
 		/* Matched, a 32-bit cmpxchg leaves rax's upper half alone. */
 		if (size == 4)
 			kbpf_x86_mov_rr(e, false, KBPF_X86_RAX, KBPF_X86_RAX);
@@ -84,37 +84,48 @@ static int emit_atomic(struct kbpf_x86 *e, const struct bpf_insn *insn,
 	return 0;
 }
 
+/*
+ * The displacement of an access based on reg: R10's move down by the
+ * frame of the caller an inline copy is in (x86_jit_priv.h).
+ */
+static s32 mem_off(const struct jit_ctx *ctx, u8 reg, s16 off)
+{
+	return reg == BPF_REG_10 ? off - ctx->r10_delta : off;
+}
+
 int jit_emit_mem(struct jit_ctx *ctx, const struct bpf_insn *insn)
 {
 	struct kbpf_x86 *e = &ctx->e;
 	int size = bpf_size_bytes[BPF_SIZE(insn->code) >> 3];
 	int dst = kbpf_jit_reg[insn->dst_reg];
 	int src = kbpf_jit_reg[insn->src_reg];
+	s32 load_off = mem_off(ctx, insn->src_reg, insn->off);
+	s32 off = mem_off(ctx, insn->dst_reg, insn->off);
 
 	switch (BPF_CLASS(insn->code) | BPF_MODE(insn->code)) {
 	case BPF_LDX | BPF_MEM:
-		kbpf_x86_load(e, size, dst, src, insn->off);
+		kbpf_x86_load(e, size, dst, src, load_off);
 		break;
 	case BPF_LDX | BPF_MEMSX:
 		if (size == 8)
 			return -EINVAL;
-		kbpf_x86_load_sx(e, size, dst, src, insn->off);
+		kbpf_x86_load_sx(e, size, dst, src, load_off);
 		break;
 	case BPF_STX | BPF_MEM:
-		kbpf_x86_store(e, size, dst, insn->off, src);
+		kbpf_x86_store(e, size, dst, off, src);
 		break;
 	case BPF_ST | BPF_MEM:
 		if (ctx->blind && insn->imm) {
 			jit_load_imm(ctx, true, JIT_AX, insn->imm);
-			kbpf_x86_store(e, size, dst, insn->off, JIT_AX);
+			kbpf_x86_store(e, size, dst, off, JIT_AX);
 		} else {
-			kbpf_x86_store_imm(e, size, dst, insn->off, insn->imm);
+			kbpf_x86_store_imm(e, size, dst, off, insn->imm);
 		}
 		break;
 	case BPF_STX | BPF_ATOMIC:
 		if (size != 4 && size != 8)
 			return -EINVAL;
-		return emit_atomic(e, insn, size, dst, src);
+		return emit_atomic(e, insn, size, dst, off, src);
 	default:
 		return -EINVAL;
 	}
@@ -159,7 +170,7 @@ static const u8 ld_pkt_saved[] = {
 /*
  * LD_ABS / LD_IND: R0 = kbpf_ld_abs(R6, off, size). R1-R5 are pushed
  * around the call (six pushes, for the call's stack alignment); a load
- * outside the packet returns 0 from the current function.
+ * outside the packet returns 0 from the current function (or inline copy).
  */
 int jit_emit_ld_pkt(struct jit_ctx *ctx, const struct bpf_insn *insn)
 {
@@ -187,7 +198,7 @@ int jit_emit_ld_pkt(struct jit_ctx *ctx, const struct bpf_insn *insn)
 	kbpf_x86_test_rr(e, true, KBPF_X86_RAX, KBPF_X86_RAX);
 	ok = kbpf_x86_jcc_fwd(e, KBPF_X86_JNS);
 	kbpf_x86_zero(e, KBPF_X86_RAX);
-	jit_jmp_label(ctx, jit_func_epilogue(ctx, ctx->func));
+	jit_jmp_label(ctx, ctx->exit_label);
 	kbpf_x86_bind(e, ok);
 	return 0;
 }

@@ -29,7 +29,11 @@
  * it leaves already popped, so the target returns where the caller would.
  * bpf-to-bpf calls push R6-R9 around a direct call: the callee, or what it
  * tail calls, may use them freely. Only those the callee's own instructions
- * write (all four if it tail calls), plus one to keep rsp 16-byte aligned. After the last function, a stub per
+ * write (all four if it tail calls), plus one to keep rsp 16-byte aligned.
+ * A call to a small leaf subprogram is instead a copy of its body, which
+ * saves R6-R9 in its caller's frame, and only those the caller reads after
+ * it (x86_jit_inline.c); a function only ever copied has no code of its
+ * own. After the last function, a stub per
  * callback (C calls it like the entry, with R1-R5 as the SysV arguments:
  * it saves rbx and r12-r15, zeroes the count and calls the function),
  * then, 8-byte aligned, one word per callback holding its stub's
@@ -71,6 +75,9 @@ struct jit_func {
 	u8 state;		/* call graph walk */
 	u8 clobbers;		/* R6-R9 a call to it may change: bits */
 	bool callback;		/* loaded by LD_IMM64 BPF_PSEUDO_FUNC */
+	bool inlinable;		/* calls to it may be copies of it */
+	bool emitted;		/* has code of its own (not only copies) */
+	u32 inline_stack;	/* room below its stack for copies' frames */
 };
 
 struct jit_ctx {
@@ -81,8 +88,9 @@ struct jit_ctx {
 	/*
 	 * Labels: instruction i starts at label i; function f's entry is
 	 * label len + 4f, its epilogue len + 4f + 1, and for a callback its
-	 * C-callable stub len + 4f + 2 and descriptor len + 4f + 3. addrs[]
-	 * gets this pass's offsets, old[] holds the pass before's.
+	 * C-callable stub len + 4f + 2 and descriptor len + 4f + 3; then the
+	 * inline copies', in the order they are emitted. addrs[] gets this
+	 * pass's offsets, old[] holds the pass before's.
 	 */
 	u32 *addrs, *old;
 	u32 nr_labels;
@@ -91,12 +99,32 @@ struct jit_ctx {
 	s64 shift;
 	u32 idx;		/* instruction being translated */
 	u32 func;		/* its function */
+	/*
+	 * What is being emitted: a function's body, or an inline copy of a
+	 * callee's (x86_jit_inline.c). Instruction i's label is label_base
+	 * + i (mod 2^32: a copy's labels come after the functions'), an EXIT
+	 * not at body_end jumps to exit_label, and R10-based accesses are
+	 * moved down by r10_delta bytes (the copy's frame in its caller's).
+	 */
+	u32 label_base;
+	u32 body_end;
+	u32 exit_label;
+	s32 r10_delta;
+	u32 next_label;		/* the next copy's first label */
+	/* By instruction: JIT_INLINED for a call copied, | the R6-R9 saved */
+	u8 *inlined;
 	bool blind;
 	u32 seed;		/* blinding values derive from it */
 	struct kbpf_x86 e;
 };
 
 #define JIT_FUNC_LABELS	4
+
+/* R6-R9, as bits (jit_func.clobbers, ctx->inlined). */
+#define JIT_R6_R9		0xf
+#define JIT_INLINED		BIT(7)
+/* Below a caller's stack: where copies save R6-R9, then their frame. */
+#define JIT_INLINE_SAVES	32
 
 static inline u32 jit_func_entry(const struct jit_ctx *ctx, u32 f)
 {
@@ -116,6 +144,12 @@ static inline u32 jit_func_stub(const struct jit_ctx *ctx, u32 f)
 static inline u32 jit_func_desc(const struct jit_ctx *ctx, u32 f)
 {
 	return ctx->len + JIT_FUNC_LABELS * f + 3;
+}
+
+/* The label of instruction i in what is being emitted. */
+static inline u32 jit_insn_label(const struct jit_ctx *ctx, u32 i)
+{
+	return ctx->label_base + i;
 }
 
 /* Record that label starts here, and make it the anchor of what follows. */
@@ -158,5 +192,12 @@ int jit_check_program(struct jit_ctx *ctx, u32 main_stack);
 
 /* The function starting at instruction start (a call target). */
 u32 jit_func_at(const struct jit_ctx *ctx, u32 start);
+
+/*
+ * x86_jit_inline.c: choose the calls to inline (ctx->inlined, freed by the
+ * caller with kvfree) and the functions still emitted; *labels gets the
+ * labels their copies need. 0, or -ENOMEM.
+ */
+int jit_plan_inlining(struct jit_ctx *ctx, u32 *labels);
 
 #endif /* KBPF_JIT_X86_JIT_PRIV_H */

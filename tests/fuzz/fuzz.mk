@@ -43,7 +43,7 @@ FUZZ_LDLIBS := -lurcu-memb -lurcu-common -lpthread
 
 FUZZ_CORE_SRCS := jit/engine.c jit/interp.c jit/ld_abs.c jit/x86_emit.c \
 		  jit/x86_jit.c jit/x86_jit_alu.c jit/x86_jit_mem.c \
-		  jit/x86_jit_check.c jit/exec_host.c
+		  jit/x86_jit_check.c jit/x86_jit_inline.c jit/exec_host.c
 FUZZ_SRCS := tests/fuzz/fuzz_engine.c tests/fuzz/prog_gen.c \
 	     tests/fuzz/disasm.c
 FUZZ_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CORE_SRCS) $(FUZZ_SRCS))
@@ -78,7 +78,8 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 # generator, the interpreter and the harness, which do look at input
 # bytes, keep them.
 FUZZ_NO_CMP := -fno-sanitize-coverage=trace-cmp
-$(foreach f,x86_emit x86_jit x86_jit_alu x86_jit_mem x86_jit_check,\
+$(foreach f,x86_emit x86_jit x86_jit_alu x86_jit_mem x86_jit_check \
+	x86_jit_inline,\
 	$(eval FUZZ_CFLAGS_$(f) := $(FUZZ_NO_CMP)))
 # Flags changed: rebuild.
 $(FUZZ_OBJS): tests/fuzz/fuzz.mk

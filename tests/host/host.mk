@@ -109,7 +109,8 @@ BENCH_CFLAGS := -Iinclude/shim -Iinclude -I$(TEST_BPF_DIR) -Itests/test_bpf -std
 		-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 BENCH_CORE := jit/engine.c jit/interp.c jit/interp_callback.c jit/ld_abs.c jit/x86_emit.c \
 	      jit/x86_jit.c jit/x86_jit_alu.c jit/x86_jit_mem.c \
-	      jit/x86_jit_check.c jit/runtime.c jit/exec_host.c
+	      jit/x86_jit_check.c jit/x86_jit_inline.c jit/runtime.c \
+	      jit/exec_host.c
 
 bench-interp: $(BENCH_BUILD)/interp-bench $(BENCH_BUILD)/test-bpf
 	$(BENCH_BUILD)/interp-bench

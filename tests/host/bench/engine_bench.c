@@ -34,6 +34,13 @@
 #include "../../../jit/interp_ops.h"
 #include "../../../jit/x86_jit.h"
 
+/*
+ * Each native function on a 64-byte line of its own: where the linker
+ * puts it otherwise moves its time (calls' loop by up to a quarter
+ * between two builds, as it crossed a line or not).
+ */
+#define NATIVE		__attribute__((__aligned__(64)))
+
 #define PKT_LEN		1500
 #define BATCHES		21
 #define CALL_ROUNDS	256
@@ -106,7 +113,7 @@ static u32 load_be32(const u8 *p)
 	return swab32(v);
 }
 
-static u64 parse_c(const struct bench_pkt *p)
+static NATIVE u64 parse_c(const struct bench_pkt *p)
 {
 	u64 off = 0, len = p->len, acc = 0;
 
@@ -159,7 +166,7 @@ static const struct bpf_insn alu_prog[] = {
 	BPF_EXIT_INSN(),
 };
 
-static u64 alu_c(const struct bench_pkt *p)
+static NATIVE u64 alu_c(const struct bench_pkt *p)
 {
 	u64 x = p->len, y = ALU_K0, i;
 
@@ -204,7 +211,7 @@ static const struct bpf_insn csum_prog[] = {
 	BPF_EXIT_INSN(),
 };
 
-static u64 csum_c(const struct bench_pkt *p)
+static NATIVE u64 csum_c(const struct bench_pkt *p)
 {
 	const u8 *q = p->data, *end = q + (p->len & ~1U);
 	u64 sum = 0;
@@ -294,7 +301,7 @@ static u64 classify_one(const struct flow *f)
 	return f->daddr == 0xffffffff ? 9 : 0;
 }
 
-static u64 classify_c(const struct bench_pkt *p)
+static NATIVE u64 classify_c(const struct bench_pkt *p)
 {
 	const u8 *q = p->data, *end = q + (p->len & ~15U);
 	u64 acc = 0;
@@ -311,8 +318,9 @@ static u64 classify_c(const struct bench_pkt *p)
 /* ---- calls: bpf-to-bpf calls, each calling a helper ---------------------- */
 
 /* A kernel helper stands for code in another object: never inlined. */
-static __attribute__((__noipa__)) u64 bench_helper(u64 a, u64 b, u64 c,
-						   u64 d, u64 e)
+static NATIVE __attribute__((__noipa__)) u64 bench_helper(u64 a, u64 b,
+							  u64 c, u64 d,
+							  u64 e)
 {
 	return a * ALU_K0 ^ b;
 }
@@ -348,7 +356,7 @@ static u64 calls_sub(u64 a, u64 b)
 	return (bench_helper(a, b, 0, 0, 0) + a) ^ (b >> 3);
 }
 
-static u64 calls_c(const struct bench_pkt *p)
+static NATIVE u64 calls_c(const struct bench_pkt *p)
 {
 	u64 acc = 0, i;
 
