@@ -208,6 +208,14 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 		return &kbpf_xdp_adjust_head_proto;
 	case BPF_FUNC_xdp_adjust_meta:
 		return &kbpf_xdp_adjust_meta_proto;
+	case BPF_FUNC_xdp_adjust_tail:
+		return &kbpf_xdp_adjust_tail_proto;
+	case BPF_FUNC_xdp_get_buff_len:
+		return &kbpf_xdp_get_buff_len_proto;
+	case BPF_FUNC_xdp_load_bytes:
+		return &kbpf_xdp_load_bytes_proto;
+	case BPF_FUNC_xdp_store_bytes:
+		return &kbpf_xdp_store_bytes_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:

@@ -53,7 +53,9 @@ static const struct helper_info helpers[] = {
 	H(skb_ancestor_cgroup_id, false), H(map_lookup_percpu_elem, false),
 	H(ktime_get_tai_ns, false), H(strncmp, false),
 	H(skb_change_tail, false), H(skb_adjust_room, false),
-	H(fib_lookup, true),
+	H(fib_lookup, true), H(xdp_adjust_tail, false),
+	H(xdp_get_buff_len, false), H(xdp_load_bytes, false),
+	H(xdp_store_bytes, false),
 };
 
 /*
@@ -117,7 +119,8 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SCHED_CLS, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
-	  " xdp_adjust_head xdp_adjust_meta fib_lookup "
+	  " xdp_adjust_head xdp_adjust_meta fib_lookup xdp_adjust_tail"
+	  " xdp_get_buff_len xdp_load_bytes xdp_store_bytes "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
 	  " skb_ancestor_cgroup_id "
@@ -331,6 +334,20 @@ TEST(helper_protos_arg_types)
 	EXPECT_EQ(p->arg_type[0], KBPF_ARG_PTR_TO_CTX);
 	EXPECT_EQ(p->arg_type[1], KBPF_ARG_CONST_MAP_PTR);
 	EXPECT_EQ(p->arg_type[2], KBPF_ARG_ANYTHING);
+
+	/* Linux's: load writes uninitialised memory, store only reads it. */
+	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_XDP,
+				     BPF_FUNC_xdp_load_bytes, 0);
+	ASSERT_NONNULL(p);
+	EXPECT_EQ(p->arg_type[0], KBPF_ARG_PTR_TO_CTX);
+	EXPECT_EQ(p->arg_type[1], KBPF_ARG_ANYTHING);
+	EXPECT_EQ(p->arg_type[2], KBPF_ARG_PTR_TO_MEM | KBPF_MEM_UNINIT);
+	EXPECT_EQ(p->arg_type[3], KBPF_ARG_CONST_SIZE);
+	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_XDP,
+				     BPF_FUNC_xdp_store_bytes, 0);
+	ASSERT_NONNULL(p);
+	EXPECT_EQ(p->arg_type[2], KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY);
+	EXPECT_EQ(p->arg_type[3], KBPF_ARG_CONST_SIZE);
 }
 
 TEST(helper_protos_simple_helpers_run)
