@@ -40,6 +40,7 @@ KBPF_CORE_SRCS += helpers/map.c helpers/time.c helpers/cpu.c \
 KBPF_CORE_SRCS += helpers/sock.c helpers/sock_lookup_host.c
 KBPF_CORE_SRCS += helpers/cookie.c helpers/skb_change.c
 KBPF_CORE_SRCS += helpers/strtox.c helpers/xdp.c
+KBPF_CORE_SRCS += helpers/fib.c helpers/fib_lookup_host.c
 KBPF_CORE_SRCS += helpers/strncmp.c verifier/const_str.c
 KBPF_CORE_SRCS += helpers/ringbuf.c helpers/local_storage.c maps/local_storage.c
 KBPF_CORE_SRCS += helpers/perf_event.c maps/perf_buffer.c maps/perf_event_array.c \

@@ -107,6 +107,10 @@ extern const struct kbpf_func_proto kbpf_xdp_get_buff_len_proto;
 extern const struct kbpf_func_proto kbpf_xdp_load_bytes_proto;
 extern const struct kbpf_func_proto kbpf_xdp_store_bytes_proto;
 
+/* fib.c */
+extern const struct kbpf_func_proto kbpf_xdp_fib_lookup_proto;
+extern const struct kbpf_func_proto kbpf_skb_fib_lookup_proto;
+
 /* strtox.c */
 extern const struct kbpf_func_proto kbpf_strtol_proto;
 extern const struct kbpf_func_proto kbpf_strtoul_proto;

@@ -204,3 +204,31 @@ TEST(helper_xdp_load_store_bytes)
 	EXPECT_TRUE(!memcmp(out, in, 16));
 	EXPECT_EQ(bytes_call(ld, &xdp, 1, out, 16), -EINVAL);
 }
+
+/*
+ * bpf_fib_lookup's argument checks, Linux's order: the size, the flags,
+ * the family. The host has no devices: a valid lookup is -ENODEV.
+ */
+TEST(helper_fib_lookup_args)
+{
+	const struct kbpf_func_proto *x = &kbpf_xdp_fib_lookup_proto;
+	const struct kbpf_func_proto *s = &kbpf_skb_fib_lookup_proto;
+	struct bpf_fib_lookup p = { .family = AF_INET };
+	struct xdp_buff xdp;
+
+	xdp_init(&xdp);
+	EXPECT_EQ((long)x->func(U(&xdp), U(&p), sizeof(p) - 1, 0, 0), -EINVAL);
+	EXPECT_EQ((long)x->func(U(&xdp), U(&p), sizeof(p), 1u << 5, 0), -EINVAL);
+	EXPECT_EQ((long)s->func(0, U(&p), sizeof(p), 1u << 31, 0), -EINVAL);
+	EXPECT_EQ((long)x->func(U(&xdp), U(&p), sizeof(p) + 8, 0x1f, 0), -ENODEV);
+	p.family = AF_INET6;
+	EXPECT_EQ((long)s->func(0, U(&p), sizeof(p), 0, 0), -ENODEV);
+	p.family = AF_UNIX;
+	EXPECT_EQ((long)x->func(U(&xdp), U(&p), sizeof(p), 0, 0), -EAFNOSUPPORT);
+	/* A bad size wins over a bad family, a bad flag too. */
+	EXPECT_EQ((long)s->func(0, U(&p), 8, 0, 0), -EINVAL);
+	EXPECT_EQ((long)s->func(0, U(&p), sizeof(p), 1u << 7, 0), -EINVAL);
+	EXPECT_TRUE(x->gpl_only && s->gpl_only);
+	EXPECT_EQ(x->arg_type[1], KBPF_ARG_PTR_TO_MEM);
+	EXPECT_EQ(s->arg_type[2], KBPF_ARG_CONST_SIZE);
+}
