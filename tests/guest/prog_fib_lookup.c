@@ -55,7 +55,45 @@ static bool write_file(const char *path, const char *s)
 	return fclose(f) == 0 && ok;
 }
 
-/* A permanent neighbour entry through rtnetlink (busybox ip cannot add one). */
+/* Appends an attribute to the netlink message at nh (room is the caller's). */
+static struct rtattr *nl_attr(struct nlmsghdr *nh, int type, const void *data,
+			      int len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)nh +
+					       NLMSG_ALIGN(nh->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (data)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+/* Sends one rtnetlink request; true when the kernel acknowledged it. */
+static bool nl_request(struct nlmsghdr *nh)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	int fd, n;
+
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK;
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	if (fd < 0)
+		return false;
+	n = sendto(fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel));
+	if (n > 0)
+		n = recv(fd, &ack, sizeof(ack), 0);
+	close(fd);
+	return n >= (int)sizeof(ack) && ack.nh.nlmsg_type == NLMSG_ERROR &&
+	       ack.err.error == 0;
+}
+
+/* A permanent neighbour entry (busybox ip cannot add one). */
 static bool neigh_add(int family, const void *addr, int alen)
 {
 	struct {
@@ -63,42 +101,61 @@ static bool neigh_add(int family, const void *addr, int alen)
 		struct ndmsg nd;
 		char attrs[64];
 	} req;
-	struct {
-		struct nlmsghdr nh;
-		struct nlmsgerr err;
-	} ack;
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct rtattr *rta;
-	int fd, n;
 
 	memset(&req, 0, sizeof(req));
 	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.nd));
 	req.nh.nlmsg_type = RTM_NEWNEIGH;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK;
 	req.nd.ndm_family = family;
 	req.nd.ndm_ifindex = ifx;
 	req.nd.ndm_state = NUD_PERMANENT;
-	rta = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
-	rta->rta_type = NDA_DST;
-	rta->rta_len = RTA_LENGTH(alen);
-	memcpy(RTA_DATA(rta), addr, alen);
-	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	rta = (struct rtattr *)((char *)&req + req.nh.nlmsg_len);
-	rta->rta_type = NDA_LLADDR;
-	rta->rta_len = RTA_LENGTH(6);
-	memcpy(RTA_DATA(rta), gw_mac, 6);
-	req.nh.nlmsg_len += RTA_ALIGN(rta->rta_len);
+	nl_attr(&req.nh, NDA_DST, addr, alen);
+	nl_attr(&req.nh, NDA_LLADDR, gw_mac, 6);
+	return nl_request(&req.nh);
+}
 
-	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
-	if (fd < 0)
-		return false;
-	n = sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&kernel,
-		   sizeof(kernel));
-	if (n > 0)
-		n = recv(fd, &ack, sizeof(ack), 0);
-	close(fd);
-	return n >= (int)sizeof(ack.nh) && ack.nh.nlmsg_type == NLMSG_ERROR &&
-	       ack.err.error == 0;
+/*
+ * 10.9.0.0/24 over two paths, via 10.1.0.2 and 10.1.0.4 (busybox ip
+ * cannot add a multipath route).
+ */
+static bool multipath_route_add(void)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		char attrs[128];
+	} req;
+	const char *gws[] = { "10.1.0.2", "10.1.0.4" };
+	struct rtattr *mp;
+	struct in_addr a;
+	int i;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.rt));
+	req.nh.nlmsg_type = RTM_NEWROUTE;
+	req.rt.rtm_family = AF_INET;
+	req.rt.rtm_dst_len = 24;
+	req.rt.rtm_table = RT_TABLE_MAIN;
+	req.rt.rtm_protocol = RTPROT_BOOT;
+	req.rt.rtm_scope = RT_SCOPE_UNIVERSE;
+	req.rt.rtm_type = RTN_UNICAST;
+	inet_pton(AF_INET, "10.9.0.0", &a);
+	nl_attr(&req.nh, RTA_DST, &a, 4);
+	mp = nl_attr(&req.nh, RTA_MULTIPATH, NULL, 0);
+	for (i = 0; i < 2; i++) {
+		struct rtnexthop *rtnh = (struct rtnexthop *)
+			((char *)&req + req.nh.nlmsg_len);
+		struct rtattr *gw = RTNH_DATA(rtnh);
+
+		memset(rtnh, 0, sizeof(*rtnh));
+		rtnh->rtnh_ifindex = ifx;
+		gw->rta_type = RTA_GATEWAY;
+		gw->rta_len = RTA_LENGTH(4);
+		inet_pton(AF_INET, gws[i], RTA_DATA(gw));
+		rtnh->rtnh_len = RTNH_LENGTH(RTA_ALIGN(gw->rta_len));
+		req.nh.nlmsg_len += RTNH_ALIGN(rtnh->rtnh_len);
+		mp->rta_len += RTNH_ALIGN(rtnh->rtnh_len);
+	}
+	return nl_request(&req.nh);
 }
 
 static bool setup(void)
@@ -119,7 +176,6 @@ static bool setup(void)
 		return false;
 	close(fd);
 	memcpy(dev_mac, ifr.ifr_hwaddr.sa_data, 6);
-	inet_pton(AF_INET, "10.1.0.2", &a4);
 	inet_pton(AF_INET6, "2001:db8:1::2", &a6);
 	return sh("ip link set dummy0 up") &&
 	       sh("ip link set dummy0 mtu 1400") &&
@@ -138,6 +194,10 @@ static bool setup(void)
 	       sh("ip -6 route add unreachable 2001:db8:5::/64") &&
 	       sh("ip -6 route add prohibit 2001:db8:6::/64") &&
 	       sh("ip -6 route add 2001:db8:8::/64 via 2001:db8:1::2 table 100") &&
+	       multipath_route_add() &&
+	       inet_pton(AF_INET, "10.1.0.2", &a4) == 1 &&
+	       neigh_add(AF_INET, &a4, 4) &&
+	       inet_pton(AF_INET, "10.1.0.4", &a4) == 1 &&
 	       neigh_add(AF_INET, &a4, 4) && neigh_add(AF_INET6, &a6, 16);
 }
 
@@ -388,6 +448,43 @@ static bool t_ipv6(const struct kt_be *be)
 	return run_cases(be, c, KT_ARRAY_SIZE(c));
 }
 
+/*
+ * A route of two paths: for destinations and ports enough to see both
+ * gateways chosen, under each hash policy, kbpf's choice (the gateway in
+ * ipv4_dst) must be Linux's (fib_case compares the structs).
+ */
+static bool t_multipath(const struct kt_be *be)
+{
+	static const char *const policies[] = { "0", "1", "3" };
+	unsigned int seen = 0;
+	int p, i;
+
+	for (p = 0; p < 3; p++) {
+		if (!write_file("/proc/sys/net/ipv4/fib_multipath_hash_policy",
+				policies[p]))
+			return kt_check_true(false, "set fib_multipath_hash_policy");
+		for (i = 0; i < 16; i++) {
+			char dst[32];
+			struct fib_case c = { XDP, 0, {}, 0, true, 0, gw_mac, 1400 };
+			struct bpf_fib_lookup res;
+			__u32 ret;
+
+			snprintf(dst, sizeof(dst), "10.9.0.%d", 1 + i % 8);
+			c.in = v4(dst, 0);
+			c.in.sport = htons(1000 + i);
+			c.in.dport = htons(53);
+			c.ifindex = ifx;
+			if (!fib_case(be, &c) ||
+			    !run_lookup(be, XDP, 0, &c.in, &ret, &res))
+				return false;
+			/* The last byte of the gateway: 2 or 4. */
+			seen |= 1u << (((unsigned char *)&res.ipv4_dst)[3] & 7);
+		}
+	}
+	write_file("/proc/sys/net/ipv4/fib_multipath_hash_policy", "0");
+	return kt_check_u64(seen, (1u << 2) | (1u << 4), "gateways chosen");
+}
+
 /* Linux's argument errors. */
 static bool t_errors(const struct kt_be *be)
 {
@@ -426,6 +523,7 @@ int main(int argc, char **argv)
 	}
 	kt_dual("fib_lookup_ipv4", t_ipv4, linux_ok);
 	kt_dual("fib_lookup_ipv6", t_ipv6, linux_ok);
+	kt_dual("fib_lookup_multipath", t_multipath, linux_ok);
 	kt_dual("fib_lookup_errors", t_errors, linux_ok);
 	set_forwarding("0");
 	return kt_done();
