@@ -5,7 +5,8 @@
  * dummy device (the stock kernel's dummy.ko, put in the initramfs by
  * scripts/check.sh) with IPv4 and IPv6 addresses, gateway routes with and
  * without a neighbour, blackhole/unreachable/prohibit routes, a route in
- * another table, a route with a locked MTU. Each case checks the return
+ * another table, a route with a locked MTU, a route of two paths and a
+ * PMTU learnt from an ICMP "fragmentation needed". Each case checks the return
  * code and the fields Linux's documentation promises, on kbpf and on
  * Linux's bpf(2) alike; on kbpf the whole struct bpf_fib_lookup the program
  * gets back must also equal, byte for byte, what Linux's gives back.
@@ -17,6 +18,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
@@ -485,6 +487,82 @@ static bool t_multipath(const struct kt_be *be)
 	return kt_check_u64(seen, (1u << 2) | (1u << 4), "gateways chosen");
 }
 
+static __u16 csum16(const void *p, int len)
+{
+	const unsigned char *b = p;
+	__u32 sum = 0;
+	int i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += b[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+/*
+ * A learnt PMTU for 10.2.0.1: an ICMP "fragmentation needed" (MTU 1200)
+ * about a datagram of a connected UDP socket, 10.1.0.1:4000 to
+ * 10.2.0.1:53, sent to ourselves; UDP's error handler makes the route's
+ * nexthop an exception for that destination. The socket stays open.
+ */
+static bool learn_pmtu(void)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET,
+				     .sin_port = htons(4000) };
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+				    .sin_port = htons(53) };
+	unsigned char icmp[8 + 20 + 8] = { 3, 4 };
+	int udp, raw;
+	bool ok;
+
+	inet_pton(AF_INET, "10.1.0.1", &local.sin_addr);
+	inet_pton(AF_INET, "10.2.0.1", &peer.sin_addr);
+	udp = socket(AF_INET, SOCK_DGRAM, 0);
+	if (udp < 0 || bind(udp, (struct sockaddr *)&local, sizeof(local)) ||
+	    connect(udp, (struct sockaddr *)&peer, sizeof(peer)))
+		return false;
+	icmp[6] = 1200 >> 8;
+	icmp[7] = 1200 & 0xff;
+	/* The datagram's IP header (no checksum needed) and UDP header. */
+	icmp[8] = 0x45;
+	icmp[8 + 3] = 28;
+	icmp[8 + 8] = 64;
+	icmp[8 + 9] = IPPROTO_UDP;
+	memcpy(icmp + 8 + 12, &local.sin_addr, 4);
+	memcpy(icmp + 8 + 16, &peer.sin_addr, 4);
+	memcpy(icmp + 28, &local.sin_port, 2);
+	memcpy(icmp + 30, &peer.sin_port, 2);
+	icmp[33] = 8;
+	*(__u16 *)(icmp + 2) = csum16(icmp, sizeof(icmp));
+	raw = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	ok = raw >= 0 && sendto(raw, icmp, sizeof(icmp), 0,
+				(struct sockaddr *)&local, sizeof(local)) ==
+			 (ssize_t)sizeof(icmp);
+	if (raw >= 0)
+		close(raw);
+	/* Received on the loopback device, after this call returns. */
+	usleep(100000);
+	return ok;
+}
+
+/* The exception's MTU, for that destination only. */
+static bool t_learnt_pmtu(const struct kt_be *be)
+{
+	const struct fib_case c[] = {
+		{ XDP, 0, v4("10.2.0.1", 1201), BPF_FIB_LKUP_RET_FRAG_NEEDED,
+		  true, ifx, NULL, 1200 },
+		{ XDP, 0, v4("10.2.0.1", 1200), 0, true, ifx, gw_mac, 1200 },
+		{ XDP, 0, v4("10.2.0.2", 1201), 0, true, ifx, gw_mac, 1400 },
+		{ TC, 0, v4("10.2.0.1", 1201), BPF_FIB_LKUP_RET_FRAG_NEEDED,
+		  true, ifx, NULL, 1200 },
+	};
+
+	return run_cases(be, c, KT_ARRAY_SIZE(c));
+}
+
 /* Linux's argument errors. */
 static bool t_errors(const struct kt_be *be)
 {
@@ -525,6 +603,10 @@ int main(int argc, char **argv)
 	kt_dual("fib_lookup_ipv6", t_ipv6, linux_ok);
 	kt_dual("fib_lookup_multipath", t_multipath, linux_ok);
 	kt_dual("fib_lookup_errors", t_errors, linux_ok);
+	if (learn_pmtu())
+		kt_dual("fib_lookup_learnt_pmtu", t_learnt_pmtu, linux_ok);
+	else
+		kt_verdict("fib_lookup_learnt_pmtu", kt_check_true(false, "ICMP sent"));
 	set_forwarding("0");
 	return kt_done();
 }
