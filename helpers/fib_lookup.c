@@ -81,6 +81,7 @@ static long fwd_params(struct bpf_fib_lookup *params, u32 mtu)
 	return BPF_FIB_LKUP_RET_SUCCESS;
 }
 
+#ifdef CONFIG_IP_MULTIPLE_TABLES
 /* fib_get_table() of CONFIG_IP_MULTIPLE_TABLES: the table with this id. */
 static struct fib_table *fib4_get_table(struct net *net, u32 id)
 {
@@ -96,7 +97,15 @@ static struct fib_table *fib4_get_table(struct net *net, u32 id)
 	}
 	return NULL;
 }
+#else
+/* Without it, <net/ip_fib.h> has fib_get_table() inline: local or main. */
+static struct fib_table *fib4_get_table(struct net *net, u32 id)
+{
+	return fib_get_table(net, id);
+}
+#endif
 
+#ifdef CONFIG_IP_ROUTE_MULTIPATH
 /* fib_multipath_hash() for a flow without an skb. */
 static int fib4_multipath_hash(const struct net *net, const struct flowi4 *fl4)
 {
@@ -199,6 +208,13 @@ static void fib4_select_path(struct net *net, struct fib_result *res,
 		return;
 	}
 }
+#else
+/* No route has several paths: fib_select_path() keeps the one found. */
+static void fib4_select_path(struct net *net, struct fib_result *res,
+			     const struct flowi4 *fl4)
+{
+}
+#endif
 
 /* find_exception() without the secret hash: every bucket is searched. */
 static struct fib_nh_exception *fib4_find_exception(struct fib_nh_common *nhc,
