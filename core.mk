@@ -43,6 +43,7 @@ KBPF_CORE_SRCS += helpers/cookie.c helpers/skb_change.c helpers/skb_adjust_room.
 KBPF_CORE_SRCS += helpers/skb_meta.c helpers/check_mtu.c \
 		  helpers/tunnel.c
 KBPF_CORE_SRCS += helpers/strtox.c helpers/xdp.c
+KBPF_CORE_SRCS += helpers/fib.c helpers/fib_lookup_host.c
 KBPF_CORE_SRCS += helpers/strncmp.c verifier/const_str.c
 KBPF_CORE_SRCS += helpers/signal.c
 KBPF_CORE_SRCS += helpers/ringbuf.c helpers/local_storage.c maps/local_storage.c

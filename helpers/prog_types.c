@@ -250,6 +250,8 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_get_listener_sock_proto;
 	case BPF_FUNC_skc_lookup_tcp:
 		return &kbpf_tc_skc_lookup_tcp_proto;
+	case BPF_FUNC_fib_lookup:
+		return &kbpf_skb_fib_lookup_proto;
 	default:
 		return sk_base_func_proto(func_id, caps);
 	}
@@ -267,6 +269,16 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 		return &kbpf_xdp_adjust_meta_proto;
 	case BPF_FUNC_check_mtu:
 		return &kbpf_xdp_check_mtu_proto;
+	case BPF_FUNC_xdp_adjust_tail:
+		return &kbpf_xdp_adjust_tail_proto;
+	case BPF_FUNC_xdp_get_buff_len:
+		return &kbpf_xdp_get_buff_len_proto;
+	case BPF_FUNC_xdp_load_bytes:
+		return &kbpf_xdp_load_bytes_proto;
+	case BPF_FUNC_xdp_store_bytes:
+		return &kbpf_xdp_store_bytes_proto;
+	case BPF_FUNC_fib_lookup:
+		return &kbpf_xdp_fib_lookup_proto;
 	case BPF_FUNC_csum_diff:
 		return &kbpf_csum_diff_proto;
 	case BPF_FUNC_get_smp_processor_id:

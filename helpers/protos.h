@@ -134,6 +134,14 @@ extern const struct kbpf_func_proto kbpf_get_local_storage_proto;
 /* xdp.c */
 extern const struct kbpf_func_proto kbpf_xdp_adjust_head_proto;
 extern const struct kbpf_func_proto kbpf_xdp_adjust_meta_proto;
+extern const struct kbpf_func_proto kbpf_xdp_adjust_tail_proto;
+extern const struct kbpf_func_proto kbpf_xdp_get_buff_len_proto;
+extern const struct kbpf_func_proto kbpf_xdp_load_bytes_proto;
+extern const struct kbpf_func_proto kbpf_xdp_store_bytes_proto;
+
+/* fib.c */
+extern const struct kbpf_func_proto kbpf_xdp_fib_lookup_proto;
+extern const struct kbpf_func_proto kbpf_skb_fib_lookup_proto;
 
 /* strtox.c */
 extern const struct kbpf_func_proto kbpf_strtol_proto;

@@ -138,6 +138,13 @@ guest_initrd() {
 	adds+=(--add "$mod/kbpf.ko:/lib/kbpf/kbpf.ko")
 	[ -f "$mod/kbpf_kunit.ko" ] && adds+=(--add "$mod/kbpf_kunit.ko:/lib/kbpf/kbpf_kunit.ko")
 	adds+=(--add "tests/guest/run.sh:/tests/run.sh")
+	# The stock kernel's dummy.ko: a device to route through (prog_fib_lookup).
+	if [ "$tier" = stock ]; then
+		local vmlinuz dummy
+		vmlinuz=$(bash scripts/fetch-stock-kernel.sh) &&
+			dummy=$(ls "${vmlinuz%/boot/*}"/lib/modules/*/kernel/drivers/net/dummy.ko 2>/dev/null | head -n1)
+		[ -n "${dummy:-}" ] && adds+=(--add "$dummy:/lib/kbpf/dummy.ko")
+	fi
 	for b in "$build"/guest/bin/*; do
 		adds+=(--add "$b:/tests/bin/${b##*/}")
 	done

@@ -65,6 +65,9 @@ static const struct helper_info helpers[] = {
 	H(send_signal_thread, false), H(get_ns_current_pid_tgid, false),
 	H(trace_vprintk, true), H(perf_event_read, true),
 	H(perf_event_read_value, true),
+	H(xdp_adjust_tail, false),
+	H(xdp_get_buff_len, false), H(xdp_load_bytes, false),
+	H(xdp_store_bytes, false),
 };
 
 /*
@@ -72,7 +75,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip bind fib_lookup perf_event_read perf_event_read_value ";
+	" get_func_ip bind perf_event_read perf_event_read_value ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -138,7 +141,8 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SCHED_CLS, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
-	  " xdp_adjust_head xdp_adjust_meta fib_lookup check_mtu "
+	  " xdp_adjust_head xdp_adjust_meta fib_lookup check_mtu xdp_adjust_tail"
+	  " xdp_get_buff_len xdp_load_bytes xdp_store_bytes "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
 	  " skb_ancestor_cgroup_id skb_ecn_set_ce "
@@ -352,6 +356,20 @@ TEST(helper_protos_arg_types)
 	EXPECT_EQ(p->arg_type[0], KBPF_ARG_PTR_TO_CTX);
 	EXPECT_EQ(p->arg_type[1], KBPF_ARG_CONST_MAP_PTR);
 	EXPECT_EQ(p->arg_type[2], KBPF_ARG_ANYTHING);
+
+	/* Linux's: load writes uninitialised memory, store only reads it. */
+	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_XDP,
+				     BPF_FUNC_xdp_load_bytes, 0);
+	ASSERT_NONNULL(p);
+	EXPECT_EQ(p->arg_type[0], KBPF_ARG_PTR_TO_CTX);
+	EXPECT_EQ(p->arg_type[1], KBPF_ARG_ANYTHING);
+	EXPECT_EQ(p->arg_type[2], KBPF_ARG_PTR_TO_MEM | KBPF_MEM_UNINIT);
+	EXPECT_EQ(p->arg_type[3], KBPF_ARG_CONST_SIZE);
+	p = kbpf_get_func_proto_caps(BPF_PROG_TYPE_XDP,
+				     BPF_FUNC_xdp_store_bytes, 0);
+	ASSERT_NONNULL(p);
+	EXPECT_EQ(p->arg_type[2], KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY);
+	EXPECT_EQ(p->arg_type[3], KBPF_ARG_CONST_SIZE);
 }
 
 TEST(helper_protos_simple_helpers_run)

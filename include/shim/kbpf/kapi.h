@@ -1012,6 +1012,28 @@ static inline bool xdp_metalen_invalid(unsigned long metalen)
 	return (metalen & (sizeof(u32) - 1)) || metalen > 32;
 }
 
+#define XDP_FLAGS_HAS_FRAGS	BIT(0)
+
+static inline bool xdp_buff_has_frags(const struct xdp_buff *xdp)
+{
+	return xdp->flags & XDP_FLAGS_HAS_FRAGS;
+}
+
+/*
+ * The end of the room a frame's packet may use: the kernel keeps an
+ * skb_shared_info in the frame's last SKB_DATA_ALIGN(sizeof()) bytes, 320
+ * on x86-64 (the shim's skb_shared_info is smaller, so the size is given).
+ */
+#define KBPF_SHIM_XDP_TAILROOM	320
+#define xdp_data_hard_end(xdp)						\
+	((xdp)->data_hard_start + (xdp)->frame_sz - KBPF_SHIM_XDP_TAILROOM)
+
+/* Host frames have no fragments: the packet is the linear part. */
+static inline unsigned int xdp_get_buff_len(const struct xdp_buff *xdp)
+{
+	return xdp->data_end - xdp->data;
+}
+
 #ifndef ETH_HLEN
 #define ETH_HLEN	14
 #endif
