@@ -6,8 +6,9 @@
  * bpf_skb_change_proto (IPv4 <-> IPv6, the 20 bytes the two base headers
  * differ by). They move packet data, so the verifier drops every packet
  * pointer after the call (changes_pkt_data() in verifier/helper_call.c)
- * and, except sk_skb's (whose Linux variant does not either), the
- * data/data_end the context rewrites read are recomputed.
+ * and, except under sk_skb (whose rewrite computes data_end on every
+ * read, as Linux's), the data_meta/data_end kept in skb->cb for the
+ * context rewrites are recomputed.
  *
  * Under tc the data starts at the mac header: a gap at offset off of the
  * data moves the first off bytes, and the mac and network headers move

@@ -3,12 +3,13 @@
  * Packet helpers that change the skb's checksum state, its headers, its
  * type or its length: bpf_csum_update, bpf_skb_vlan_push/pop,
  * bpf_skb_change_head, bpf_skb_change_tail, bpf_skb_change_type and
- * bpf_skb_pull_data, as Linux 6.1's. The ones that move or reallocate packet data make the
- * verifier drop every packet pointer after the call (changes_pkt_data()
- * in verifier/helper_call.c) and, except sk_skb's change_head (whose
- * Linux variant does not either), recompute the data/data_end the context
- * rewrites read. sk_skb's change_tail and pull_data do not either, as
- * Linux's.
+ * bpf_skb_pull_data, as Linux 6.1's. The ones that move or reallocate
+ * packet data make the verifier drop every packet pointer after the call
+ * (changes_pkt_data() in verifier/helper_call.c) and recompute the
+ * data_meta/data_end kept in skb->cb for the context rewrites. sk_skb's
+ * variants leave skb->cb alone, as Linux's: there it is the stream
+ * parser's, and sk_skb's rewrite computes data_end on every read
+ * (sk_skb_data_end() in verifier/ctx_skb.c).
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>

@@ -675,12 +675,47 @@ const struct kbpf_ctx_ops kbpf_ctx_tc_ops = {
 };
 
 /*
+ * sk_skb's data_end, skb->data + skb->len - skb->data_len (the end of the
+ * linear part), computed on every read as Linux's sk_skb rewrite does:
+ * skb->cb belongs to the stream parser and kTLS there, so there is no
+ * saved data_end slot for the helpers that move the data (change_head,
+ * change_tail, adjust_room, pull_data) to refresh, and a read after one of
+ * them sees the new packet. AX holds the lengths; when dst is the skb
+ * register a second register is borrowed (R9, or R8 when the skb is in
+ * R9) and parked in struct sk_skb_cb's temp_reg meanwhile.
+ */
+static u32 sk_skb_data_end(const struct bpf_insn *si, struct bpf_insn *insn)
+{
+	u8 dst = si->dst_reg, skb = si->src_reg, end = dst;
+	int temp_reg = kbpf_kern_layout.sk_skb_cb_temp_reg;
+	u32 n = 0;
+
+	if (dst == skb) {
+		end = skb == BPF_REG_9 ? BPF_REG_8 : BPF_REG_9;
+		insn[n++] = BPF_STX_MEM(BPF_DW, skb, end, temp_reg);
+	}
+	insn[n++] = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, data), end,
+				skb, offsetof(struct sk_buff, data));
+	insn[n++] = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, len),
+				BPF_REG_AX, skb, offsetof(struct sk_buff, len));
+	insn[n++] = BPF_ALU64_REG(BPF_ADD, end, BPF_REG_AX);
+	insn[n++] = BPF_LDX_MEM(KBPF_FIELD_SIZE(struct sk_buff, data_len),
+				BPF_REG_AX, skb,
+				offsetof(struct sk_buff, data_len));
+	insn[n++] = BPF_ALU64_REG(BPF_SUB, end, BPF_REG_AX);
+	if (dst == skb) {
+		/* The skb moves to AX so that dst can take the result. */
+		insn[n++] = BPF_MOV64_REG(BPF_REG_AX, skb);
+		insn[n++] = BPF_MOV64_REG(dst, end);
+		insn[n++] = BPF_LDX_MEM(BPF_DW, end, BPF_REG_AX, temp_reg);
+	}
+	return n;
+}
+
+/*
  * sk_skb_convert_ctx_access(): cb[] is the start of Linux's struct
- * sk_skb_cb rather than the qdisc's data, the rest as for other skbs.
- * Linux computes data_end inline with its hidden scratch register; kbpf
- * reads it from the same struct kbpf_skb_data_end slot as every other skb
- * program, which whoever runs an sk_skb program fills first (it lies past
- * the stream parser's part of skb->cb).
+ * sk_skb_cb rather than the qdisc's data, data_end is computed (above),
+ * the rest as for other skbs.
  */
 static u32 sk_skb_convert_ctx_access(enum kbpf_access_type type,
 				     const struct bpf_insn *si,
@@ -690,6 +725,8 @@ static u32 sk_skb_convert_ctx_access(enum kbpf_access_type type,
 	int off;
 
 	switch (si->off) {
+	case offsetof(struct __sk_buff, data_end):
+		return sk_skb_data_end(si, insn_buf);
 	case FIRST(cb[0]) ... LAST(cb[4]):
 		off = si->off - offsetof(struct __sk_buff, cb[0]) +
 		      kbpf_kern_layout.sk_skb_cb_data;

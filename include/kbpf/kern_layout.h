@@ -19,7 +19,7 @@ struct kbpf_kern_layout {
 	short skc_family, skc_daddr, skc_rcv_saddr, skc_v6_daddr;
 	short skc_v6_rcv_saddr, skc_dport, skc_num;
 	short sk_type, sk_protocol;
-	short sk_skb_cb_data;
+	short sk_skb_cb_data, sk_skb_cb_temp_reg;
 	short sock_addr_sk, sock_addr_uaddr, sock_addr_tmp_reg, sock_addr_t_ctx;
 	short sysctl_write, sysctl_ppos, sysctl_tmp_reg;
 	short lookup_family, lookup_protocol, lookup_sport, lookup_dport;
@@ -48,6 +48,8 @@ struct kbpf_kern_layout {
 	.sk_protocol = offsetof(struct sock, sk_protocol),		\
 	.sk_skb_cb_data = offsetof(struct sk_buff, cb) +		\
 			  offsetof(struct sk_skb_cb, data),		\
+	.sk_skb_cb_temp_reg = offsetof(struct sk_buff, cb) +		\
+			      offsetof(struct sk_skb_cb, temp_reg),	\
 	.sock_addr_sk = offsetof(struct bpf_sock_addr_kern, sk),	\
 	.sock_addr_uaddr = offsetof(struct bpf_sock_addr_kern, uaddr),	\
 	.sock_addr_tmp_reg = offsetof(struct bpf_sock_addr_kern, tmp_reg), \
@@ -98,6 +100,7 @@ struct kbpf_kern_layout {
 	BUILD_BUG_ON(sizeof_field(struct sk_skb_cb, data) < 20);	\
 	BUILD_BUG_ON((offsetof(struct sk_buff, cb) +			\
 		      offsetof(struct sk_skb_cb, data)) % 8);		\
+	BUILD_BUG_ON(sizeof_field(struct sk_skb_cb, temp_reg) != 8);	\
 	BUILD_BUG_ON(sizeof_field(struct bpf_sock_addr_kern, sk) != 8);	\
 	BUILD_BUG_ON(sizeof_field(struct bpf_sock_addr_kern, uaddr) != 8); \
 	BUILD_BUG_ON(sizeof_field(struct bpf_sock_addr_kern, tmp_reg) != 8); \

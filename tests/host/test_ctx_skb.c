@@ -208,7 +208,6 @@ TEST(ctx_skb_sk_skb_access)
 TEST(ctx_skb_sk_skb_cb_and_data_end)
 {
 	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_SK_SKB);
-	struct kbpf_skb_data_end *de;
 	u8 frame[64] = { 0 };
 	struct sk_buff skb;
 	u32 word = 0x11223344;
@@ -228,14 +227,26 @@ TEST(ctx_skb_sk_skb_cb_and_data_end)
 			      4, 6));
 	EXPECT_EQ(skb.priority, 6);
 
+	/*
+	 * data_end is computed from the skb on every read, not taken from
+	 * skb->cb (the stream parser's): poison cb, and move the data.
+	 */
 	skb.data = frame;
 	skb.len = 40;
-	kbpf_skb_compute_data_pointers(&skb);
-	de = (struct kbpf_skb_data_end *)skb.cb;
-	EXPECT_EQ(de->data_end, frame + 40);
+	memset(skb.cb, 0xa5, sizeof(skb.cb));
 	EXPECT_EQ(ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data_end),
 			   4, BPF_REG_1, BPF_REG_1, &ok), (uintptr_t)(frame + 40));
 	EXPECT_TRUE(ok);
+	EXPECT_EQ(ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data_end),
+			   4, BPF_REG_2, BPF_REG_1, &ok), (uintptr_t)(frame + 40));
+	/* Only the linear part: len - data_len bytes past data. */
+	skb.data = frame + 8;
+	skb.len = 50;
+	skb.data_len = 20;
+	EXPECT_EQ(ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data_end),
+			   4, BPF_REG_1, BPF_REG_1, &ok), (uintptr_t)(frame + 38));
+	EXPECT_EQ(ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data_end),
+			   4, BPF_REG_3, BPF_REG_1, &ok), (uintptr_t)(frame + 38));
 }
 
 TEST(ctx_skb_ops_per_type)
@@ -839,12 +850,12 @@ TEST(ctx_skb_tstamp_type_read)
  * read, sees tstamp as it is: the verifier picks the rewrite for the
  * whole program. Run on the interpreter and the JIT.
  */
-static u64 verify_and_run(const struct bpf_insn *insns, u32 cnt,
-			  struct sk_buff *skb)
+static u64 verify_and_run_type(u32 prog_type, const struct bpf_insn *insns,
+			       u32 cnt, struct sk_buff *skb)
 {
 	struct kbpf_verify_args a = {
 		.insns = insns, .insn_cnt = cnt,
-		.prog_type = BPF_PROG_TYPE_SCHED_CLS,
+		.prog_type = prog_type,
 		.gpl_compatible = true, .allow_ptr_leaks = true,
 		.bpf_capable = true, .perfmon_capable = true,
 	};
@@ -863,6 +874,12 @@ static u64 verify_and_run(const struct bpf_insn *insns, u32 cnt,
 	kbpf_verify_release(&a);
 	EXPECT_EQ(jit, interp);
 	return interp;
+}
+
+static u64 verify_and_run(const struct bpf_insn *insns, u32 cnt,
+			  struct sk_buff *skb)
+{
+	return verify_and_run_type(BPF_PROG_TYPE_SCHED_CLS, insns, cnt, skb);
 }
 
 TEST(ctx_skb_tstamp_type_access_whole_program)
@@ -918,4 +935,48 @@ TEST(ctx_skb_convert_misuse)
 	/* A field the rewrite does not know is refused, never left as is. */
 	ld.off = offsetof(struct __sk_buff, flow_keys);
 	EXPECT_EQ(kbpf_ctx_convert(ops, KBPF_READ, &ld, 4, buf), -EINVAL);
+}
+
+/*
+ * sk_skb's data_end read into the context register itself borrows R9 (R8
+ * when the context is in R9) and gives it back: the whole program through
+ * the verifier, on the interpreter and the JIT, returns data_end only if
+ * the borrowed register kept its value and both reads agree.
+ */
+TEST(ctx_skb_sk_skb_data_end_into_ctx_reg)
+{
+#define DATA_END	offsetof(struct __sk_buff, data_end)
+	const struct bpf_insn ctx_in_r1[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_MOV64_IMM(BPF_REG_8, 0x88),
+		BPF_MOV64_IMM(BPF_REG_9, 0x99),
+		BPF_LDX_MEM(BPF_W, BPF_REG_7, BPF_REG_6, DATA_END),
+		BPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_1, DATA_END),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_8, 0x88, 3),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0x99, 2),
+		BPF_JMP_REG(BPF_JNE, BPF_REG_1, BPF_REG_7, 1),
+		BPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+		BPF_EXIT_INSN(),
+	};
+	const struct bpf_insn ctx_in_r9[] = {
+		BPF_MOV64_REG(BPF_REG_9, BPF_REG_1),
+		BPF_MOV64_IMM(BPF_REG_8, 0x88),
+		BPF_LDX_MEM(BPF_W, BPF_REG_9, BPF_REG_9, DATA_END),
+		BPF_MOV64_IMM(BPF_REG_0, 0),
+		BPF_JMP_IMM(BPF_JNE, BPF_REG_8, 0x88, 1),
+		BPF_MOV64_REG(BPF_REG_0, BPF_REG_9),
+		BPF_EXIT_INSN(),
+	};
+#undef DATA_END
+	struct skb_fixture f;
+
+	skb_init(&f);
+	f.skb.data_len = 30;
+	EXPECT_EQ(verify_and_run_type(BPF_PROG_TYPE_SK_SKB, ctx_in_r1,
+				      ARRAY_SIZE(ctx_in_r1), &f.skb),
+		  (uintptr_t)(f.skb.data + 70));
+	EXPECT_EQ(verify_and_run_type(BPF_PROG_TYPE_SK_SKB, ctx_in_r9,
+				      ARRAY_SIZE(ctx_in_r9), &f.skb),
+		  (uintptr_t)(f.skb.data + 70));
 }

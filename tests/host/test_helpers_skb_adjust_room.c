@@ -12,6 +12,7 @@
 #include <kbpf/ctx_access.h>
 
 #include "../../helpers/protos.h"
+#include "ctxtest.h"
 #include "ktest.h"
 
 #define U(p)		((u64)(unsigned long)(p))
@@ -67,6 +68,18 @@ static long adjust(struct pkt *p, s32 diff, u32 mode, u64 flags)
 static struct kbpf_skb_data_end *cb_of(struct sk_buff *skb)
 {
 	return (struct kbpf_skb_data_end *)skb->cb;
+}
+
+/* sk_skb's data_end, through its context rewrite: the linear part's end. */
+static bool sk_skb_data_end_is_headlen(struct sk_buff *skb)
+{
+	u64 end;
+	bool ok;
+
+	end = ctx_read(kbpf_ctx_ops(BPF_PROG_TYPE_SK_SKB), 0, skb,
+		       offsetof(struct __sk_buff, data_end), 4, BPF_REG_2,
+		       BPF_REG_1, &ok);
+	return ok && end == (uintptr_t)(skb->data + skb_headlen(skb));
 }
 
 /* diff zeroes at off, the bytes before and after it unchanged. */
@@ -292,12 +305,17 @@ TEST(helper_sk_skb_adjust_room)
 	memset(p.skb.cb, 0, sizeof(p.skb.cb));
 	EXPECT_EQ(sk_adjust(&p, 6, 0, 0), 0);
 	EXPECT_TRUE(gap_at(&p, 0, 6));
-	/* The headers stay where they were; the context is left alone. */
+	/*
+	 * The headers stay where they were; skb->cb (the stream parser's)
+	 * is left alone, and the data_end the program reads is the new one.
+	 */
 	EXPECT_EQ(p.skb.mac_header, HEADROOM);
 	EXPECT_TRUE(!memchr_inv(p.skb.cb, 0, sizeof(p.skb.cb)));
+	EXPECT_TRUE(sk_skb_data_end_is_headlen(&p.skb));
 	make(&p, true, HEADROOM);
 	EXPECT_EQ(sk_adjust(&p, -10, 0, 0), 0);
 	EXPECT_TRUE(cut_at(&p, 0, 10));
+	EXPECT_TRUE(sk_skb_data_end_is_headlen(&p.skb));
 	EXPECT_EQ(sk_adjust(&p, -(s32)p.skb.len - 1, 0, 0), -ENOMEM);
 	EXPECT_EQ(sk_adjust(&p, 4, BPF_ADJ_ROOM_MAC, 0), -EINVAL);
 	EXPECT_EQ(sk_adjust(&p, 4, 0, BPF_F_ADJ_ROOM_FIXED_GSO), -EINVAL);
@@ -375,6 +393,7 @@ TEST(helper_skb_pull_data)
 	EXPECT_EQ((long)sk->func(U(&p.skb), 0, 0, 0, 0), 0);
 	EXPECT_EQ((long)sk->func(U(&p.skb), p.len + 1, 0, 0, 0), -ENOMEM);
 	EXPECT_TRUE(!memchr_inv(p.skb.cb, 0, sizeof(p.skb.cb)));
+	EXPECT_TRUE(sk_skb_data_end_is_headlen(&p.skb));
 	EXPECT_EQ((long)f->func(U(&p.skb), 0, 0, 0, 0), 0);
 	EXPECT_TRUE(cb_of(&p.skb)->data_end == (void *)(p.skb.data + p.len));
 	EXPECT_EQ((long)f->func(U(&p.skb), p.len, 0, 0, 0), 0);

@@ -11,6 +11,7 @@
 #include <kbpf/ctx_access.h>
 
 #include "../../helpers/protos.h"
+#include "ctxtest.h"
 #include "ktest.h"
 
 #define U(p)	((u64)(unsigned long)(p))
@@ -46,6 +47,21 @@ static void frame_skb(struct sk_buff *skb, unsigned char *buf, u32 room)
 static struct kbpf_skb_data_end *cb_of(struct sk_buff *skb)
 {
 	return (struct kbpf_skb_data_end *)skb->cb;
+}
+
+/*
+ * What an sk_skb program reads as data_end now, through sk_skb's context
+ * rewrite: the end of the linear part after whatever the helper did.
+ */
+static bool sk_skb_data_end_is_headlen(struct sk_buff *skb)
+{
+	u64 end;
+	bool ok;
+
+	end = ctx_read(kbpf_ctx_ops(BPF_PROG_TYPE_SK_SKB), 0, skb,
+		       offsetof(struct __sk_buff, data_end), 4, BPF_REG_1,
+		       BPF_REG_1, &ok);
+	return ok && end == (uintptr_t)(skb->data + skb_headlen(skb));
 }
 
 TEST(helper_csum_update)
@@ -170,7 +186,10 @@ TEST(helper_skb_change_head)
 	EXPECT_TRUE(cb_of(&skb)->data_meta == (void *)buf);
 }
 
-/* sk_skb's variant, like Linux's, leaves the context's pointers alone. */
+/*
+ * sk_skb's variant, like Linux's, leaves skb->cb (the stream parser's)
+ * alone; the data_end the program reads afterwards is the new packet's.
+ */
 TEST(helper_sk_skb_change_head)
 {
 	const struct kbpf_func_proto *p = &kbpf_sk_skb_change_head_proto;
@@ -183,6 +202,10 @@ TEST(helper_sk_skb_change_head)
 	EXPECT_EQ(skb.len, FRAME + 8);
 	EXPECT_TRUE(!memchr_inv(skb.data, 0, 8));
 	EXPECT_TRUE(!memchr_inv(skb.cb, 0, sizeof(skb.cb)));
+	EXPECT_TRUE(sk_skb_data_end_is_headlen(&skb));
+	EXPECT_EQ(p->func(U(&skb), 16, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, FRAME + 24);
+	EXPECT_TRUE(sk_skb_data_end_is_headlen(&skb));
 	EXPECT_EQ((long)p->func(U(&skb), 8, 2, 0, 0), -EINVAL);
 }
 
@@ -260,7 +283,7 @@ TEST(helper_skb_change_tail_partial_csum)
 	EXPECT_EQ(skb.ip_summed, CHECKSUM_NONE);
 }
 
-/* sk_skb's variant, like Linux's, leaves the context's pointers alone. */
+/* As change_head: skb->cb left alone, data_end read afresh. */
 TEST(helper_sk_skb_change_tail)
 {
 	const struct kbpf_func_proto *p = &kbpf_sk_skb_change_tail_proto;
@@ -272,5 +295,9 @@ TEST(helper_sk_skb_change_tail)
 	EXPECT_EQ(p->func(U(&skb), FRAME + 4, 0, 0, 0), 0);
 	EXPECT_EQ(skb.len, FRAME + 4);
 	EXPECT_TRUE(!memchr_inv(skb.cb, 0, sizeof(skb.cb)));
+	EXPECT_TRUE(sk_skb_data_end_is_headlen(&skb));
+	EXPECT_EQ(p->func(U(&skb), 20, 0, 0, 0), 0);
+	EXPECT_EQ(skb.len, 20);
+	EXPECT_TRUE(sk_skb_data_end_is_headlen(&skb));
 	EXPECT_EQ((long)p->func(U(&skb), FRAME, 2, 0, 0), -EINVAL);
 }

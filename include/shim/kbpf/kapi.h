@@ -902,7 +902,6 @@ struct sk_buff {
 	u16 csum_start;
 	u16 csum_offset;
 	u8 encapsulation:1;
-	u8 csum_level:2;
 	/* The encapsulated packet's headers, once an outer one is pushed. */
 	u16 inner_mac_header;
 	u16 inner_network_header;
@@ -1627,14 +1626,6 @@ static inline void __skb_decr_checksum_unnecessary(struct sk_buff *skb)
 		skb->ip_summed = CHECKSUM_NONE;
 	else
 		skb->csum_level--;
-}
-
-static inline void __skb_reset_checksum_unnecessary(struct sk_buff *skb)
-{
-	if (skb->ip_summed == CHECKSUM_UNNECESSARY) {
-		skb->ip_summed = CHECKSUM_NONE;
-		skb->csum_level = 0;
-	}
 }
 
 /*
