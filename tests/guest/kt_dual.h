@@ -13,6 +13,7 @@
 #include <linux/kbpf.h>
 
 #include "kt.h"
+#include "kt_prog.h"
 
 struct kt_be {
 	const char *suffix;
@@ -108,6 +109,26 @@ static inline void kt_dual(const char *name, bool (*fn)(const struct kt_be *be),
 	}
 	kt_why[0] = '\0';
 	kt_verdict(full, fn(&kt_be_linux));
+}
+
+/*
+ * The start of a dual test's main(): name the binary, open /dev/kbpf,
+ * skip everything (as case skip_name) when this build has no verifier,
+ * and find out whether Linux's bpf(2) is there to compare with. False
+ * when there is nothing to run: main() then returns kt_done().
+ */
+static inline bool kt_dual_setup(const char *argv0, const char *skip_name,
+				 bool *linux_ok)
+{
+	kt_init(argv0);
+	if (!kt_open_dev())
+		return false;
+	if (!kt_verifier_present()) {
+		kt_skip(skip_name, "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
+		return false;
+	}
+	*linux_ok = kt_linux_bpf_usable();
+	return true;
 }
 
 #endif /* KBPF_TESTS_GUEST_KT_DUAL_H */

@@ -409,14 +409,8 @@ int main(int argc, char **argv)
 	bool linux_ok;
 
 	(void)argc;
-	kt_init(argv[0]);
-	if (!kt_open_dev())
+	if (!kt_dual_setup(argv[0], "all", &linux_ok))
 		return kt_done();
-	if (!kt_verifier_present()) {
-		kt_skip("all", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
-		return kt_done();
-	}
-	linux_ok = kt_linux_bpf_usable();
 	kt_dual("create_errors", c_create_errors, linux_ok);
 	kt_dual("array_of_maps_updates", c_array_updates, linux_ok);
 	kt_dual("hash_of_maps_updates", c_hash_updates, linux_ok);

@@ -310,14 +310,8 @@ int main(int argc, char **argv)
 	bool linux_ok;
 
 	(void)argc;
-	kt_init(argv[0]);
-	if (!kt_open_dev())
+	if (!kt_dual_setup(argv[0], "all", &linux_ok))
 		return kt_done();
-	if (!kt_verifier_present()) {
-		kt_skip("all", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
-		return kt_done();
-	}
-	linux_ok = kt_linux_bpf_usable();
 	kt_dual("loop", c_loop, linux_ok);
 	kt_dual("loop_nested", c_loop_nested, linux_ok);
 	kt_dual("for_each", c_for_each, linux_ok);

@@ -103,14 +103,8 @@ int main(int argc, char **argv)
 	bool linux_ok;
 
 	(void)argc;
-	kt_init(argv[0]);
-	if (!kt_open_dev())
+	if (!kt_dual_setup(argv[0], "programs", &linux_ok))
 		return kt_done();
-	if (!kt_verifier_present()) {
-		kt_skip("programs", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
-		return kt_done();
-	}
-	linux_ok = kt_linux_bpf_usable();
 	kt_dual("skb_change_tail_grow", t_grow, linux_ok);
 	kt_dual("skb_change_tail_trim", t_trim, linux_ok);
 	kt_dual("skb_change_tail_refused", t_refused, linux_ok);

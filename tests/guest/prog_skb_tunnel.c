@@ -368,14 +368,8 @@ int main(int argc, char **argv)
 	bool linux_ok;
 
 	(void)argc;
-	kt_init(argv[0]);
-	if (!kt_open_dev())
+	if (!kt_dual_setup(argv[0], "programs", &linux_ok))
 		return kt_done();
-	if (!kt_verifier_present()) {
-		kt_skip("programs", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
-		return kt_done();
-	}
-	linux_ok = kt_linux_bpf_usable();
 	kt_dual("skb_tunnel_key_ipv4", t_key_ipv4, linux_ok);
 	kt_dual("skb_tunnel_key_ipv6", t_key_ipv6, linux_ok);
 	kt_dual("skb_tunnel_key_refused", t_key_refused, linux_ok);

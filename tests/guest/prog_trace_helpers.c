@@ -451,15 +451,9 @@ int main(int argc, char **argv)
 	bool linux_ok;
 
 	(void)argc;
-	kt_init(argv[0]);
-	if (!kt_open_dev())
+	if (!kt_dual_setup(argv[0], "programs", &linux_ok))
 		return kt_done();
-	if (!kt_verifier_present()) {
-		kt_skip("programs", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
-		return kt_done();
-	}
 	sigaction(SIGUSR1, &sa, NULL);
-	linux_ok = kt_linux_bpf_usable();
 	kt_dual("probe_read_user_half", t_probe_read_user, linux_ok);
 	kt_dual("probe_read_kernel_half", t_probe_read_kernel, linux_ok);
 	kt_dual("probe_read_str_user_half", t_probe_read_str_user, linux_ok);

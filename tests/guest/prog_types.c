@@ -348,14 +348,8 @@ int main(int argc, char **argv)
 	size_t i;
 
 	(void)argc;
-	kt_init(argv[0]);
-	if (!kt_open_dev())
+	if (!kt_dual_setup(argv[0], "prog_types", &linux_ok))
 		return kt_done();
-	if (!kt_verifier_present()) {
-		kt_skip("prog_types", "no verifier in this build: PROG_LOAD answers EOPNOTSUPP");
-		return kt_done();
-	}
-	linux_ok = kt_linux_bpf_usable();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cur = &cases[i];
 		snprintf(name, sizeof(name), "prog_types_%s", cur->name);
