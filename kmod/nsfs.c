@@ -33,6 +33,15 @@ int kbpf_nsfs_dev_init(void)
 	struct file *file;
 	int fd;
 
+	/*
+	 * Without CONFIG_PID_NS the initial pid namespace has no nsfs
+	 * operations and no file can stand for it (releasing one would call
+	 * a NULL put). No /proc/PID/ns/pid exists to give a program the
+	 * device either: kbpf_nsfs_dev stays 0, which no superblock has, and
+	 * bpf_get_ns_current_pid_tgid() answers -EINVAL.
+	 */
+	if (!init_pid_ns.ns.ops)
+		return 0;
 	fd = open_related_ns(&init_pid_ns.ns, init_pid_ns_get);
 	if (fd < 0)
 		return fd;

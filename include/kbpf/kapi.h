@@ -113,14 +113,15 @@ static inline bool kbpf_nmi_uaccess_okay(void)
 
 /*
  * Linux's ns_match() (not exported): ns's nsfs file (/proc/PID/ns/...) is
- * inode ino of device dev. kmod/nsfs.c finds nsfs's device at load.
+ * inode ino of device dev. kmod/nsfs.c finds nsfs's device at load (0,
+ * no device, on kernels without pid namespaces: nothing matches).
  */
 extern dev_t kbpf_nsfs_dev;
 
 static inline bool kbpf_ns_match(const struct ns_common *ns, dev_t dev,
 				 u64 ino)
 {
-	return ns->inum == ino && kbpf_nsfs_dev == dev;
+	return ns->inum == ino && kbpf_nsfs_dev && kbpf_nsfs_dev == dev;
 }
 
 /*
