@@ -20,8 +20,15 @@
 #include "x86_jit.h"
 #include "x86_jit_priv.h"
 
-/* Passes before giving up on convergence; real programs need 3 to 6. */
-#define JIT_MAX_PASSES	64
+/*
+ * Real programs converge in 3 to 6 passes, but a chain of forward jumps,
+ * each reaching rel8 only once the next one has shrunk, shrinks one jump a
+ * pass. From JIT_PAD_PASS on, the passes pad instead of shrinking (see
+ * jit_set_label()), so the next one converges; JIT_MAX_PASSES is the
+ * backstop.
+ */
+#define JIT_PAD_PASS	16
+#define JIT_MAX_PASSES	20
 
 const u8 kbpf_jit_reg[MAX_BPF_EXT_REG] = {
 	[BPF_REG_0] = KBPF_X86_RAX,
@@ -50,6 +57,16 @@ void jit_set_label(struct jit_ctx *ctx, u32 label)
 {
 	u32 at = kbpf_x86_len(&ctx->e);
 
+	/*
+	 * A padding pass keeps every label where the pass before put it:
+	 * what shrank before it is made up with nops (executed only when
+	 * falling through). Jumps are then sized against the exact layout,
+	 * so none grows and the next pass lays out the same.
+	 */
+	if (ctx->pad && at < ctx->old[label]) {
+		kbpf_x86_nop(&ctx->e, ctx->old[label] - at);
+		at = ctx->old[label];
+	}
 	ctx->addrs[label] = at;
 	ctx->shift = ctx->sized ? (s64)at - ctx->old[label] : 0;
 }
@@ -543,7 +560,8 @@ static int jit_out_alloc(struct jit_out *out, u32 len)
  * movabs), so the pass that converges is the final image: no pass is spent
  * to redo it. A pass that shrinks gets its image reallocated to the new
  * size; one that grows (the descriptors' alignment padding can) overflows
- * out, and is measured again. 0, or -errno.
+ * out, and is measured again. Passes from JIT_PAD_PASS on pad rather than
+ * shrink, so the layout stops moving. 0, or -errno.
  */
 static int emit_passes(struct jit_ctx *ctx, struct jit_out *out)
 {
@@ -559,6 +577,7 @@ static int emit_passes(struct jit_ctx *ctx, struct jit_out *out)
 		len = kbpf_x86_len(&ctx->e);
 		swap(ctx->addrs, ctx->old);
 		ctx->sized = true;
+		ctx->pad = pass >= JIT_PAD_PASS;
 		if (len != out->len) {
 			jit_out_free(out);
 			err = jit_out_alloc(out, len);

@@ -95,6 +95,7 @@ struct jit_ctx {
 	u32 *addrs, *old;
 	u32 nr_labels;
 	bool sized;		/* old[] is a complete pass */
+	bool pad;		/* labels stay at old[] (jit_set_label()) */
 	/* This pass's offset of the current anchor minus the old pass's. */
 	s64 shift;
 	u32 idx;		/* instruction being translated */
