@@ -145,6 +145,32 @@ static inline bool be_load_run(const struct kt_be *be, const struct kt_load *l,
 	return ok;
 }
 
+/* A raw tracepoint program: its fd, or -1 with errno. */
+static inline int be_load_raw_tp(const struct kt_be *be,
+				 const struct bpf_insn *insns, __u32 cnt)
+{
+	struct kt_load l = { .type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+			     .insns = insns, .cnt = cnt };
+
+	return be_load_prog(be, &l);
+}
+
+/*
+ * Test-run a raw tracepoint program with nargs u64 arguments as its
+ * context; its return value, sign-extended from the u32, in *ret.
+ */
+static inline bool be_run_raw_tp(const struct kt_be *be, int fd,
+				 const __u64 *args, __u32 nargs, long *ret)
+{
+	struct kt_run run = { .ctx_in = args,
+			      .ctx_size_in = nargs * sizeof(__u64) };
+
+	if (!kt_check_ok(be_run_prog(be, fd, &run), "TEST_RUN"))
+		return false;
+	*ret = (int)run.retval;
+	return true;
+}
+
 /* Is the kernel's own bpf(2) there to compare with? */
 static inline bool kt_linux_bpf_usable(void)
 {

@@ -40,33 +40,16 @@
 #define VSYSCALL_PAGE	0xffffffffff600000ULL
 #define TRACE_PIPE	"/sys/kernel/debug/kbpf/trace_pipe"
 
-static int load(const struct kt_be *be, const struct bpf_insn *insns,
-		__u32 cnt)
-{
-	struct kt_load l = { .type = BPF_PROG_TYPE_RAW_TRACEPOINT,
-			     .insns = insns, .cnt = cnt };
-	union bpf_attr attr;
-
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
-}
-
 /* Load, run once on args[4], close; the return value, sign-extended. */
 static bool run(const struct kt_be *be, const struct bpf_insn *insns,
 		__u32 cnt, const __u64 args[4], long *ret)
 {
-	union bpf_attr attr;
-	int fd = load(be, insns, cnt);
+	int fd = be_load_raw_tp(be, insns, cnt);
 	bool ok;
 
 	if (!kt_check_ok(fd, "PROG_LOAD"))
 		return false;
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.ctx_in = kt_ptr(args);
-	attr.test.ctx_size_in = 4 * sizeof(__u64);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
-	*ret = (int)attr.test.retval;
+	ok = be_run_raw_tp(be, fd, args, 4, ret);
 	close(fd);
 	return ok;
 }
