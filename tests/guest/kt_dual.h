@@ -182,21 +182,43 @@ static inline bool kt_linux_bpf_usable(void)
 	return true;
 }
 
-/* Run one case on kbpf, then on Linux when it can. */
-static inline void kt_dual(const char *name, bool (*fn)(const struct kt_be *be),
-			   bool linux_ok)
+/*
+ * Run one case on kbpf, then on Linux when it can; fn gets arg too (a
+ * row of a table of cases).
+ */
+static inline void kt_dual_arg(const char *name,
+			       bool (*fn)(const struct kt_be *be, const void *arg),
+			       const void *arg, bool linux_ok)
 {
 	char full[128];
 
 	kt_why[0] = '\0';
-	kt_verdict(name, fn(&kt_be_kbpf));
+	kt_verdict(name, fn(&kt_be_kbpf, arg));
 	snprintf(full, sizeof(full), "%s@linux", name);
 	if (!linux_ok) {
 		kt_skip(full, "the kernel's bpf(2) is not usable here");
 		return;
 	}
 	kt_why[0] = '\0';
-	kt_verdict(full, fn(&kt_be_linux));
+	kt_verdict(full, fn(&kt_be_linux, arg));
+}
+
+struct kt_dual_fn {
+	bool (*fn)(const struct kt_be *be);
+};
+
+static inline bool kt_dual_call(const struct kt_be *be, const void *arg)
+{
+	return ((const struct kt_dual_fn *)arg)->fn(be);
+}
+
+/* Run one case on kbpf, then on Linux when it can. */
+static inline void kt_dual(const char *name, bool (*fn)(const struct kt_be *be),
+			   bool linux_ok)
+{
+	struct kt_dual_fn f = { fn };
+
+	kt_dual_arg(name, kt_dual_call, &f, linux_ok);
 }
 
 /*
