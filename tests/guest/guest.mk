@@ -29,7 +29,8 @@ GUEST_BINS := $(patsubst tests/guest/%.c,build/guest/bin/%,$(GUEST_SRCS))
 # Linux's test_verifier through /dev/kbpf (tests/verifier/gen.mk).
 include tests/verifier/gen.mk
 GUEST_BINS += $(VT_GUEST_BIN)
-GUEST_DEPS := tests/guest/kt.h tests/guest/kt_dual.h tests/guest/kt_prog.h tests/guest/guest.mk tools/lib/kbpf.c \
+GUEST_DEPS := tests/guest/kt.h tests/guest/kt_dual.h tests/guest/kt_prog.h \
+	      tests/guest/kt_fdmap.h tests/guest/guest.mk tools/lib/kbpf.c \
 	      tools/lib/kbpf.h include/uapi/linux/kbpf.h
 
 .PHONY: guest-bins guest-clean

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Map tests that run twice: on kbpf (/dev/kbpf) and on the running
- * kernel's own bpf(2). A case is a function of the backend; its result on
- * kbpf is the test, its result on Linux proves the expectation is Linux's
+ * Tests that run twice: on kbpf (/dev/kbpf) and on the running kernel's
+ * own bpf(2). A case is a function of the backend; its result on kbpf is
+ * the test, its result on Linux proves the expectation is Linux's
  * (reported as "<case>@linux", skipped when bpf(2) is not available).
  */
 #ifndef KBPF_TESTS_GUEST_KT_DUAL_H
@@ -83,6 +83,94 @@ static inline long be_freeze(const struct kt_be *be, int fd)
 	return be_call(be, BPF_MAP_FREEZE, &attr);
 }
 
+/* BPF_PROG_LOAD of l: the new fd, or -1 with errno. */
+static inline int be_load_prog(const struct kt_be *be,
+			       const struct kt_load *l)
+{
+	union bpf_attr attr;
+
+	kt_load_attr(&attr, l);
+	return (int)be_call(be, BPF_PROG_LOAD, &attr);
+}
+
+/*
+ * One BPF_PROG_TEST_RUN: the packet and the context that go in, the room
+ * for the packet that comes out, and what the kernel gives back.
+ */
+struct kt_run {
+	const void *data_in;
+	__u32 data_size_in;
+	void *data_out;
+	__u32 data_size_out;	/* the room at data_out; then what was written */
+	const void *ctx_in;
+	__u32 ctx_size_in;
+	__u32 retval;		/* the program's return value */
+};
+
+/* Test-run program fd once: 0, or -1 with errno. */
+static inline long be_run_prog(const struct kt_be *be, int fd,
+			       struct kt_run *run)
+{
+	union bpf_attr attr;
+	long ret;
+
+	kt_attr_zero(&attr);
+	attr.test.prog_fd = (__u32)fd;
+	attr.test.data_in = kt_ptr(run->data_in);
+	attr.test.data_size_in = run->data_size_in;
+	attr.test.data_out = kt_ptr(run->data_out);
+	attr.test.data_size_out = run->data_size_out;
+	attr.test.ctx_in = kt_ptr(run->ctx_in);
+	attr.test.ctx_size_in = run->ctx_size_in;
+	ret = be_call(be, BPF_PROG_TEST_RUN, &attr);
+	run->retval = attr.test.retval;
+	run->data_size_out = attr.test.data_size_out;
+	return ret;
+}
+
+/*
+ * What most program cases do: load l, test-run it once, close it. False,
+ * with why in kt_why, if the load or the run failed; the results in *run.
+ */
+static inline bool be_load_run(const struct kt_be *be, const struct kt_load *l,
+			       struct kt_run *run)
+{
+	int fd = be_load_prog(be, l);
+	bool ok;
+
+	if (!kt_check_ok(fd, "PROG_LOAD"))
+		return false;
+	ok = kt_check_ok(be_run_prog(be, fd, run), "TEST_RUN");
+	close(fd);
+	return ok;
+}
+
+/* A raw tracepoint program: its fd, or -1 with errno. */
+static inline int be_load_raw_tp(const struct kt_be *be,
+				 const struct bpf_insn *insns, __u32 cnt)
+{
+	struct kt_load l = { .type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+			     .insns = insns, .cnt = cnt };
+
+	return be_load_prog(be, &l);
+}
+
+/*
+ * Test-run a raw tracepoint program with nargs u64 arguments as its
+ * context; its return value, sign-extended from the u32, in *ret.
+ */
+static inline bool be_run_raw_tp(const struct kt_be *be, int fd,
+				 const __u64 *args, __u32 nargs, long *ret)
+{
+	struct kt_run run = { .ctx_in = args,
+			      .ctx_size_in = nargs * sizeof(__u64) };
+
+	if (!kt_check_ok(be_run_prog(be, fd, &run), "TEST_RUN"))
+		return false;
+	*ret = (int)run.retval;
+	return true;
+}
+
 /* Is the kernel's own bpf(2) there to compare with? */
 static inline bool kt_linux_bpf_usable(void)
 {
@@ -94,21 +182,43 @@ static inline bool kt_linux_bpf_usable(void)
 	return true;
 }
 
-/* Run one case on kbpf, then on Linux when it can. */
-static inline void kt_dual(const char *name, bool (*fn)(const struct kt_be *be),
-			   bool linux_ok)
+/*
+ * Run one case on kbpf, then on Linux when it can; fn gets arg too (a
+ * row of a table of cases).
+ */
+static inline void kt_dual_arg(const char *name,
+			       bool (*fn)(const struct kt_be *be, const void *arg),
+			       const void *arg, bool linux_ok)
 {
 	char full[128];
 
 	kt_why[0] = '\0';
-	kt_verdict(name, fn(&kt_be_kbpf));
+	kt_verdict(name, fn(&kt_be_kbpf, arg));
 	snprintf(full, sizeof(full), "%s@linux", name);
 	if (!linux_ok) {
 		kt_skip(full, "the kernel's bpf(2) is not usable here");
 		return;
 	}
 	kt_why[0] = '\0';
-	kt_verdict(full, fn(&kt_be_linux));
+	kt_verdict(full, fn(&kt_be_linux, arg));
+}
+
+struct kt_dual_fn {
+	bool (*fn)(const struct kt_be *be);
+};
+
+static inline bool kt_dual_call(const struct kt_be *be, const void *arg)
+{
+	return ((const struct kt_dual_fn *)arg)->fn(be);
+}
+
+/* Run one case on kbpf, then on Linux when it can. */
+static inline void kt_dual(const char *name, bool (*fn)(const struct kt_be *be),
+			   bool linux_ok)
+{
+	struct kt_dual_fn f = { fn };
+
+	kt_dual_arg(name, kt_dual_call, &f, linux_ok);
 }
 
 /*

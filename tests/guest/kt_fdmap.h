@@ -17,10 +17,8 @@ static inline int be_prog_load(const struct kt_be *be, __u32 type,
 			       const struct bpf_insn *insns, __u32 cnt)
 {
 	struct kt_load l = { .type = type, .insns = insns, .cnt = cnt };
-	union bpf_attr attr;
 
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
+	return be_load_prog(be, &l);
 }
 
 static unsigned char kt_fdmap_pkt[64];
@@ -28,16 +26,13 @@ static unsigned char kt_fdmap_pkt[64];
 /* One run of a socket filter on a 64-byte frame; its retval in *ret. */
 static inline long be_test_run(const struct kt_be *be, int fd, __u32 *ret)
 {
-	union bpf_attr attr;
+	struct kt_run run = { .data_in = kt_fdmap_pkt,
+			      .data_size_in = sizeof(kt_fdmap_pkt) };
 	long err;
 
-	kt_attr_zero(&attr);
 	kt_fdmap_pkt[12] = 0x08;	/* ETH_P_IP */
-	attr.test.prog_fd = (__u32)fd;
-	attr.test.data_in = kt_ptr(kt_fdmap_pkt);
-	attr.test.data_size_in = sizeof(kt_fdmap_pkt);
-	err = be_call(be, BPF_PROG_TEST_RUN, &attr);
-	*ret = attr.test.retval;
+	err = be_run_prog(be, fd, &run);
+	*ret = run.retval;
 	return err;
 }
 

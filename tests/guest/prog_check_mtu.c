@@ -53,30 +53,18 @@ static bool mtu_case(const struct kt_be *be, __u32 type, __u32 ifindex,
 	struct kt_load l = { .type = type, .insns = insns,
 			     .cnt = KT_ARRAY_SIZE(insns) };
 	unsigned char out[PKT_LEN];
-	union bpf_attr attr;
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			      .data_out = out, .data_size_out = sizeof(out) };
 	__u32 mtu;
-	bool ok;
-	int fd;
 
 	memset(pkt, 0x5a, sizeof(pkt));
 	pkt[12] = 0x08;
 	pkt[13] = 0x00;
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD"))
+	if (!be_load_run(be, &l, &run))
 		return false;
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out);
-	attr.test.data_size_out = sizeof(out);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
 	memcpy(&mtu, out, sizeof(mtu));
-	ok = ok && kt_check_u64(attr.test.retval, (__u32)want_ret, "retval") &&
-	     kt_check_u64(mtu, want_mtu, "mtu");
-	close(fd);
-	return ok;
+	return kt_check_u64(run.retval, (__u32)want_ret, "retval") &&
+	       kt_check_u64(mtu, want_mtu, "mtu");
 }
 
 static bool common_cases(const struct kt_be *be, __u32 type)
@@ -151,15 +139,12 @@ static bool t_offered(const struct kt_be *be)
 		struct kt_load l = { .type = c[i].type, .insns = insns,
 				     .cnt = KT_ARRAY_SIZE(insns),
 				     .license = c[i].license };
-		union bpf_attr attr;
-		long fd;
+		int fd = be_load_prog(be, &l);
 
-		kt_load_attr(&attr, &l);
-		fd = be_call(be, BPF_PROG_LOAD, &attr);
 		if (fd >= 0)
-			close((int)fd);
+			close(fd);
 		if (c[i].ok ? fd < 0 : fd >= 0 || errno != EINVAL)
-			return kt_whyf("type %u, license %s: load %ld (errno %d)",
+			return kt_whyf("type %u, license %s: load %d (errno %d)",
 				       c[i].type, c[i].license, fd, errno);
 	}
 	return true;

@@ -217,6 +217,9 @@ static bool run_lookup(const struct kt_be *be, __u32 prog_type, __u32 flags,
 	const bool xdp = prog_type == BPF_PROG_TYPE_XDP;
 	struct bpf_insn insns[64];
 	struct kt_load l = { .type = prog_type, .insns = insns };
+	unsigned char pkt[PKT_LEN], out[PKT_LEN];
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			      .data_out = out, .data_size_out = sizeof(out) };
 	int n = 0, i;
 
 	/* r6 = the struct in the packet, if the packet holds it all. */
@@ -246,32 +249,16 @@ static bool run_lookup(const struct kt_be *be, __u32 prog_type, __u32 flags,
 	insns[n++] = KT_MOV64_IMM(0, -1);
 	insns[n++] = KT_EXIT();
 	l.cnt = n;
-	unsigned char pkt[PKT_LEN], out[PKT_LEN];
-	union bpf_attr attr;
-	int fd;
-	bool ok;
-
 	memset(pkt, 0, sizeof(pkt));
 	/* An IPv4 or IPv6 Ethernet frame, for sched_cls's skb->protocol. */
 	pkt[12] = in->family == AF_INET ? 0x08 : 0x86;
 	pkt[13] = in->family == AF_INET ? 0x00 : 0xdd;
 	memcpy(pkt + 14, in, sizeof(*in));
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD"))
+	if (!be_load_run(be, &l, &run))
 		return false;
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out);
-	attr.test.data_size_out = sizeof(out);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN") &&
-	     kt_check_u64(attr.test.data_size_out, PKT_LEN, "data_size_out");
-	close(fd);
-	*ret = attr.test.retval;
+	*ret = run.retval;
 	memcpy(res, out + 14, sizeof(*res));
-	return ok;
+	return kt_check_u64(run.data_size_out, PKT_LEN, "data_size_out");
 }
 
 struct fib_case {

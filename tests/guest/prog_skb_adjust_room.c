@@ -69,33 +69,21 @@ static bool run_prog(const struct kt_be *be, const struct bpf_insn *insns,
 {
 	struct kt_load l = { .type = r.type ? r.type : BPF_PROG_TYPE_SCHED_CLS,
 			     .insns = insns, .cnt = cnt };
+	struct kt_run run = { .data_in = pkt, .data_size_in = pkt_len,
+			      .data_out = r.out, .data_size_out = sizeof(r.out) };
 	struct __sk_buff ctx;
-	union bpf_attr attr;
-	int fd;
 	bool ok;
 
-	kt_attr_zero(&attr);
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD"))
-		return false;
-	kt_attr_zero(&attr);
 	memset(r.out, 0xee, sizeof(r.out));
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = pkt_len;
-	attr.test.data_out = kt_ptr(r.out);
-	attr.test.data_size_out = sizeof(r.out);
 	if (r.gso_size) {
 		memset(&ctx, 0, sizeof(ctx));
 		ctx.gso_size = r.gso_size;
-		attr.test.ctx_in = kt_ptr(&ctx);
-		attr.test.ctx_size_in = sizeof(ctx);
+		run.ctx_in = &ctx;
+		run.ctx_size_in = sizeof(ctx);
 	}
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
-	r.retval = attr.test.retval;
-	r.out_len = attr.test.data_size_out;
-	close(fd);
+	ok = be_load_run(be, &l, &run);
+	r.retval = run.retval;
+	r.out_len = run.data_size_out;
 	return ok;
 }
 

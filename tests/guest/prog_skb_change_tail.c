@@ -50,31 +50,18 @@ static bool change_tail_case(const struct kt_be *be, __u32 new_len,
 	struct kt_load l = { .type = BPF_PROG_TYPE_SCHED_CLS,
 			     .insns = insns, .cnt = KT_ARRAY_SIZE(insns) };
 	unsigned char out[PKT_LEN + ROOM], zero[ROOM] = { 0 };
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			      .data_out = out, .data_size_out = sizeof(out) };
 	__u32 want_len = want_ret < 0x80000000u ? want_ret : PKT_LEN;
 	__u32 kept = want_len < PKT_LEN ? want_len : PKT_LEN;
-	union bpf_attr attr;
-	int fd;
-	bool ok;
 
 	make_packet();
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD sched_cls"))
-		return false;
-	kt_attr_zero(&attr);
 	memset(out, 0xee, sizeof(out));
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out);
-	attr.test.data_size_out = sizeof(out);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN") &&
-	     kt_check_u64(attr.test.retval, want_ret, "retval") &&
-	     kt_check_u64(attr.test.data_size_out, want_len, "data_size_out") &&
-	     kt_check_mem(out, pkt, kept, "the bytes kept") &&
-	     kt_check_mem(out + kept, zero, want_len - kept, "zeroed new tail");
-	close(fd);
-	return ok;
+	return be_load_run(be, &l, &run) &&
+	       kt_check_u64(run.retval, want_ret, "retval") &&
+	       kt_check_u64(run.data_size_out, want_len, "data_size_out") &&
+	       kt_check_mem(out, pkt, kept, "the bytes kept") &&
+	       kt_check_mem(out + kept, zero, want_len - kept, "zeroed new tail");
 }
 
 static bool t_grow(const struct kt_be *be)

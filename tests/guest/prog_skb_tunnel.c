@@ -118,28 +118,17 @@ static bool run_case(const struct kt_be *be, const struct tun_case *c,
 	struct bpf_insn insns[MAX_INSNS];
 	struct kt_load l = { .type = BPF_PROG_TYPE_SCHED_CLS, .insns = insns };
 	unsigned char out[PKT_LEN];
-	union bpf_attr attr;
-	bool ok;
-	int fd;
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			      .data_out = out, .data_size_out = sizeof(out) };
 
 	l.cnt = build(c, insns);
 	memset(pkt, 0, sizeof(pkt));
 	pkt[12] = 0x08;
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD"))
+	if (!be_load_run(be, &l, &run))
 		return false;
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out);
-	attr.test.data_size_out = sizeof(out);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
 	memcpy(res, out, 8);
 	memcpy(buf, out + 8, 48);
-	close(fd);
-	return ok;
+	return true;
 }
 
 /* The buffer as the helper should leave it: want (len bytes), then 0x77. */
@@ -348,15 +337,12 @@ static bool t_offered(const struct kt_be *be)
 			};
 			struct kt_load l = { .type = types[t].type, .insns = insns,
 					     .cnt = KT_ARRAY_SIZE(insns) };
-			union bpf_attr attr;
-			long fd;
+			int fd = be_load_prog(be, &l);
 
-			kt_load_attr(&attr, &l);
-			fd = be_call(be, BPF_PROG_LOAD, &attr);
 			if (fd >= 0)
-				close((int)fd);
+				close(fd);
 			if (types[t].ok ? fd < 0 : fd >= 0 || errno != EINVAL)
-				return kt_whyf("helper %u, type %u: load %ld (errno %d)",
+				return kt_whyf("helper %u, type %u: load %d (errno %d)",
 					       funcs[f], types[t].type, fd, errno);
 		}
 	}

@@ -103,12 +103,8 @@ static int load_stackid(const struct kt_be *be, int map_fd)
 		KT_CALL(BPF_FUNC_get_stackid),
 		KT_EXIT(),
 	};
-	struct kt_load l = { .type = BPF_PROG_TYPE_RAW_TRACEPOINT,
-			     .insns = insns, .cnt = KT_ARRAY_SIZE(insns) };
-	union bpf_attr attr;
 
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
+	return be_load_raw_tp(be, insns, KT_ARRAY_SIZE(insns));
 }
 
 /* r0 = bpf_get_stack(ctx, &array[0], DEPTH * 8, args[0]), -1 without it */
@@ -131,28 +127,14 @@ static int load_get_stack(const struct kt_be *be, int array_fd)
 		KT_MOV64_IMM(0, -1),
 		KT_EXIT(),
 	};
-	struct kt_load l = { .type = BPF_PROG_TYPE_RAW_TRACEPOINT,
-			     .insns = insns, .cnt = KT_ARRAY_SIZE(insns) };
-	union bpf_attr attr;
 
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
+	return be_load_raw_tp(be, insns, KT_ARRAY_SIZE(insns));
 }
 
 /* Run with args[0] = flags; the program's return value, sign-extended. */
 static bool run(const struct kt_be *be, int prog_fd, __u64 flags, long *ret)
 {
-	__u64 args[1] = { flags };
-	union bpf_attr attr;
-
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = prog_fd;
-	attr.test.ctx_in = kt_ptr(args);
-	attr.test.ctx_size_in = sizeof(args);
-	if (!kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN"))
-		return false;
-	*ret = (int)attr.test.retval;
-	return true;
+	return be_run_raw_tp(be, prog_fd, &flags, 1, ret);
 }
 
 /* ---- /proc/kallsyms ------------------------------------------------------- */

@@ -40,33 +40,16 @@
 #define VSYSCALL_PAGE	0xffffffffff600000ULL
 #define TRACE_PIPE	"/sys/kernel/debug/kbpf/trace_pipe"
 
-static int load(const struct kt_be *be, const struct bpf_insn *insns,
-		__u32 cnt)
-{
-	struct kt_load l = { .type = BPF_PROG_TYPE_RAW_TRACEPOINT,
-			     .insns = insns, .cnt = cnt };
-	union bpf_attr attr;
-
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
-}
-
 /* Load, run once on args[4], close; the return value, sign-extended. */
 static bool run(const struct kt_be *be, const struct bpf_insn *insns,
 		__u32 cnt, const __u64 args[4], long *ret)
 {
-	union bpf_attr attr;
-	int fd = load(be, insns, cnt);
+	int fd = be_load_raw_tp(be, insns, cnt);
 	bool ok;
 
 	if (!kt_check_ok(fd, "PROG_LOAD"))
 		return false;
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.ctx_in = kt_ptr(args);
-	attr.test.ctx_size_in = 4 * sizeof(__u64);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
-	*ret = (int)attr.test.retval;
+	ok = be_run_raw_tp(be, fd, args, 4, ret);
 	close(fd);
 	return ok;
 }
@@ -309,19 +292,24 @@ static bool signal_case(const struct kt_be *be, int func, __u64 sig,
 	       kt_check_u64(usr1_tid, gettid(), "taken by this thread");
 }
 
-static bool t_send_signal(const struct kt_be *be)
-{
-	return signal_case(be, BPF_FUNC_send_signal, SIGUSR1, 0, true) &&
-	       signal_case(be, BPF_FUNC_send_signal, 0, 0, false) &&
-	       signal_case(be, BPF_FUNC_send_signal, 65, -EINVAL, false);
-}
+/* The two variants, and for each a signal number it refuses. */
+static const struct signal_test {
+	const char *name;
+	int func;
+	__u64 bad_sig;
+} signal_tests[] = {
+	{ "send_signal", BPF_FUNC_send_signal, 65 },
+	{ "send_signal_thread", BPF_FUNC_send_signal_thread, 1ULL << 31 | SIGUSR1 },
+};
 
-static bool t_send_signal_thread(const struct kt_be *be)
+/* SIGUSR1 arrives, signal 0 sends nothing, the bad one is -EINVAL. */
+static bool t_send_signal(const struct kt_be *be, const void *arg)
 {
-	return signal_case(be, BPF_FUNC_send_signal_thread, SIGUSR1, 0, true) &&
-	       signal_case(be, BPF_FUNC_send_signal_thread, 0, 0, false) &&
-	       signal_case(be, BPF_FUNC_send_signal_thread, 1ULL << 31 | SIGUSR1,
-			   -EINVAL, false);
+	const struct signal_test *t = arg;
+
+	return signal_case(be, t->func, SIGUSR1, 0, true) &&
+	       signal_case(be, t->func, 0, 0, false) &&
+	       signal_case(be, t->func, t->bad_sig, -EINVAL, false);
 }
 
 struct sender {
@@ -347,12 +335,10 @@ static void *sender_fn(void *arg)
  */
 static bool t_send_signal_other_thread(const struct kt_be *be)
 {
-	static const int funcs[] = { BPF_FUNC_send_signal,
-				     BPF_FUNC_send_signal_thread };
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < 2; i++) {
-		struct sender s = { .be = be, .func = funcs[i] };
+	for (i = 0; i < KT_ARRAY_SIZE(signal_tests); i++) {
+		struct sender s = { .be = be, .func = signal_tests[i].func };
 		pthread_t t;
 
 		if (!kt_check_ok(pthread_create(&t, NULL, sender_fn, &s),
@@ -448,6 +434,8 @@ static bool set_jit(int on)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO };
+	char name[64];
+	unsigned int i;
 	bool linux_ok;
 
 	(void)argc;
@@ -464,8 +452,9 @@ int main(int argc, char **argv)
 	else	/* The debug kernel has no namespaces: only the refusals. */
 		kt_dual("get_ns_current_pid_tgid_no_pidns_file", t_ns_refusals,
 			linux_ok);
-	kt_dual("send_signal", t_send_signal, linux_ok);
-	kt_dual("send_signal_thread", t_send_signal_thread, linux_ok);
+	for (i = 0; i < KT_ARRAY_SIZE(signal_tests); i++)
+		kt_dual_arg(signal_tests[i].name, t_send_signal, &signal_tests[i],
+			    linux_ok);
 	kt_dual("send_signal_from_another_thread", t_send_signal_other_thread,
 		linux_ok);
 	kt_dual("trace_vprintk", t_trace_vprintk, linux_ok);
@@ -476,8 +465,10 @@ int main(int argc, char **argv)
 	}
 	kt_verdict("probe_read_kernel_half_interp", t_probe_read_kernel(&kt_be_kbpf));
 	kt_verdict("probe_read_bad_addresses_interp", t_probe_read_bad(&kt_be_kbpf));
-	kt_verdict("send_signal_interp", t_send_signal(&kt_be_kbpf));
-	kt_verdict("send_signal_thread_interp", t_send_signal_thread(&kt_be_kbpf));
+	for (i = 0; i < KT_ARRAY_SIZE(signal_tests); i++) {
+		snprintf(name, sizeof(name), "%s_interp", signal_tests[i].name);
+		kt_verdict(name, t_send_signal(&kt_be_kbpf, &signal_tests[i]));
+	}
 	kt_verdict("trace_vprintk_interp", t_trace_vprintk(&kt_be_kbpf));
 	kt_verdict("jit_enable_restored", set_jit(1));
 	return kt_done();

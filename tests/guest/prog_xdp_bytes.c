@@ -40,27 +40,14 @@ static bool run_case(const struct kt_be *be, const struct bpf_insn *insns,
 {
 	struct kt_load l = { .type = BPF_PROG_TYPE_XDP, .insns = insns,
 			     .cnt = cnt };
-	union bpf_attr attr;
-	int fd;
-	bool ok;
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			      .data_out = out, .data_size_out = sizeof(out) };
 
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD xdp"))
-		return false;
-	kt_attr_zero(&attr);
 	memset(out, 0xee, sizeof(out));
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out);
-	attr.test.data_size_out = sizeof(out);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN") &&
-	     kt_check_u64(attr.test.retval, want_ret, "retval") &&
-	     kt_check_u64(attr.test.data_size_out, want_len, "data_size_out") &&
-	     kt_check_mem(out, want, want_len, "data_out");
-	close(fd);
-	return ok;
+	return be_load_run(be, &l, &run) &&
+	       kt_check_u64(run.retval, want_ret, "retval") &&
+	       kt_check_u64(run.data_size_out, want_len, "data_size_out") &&
+	       kt_check_mem(out, want, want_len, "data_out");
 }
 
 /*
@@ -210,11 +197,8 @@ static bool t_tail_drops_pkt_pointers(const struct kt_be *be)
 	};
 	struct kt_load l = { .type = BPF_PROG_TYPE_XDP, .insns = insns,
 			     .cnt = KT_ARRAY_SIZE(insns) };
-	union bpf_attr attr;
 
-	kt_load_attr(&attr, &l);
-	return kt_check_errno(be_call(be, BPF_PROG_LOAD, &attr), EACCES,
-			      "PROG_LOAD");
+	return kt_check_errno(be_load_prog(be, &l), EACCES, "PROG_LOAD");
 }
 
 int main(int argc, char **argv)
