@@ -530,6 +530,65 @@ TEST(jit_helper_call)
 		      BPF_EXIT_INSN()), 0);
 }
 
+/* The text's 16 MiB-aligned region, where exec_host.c maps images first. */
+#define NEAR_REGION	(16UL << 20)
+#define NEAR_CHUNK	(512UL << 10)
+
+static bool in_text_region(const void *p)
+{
+	return !(((unsigned long)p ^ (unsigned long)kbpf_call_base) &
+		 ~(NEAR_REGION - 1));
+}
+
+/*
+ * Whether a NEAR_CHUNK-aligned chunk of the text's region below the break
+ * is unmapped, from /proc/self/maps: where exec_host.c must have mapped
+ * before going further away.
+ */
+static bool text_region_has_room(void)
+{
+	unsigned long lo = (unsigned long)kbpf_call_base & ~(NEAR_REGION - 1);
+	unsigned long hi = min(lo + NEAR_REGION, (unsigned long)sbrk(0));
+	unsigned long at, start, end;
+	bool room = false;
+	char line[512];
+	FILE *f;
+
+	for (at = lo; at + NEAR_CHUNK <= hi && !room; at += NEAR_CHUNK) {
+		f = fopen("/proc/self/maps", "r");
+		if (!f)
+			return false;
+		room = true;
+		while (room && fgets(line, sizeof(line), f))
+			if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+			    start < at + NEAR_CHUNK && end > at)
+				room = false;
+		fclose(f);
+	}
+	return room;
+}
+
+TEST(jit_image_near_helpers)
+{
+	struct kbpf_code code;
+	s32 imm;
+
+	ASSERT_TRUE(kbpf_call_imm(sum5, &imm));
+	code_set(&code, (struct bpf_insn[]){
+			BPF_MOV64_IMM(BPF_REG_1, 1),
+			BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, imm),
+			BPF_EXIT_INSN() }, 3, 0);
+	ASSERT_EQ(kbpf_jit_compile(&code, false), 0);
+	EXPECT_EQ(kbpf_code_run(&code, NULL), 1);
+	/*
+	 * In the helpers' region, so its calls to them cost no more than C's
+	 * (exec_host.c); elsewhere only when that region is full.
+	 */
+	if (!in_text_region(code.bpf_func))
+		EXPECT_FALSE(text_region_has_room());
+	kbpf_jit_free(&code);
+}
+
 TEST(jit_subprog_frames)
 {
 	/* The caller's R6-R9 and stack survive; the callee has its own. */
