@@ -46,27 +46,12 @@ static unsigned int lpm_bit(const u8 *data, u32 index)
 }
 
 /* How many leading bits node and key share, at most both prefix lengths. */
-static u32 lpm_match(const struct kbpf_lpm_node *node,
+static u32 lpm_match(const struct kbpf_lpm_trie *trie,
+		     const struct kbpf_lpm_node *node,
 		     const struct lpm_key *key)
 {
-	u32 limit = min(node->prefixlen, key->prefixlen);
-	u32 bits = 0, i = 0;
-	u8 diff;
-
-	while (limit - bits >= 64 && !memcmp(node->data + i, key->data + i, 8)) {
-		bits += 64;
-		i += 8;
-	}
-	while (bits < limit) {
-		diff = node->data[i] ^ key->data[i];
-		if (diff) {
-			bits += 8 - fls(diff);
-			break;
-		}
-		bits += 8;
-		i++;
-	}
-	return min(bits, limit);
+	return kbpf_lpm_common_bits(node, key->data, trie->data_size,
+				    min(node->prefixlen, key->prefixlen));
 }
 
 static int lpm_map_alloc_check(union bpf_attr *attr)
@@ -128,26 +113,47 @@ static void lpm_map_free(struct kbpf_map *map)
 	kfree(trie);
 }
 
+/*
+ * The hot path (programs call it directly, see verifier/map_call.c): one
+ * word compare per node for keys of up to 8 bytes of data. A node's
+ * prefix extends its parent's, so the bits the walk came down are known
+ * to match and only the words from there on are compared; the key's
+ * current word also gives the bit that picks the child.
+ */
 static void *lpm_map_lookup_elem(struct kbpf_map *map, void *_key)
 {
 	struct kbpf_lpm_trie *trie = kbpf_to_lpm_trie(map);
 	struct kbpf_lpm_node *node, *found = NULL;
 	struct lpm_key *key = _key;
+	u32 keylen = key->prefixlen, size = trie->data_size;
+	u32 plen = 0, word = 0, shift;
+	u64 kw;
 
-	if (key->prefixlen > trie->max_prefixlen)
+	if (keylen > trie->max_prefixlen)
 		return NULL;
-	node = rcu_dereference(trie->root);
-	while (node) {
-		if (lpm_match(node, key) < node->prefixlen)
+	kw = kbpf_lpm_key_word(key->data, 0, size);
+	for (node = rcu_dereference(trie->root); node;
+	     node = rcu_dereference(node->child[(kw >> shift) & 1])) {
+		plen = node->prefixlen;
+		if (plen >= keylen)
 			break;
+		while (word < plen / 64) {
+			if (kw != kbpf_lpm_node_word(node, word))
+				goto out;
+			kw = kbpf_lpm_key_word(key->data, ++word, size);
+		}
+		/* Bits 64 * word to plen - 1 must match; bit plen is next. */
+		shift = 63 - plen % 64;
+		if (((kw ^ kbpf_lpm_node_word(node, word)) >> shift) > 1)
+			goto out;
 		if (!lpm_is_im(node))
 			found = node;
-		/* The key has no bit left to choose a child with. */
-		if (node->prefixlen == key->prefixlen)
-			break;
-		node = rcu_dereference(node->child[lpm_bit(key->data,
-							   node->prefixlen)]);
 	}
+	/* No bit left to go further with: is this the key's own prefix? */
+	if (node && plen == keylen && !lpm_is_im(node) &&
+	    kbpf_lpm_common_bits(node, key->data, size, plen) == plen)
+		found = node;
+out:
 	return found ? found->data + trie->value_off : NULL;
 }
 
@@ -155,12 +161,11 @@ static struct kbpf_lpm_node *lpm_node_alloc(struct kbpf_lpm_trie *trie,
 					    const u8 *data, u32 prefixlen,
 					    const void *value)
 {
-	size_t size = sizeof(struct kbpf_lpm_node) + trie->data_size;
+	size_t size = sizeof(struct kbpf_lpm_node) + trie->value_off;
 	struct kbpf_lpm_node *node;
 
 	if (value)
-		size = sizeof(struct kbpf_lpm_node) + trie->value_off +
-		       trie->map.value_size;
+		size += trie->map.value_size;
 	/* Programs update from any context: no sleeping allocation. */
 	node = kmalloc_node(size, GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT,
 			    trie->map.numa_node);
@@ -171,6 +176,9 @@ static struct kbpf_lpm_node *lpm_node_alloc(struct kbpf_lpm_trie *trie,
 	node->prefixlen = prefixlen;
 	node->flags = value ? 0 : KBPF_LPM_NODE_IM;
 	memcpy(node->data, data, trie->data_size);
+	/* Whole words for the compares: the padding reads as zero. */
+	memset(node->data + trie->data_size, 0,
+	       trie->value_off - trie->data_size);
 	if (value)
 		memcpy(node->data + trie->value_off, value,
 		       trie->map.value_size);
@@ -275,7 +283,7 @@ static long lpm_map_update_elem(struct kbpf_map *map, void *_key,
 	slot = &trie->root;
 	while ((node = rcu_dereference_protected(*slot,
 						 lockdep_is_held(&trie->lock)))) {
-		matchlen = lpm_match(node, key);
+		matchlen = lpm_match(trie, node, key);
 		if (matchlen < node->prefixlen ||
 		    node->prefixlen == key->prefixlen)
 			break;
@@ -308,7 +316,7 @@ static long lpm_map_delete_elem(struct kbpf_map *map, void *_key)
 	slot = &trie->root;
 	while ((node = rcu_dereference_protected(*slot,
 						 lockdep_is_held(&trie->lock)))) {
-		matchlen = lpm_match(node, key);
+		matchlen = lpm_match(trie, node, key);
 		if (matchlen < node->prefixlen ||
 		    node->prefixlen == key->prefixlen)
 			break;
@@ -394,7 +402,7 @@ static int lpm_map_get_next_key(struct kbpf_map *map, void *_key,
 	 */
 	node = root;
 	while (node) {
-		if (lpm_match(node, key) < node->prefixlen) {
+		if (lpm_match(trie, node, key) < node->prefixlen) {
 			node = NULL;
 			break;
 		}

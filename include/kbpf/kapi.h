@@ -72,6 +72,7 @@
 /* Filled from the kernel's headers by kmod/kern_layout.c. */
 extern const struct kbpf_kern_layout kbpf_kern_layout;
 #include <asm/cpufeature.h>
+#include <asm/unaligned.h>
 #include <asm/special_insns.h>
 
 /*

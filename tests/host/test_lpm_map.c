@@ -33,19 +33,44 @@ static struct kbpf_map *lpm_create(u32 data_size, u32 value_size, u32 max)
 	return map;
 }
 
+/*
+ * The map sees a key of exactly key_size bytes on the heap, as the
+ * syscall side's copy is, so that ASan catches a read past its data.
+ */
+static struct tkey *exact_key(struct kbpf_map *map, const struct tkey *k)
+{
+	struct tkey *e = malloc(map->key_size);
+
+	BUG_ON(!e);
+	memcpy(e, k, map->key_size);
+	return e;
+}
+
 static u32 *lookup_u32(struct kbpf_map *map, struct tkey k)
 {
-	return tmap_lookup(map, &k);
+	struct tkey *e = exact_key(map, &k);
+	u32 *v = tmap_lookup(map, e);
+
+	free(e);
+	return v;
 }
 
 static long upd(struct kbpf_map *map, struct tkey k, u32 v, u64 flags)
 {
-	return tmap_update(map, &k, &v, flags);
+	struct tkey *e = exact_key(map, &k);
+	long ret = tmap_update(map, e, &v, flags);
+
+	free(e);
+	return ret;
 }
 
 static long del(struct kbpf_map *map, struct tkey k)
 {
-	return tmap_delete(map, &k);
+	struct tkey *e = exact_key(map, &k);
+	long ret = tmap_delete(map, e);
+
+	free(e);
+	return ret;
 }
 
 /* Walk the trie and check its invariants; returns the nodes seen. */
@@ -452,6 +477,205 @@ TEST(lpm_random_against_model)
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		lpm_random_run(sizes[i], 7 + i);
+}
+
+/* ---- Word-at-a-time compares against the bitwise model ------------------- */
+
+static const u32 lpm_sizes[] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 24, 31, 32, 33,
+	255, 256,
+};
+
+/* Every bit position on short data; on long data, those at word edges. */
+static bool lpm_tried(u32 bit, u32 size)
+{
+	return size <= 33 || bit % 64 <= 2 || bit % 64 >= 62 ||
+	       bit >= size * 8 - 1;
+}
+
+static u8 *random_bytes(struct trng *r, u32 n)
+{
+	u8 *p = malloc(n);
+	u32 i;
+
+	BUG_ON(!p);
+	for (i = 0; i < n; i++)
+		p[i] = (u8)trng_next(r);
+	return p;
+}
+
+/* A node as lpm_node_alloc() lays it out: data, zeroes to value_off. */
+static struct kbpf_lpm_node *model_node(const u8 *data, u32 size,
+					u32 prefixlen)
+{
+	u32 padded = round_up(size, 8);
+	struct kbpf_lpm_node *n = calloc(1, sizeof(*n) + padded);
+
+	BUG_ON(!n);
+	n->prefixlen = prefixlen;
+	memcpy(n->data, data, size);
+	return n;
+}
+
+/* Word w of key data is its bits 64w to 64w + 63, zero past the data. */
+TEST(lpm_key_word_is_the_bits)
+{
+	struct trng rng = trng_seed(91);
+	u32 size, w, b, bit, want;
+	unsigned int i;
+	u64 word;
+	u8 *data;
+
+	for (i = 0; i < ARRAY_SIZE(lpm_sizes); i++) {
+		size = lpm_sizes[i];
+		/* Exactly size bytes: ASan sees any read past them. */
+		data = random_bytes(&rng, size);
+		for (w = 0; w * 8 < size; w++) {
+			word = kbpf_lpm_key_word(data, w, size);
+			for (b = 0; b < 64; b++) {
+				bit = w * 64 + b;
+				want = bit < size * 8 ? mbit(data, bit) : 0;
+				if (!EXPECT_EQ((word >> (63 - b)) & 1, want))
+					break;
+			}
+		}
+		free(data);
+	}
+}
+
+/*
+ * kbpf_lpm_common_bits() for every limit and every first differing bit
+ * (and none) on short data, and around every word edge on long data.
+ */
+TEST(lpm_common_bits_every_boundary)
+{
+	struct trng rng = trng_seed(92);
+	u32 size, max, flip, limit, want;
+	struct kbpf_lpm_node *node;
+	unsigned int i;
+	u8 *data, *key;
+
+	for (i = 0; i < ARRAY_SIZE(lpm_sizes); i++) {
+		size = lpm_sizes[i];
+		max = size * 8;
+		data = random_bytes(&rng, size);
+		key = random_bytes(&rng, size);
+		node = model_node(data, size, max);
+		for (flip = 0; flip <= max; flip++) {
+			if (flip < max && !lpm_tried(flip, size))
+				continue;
+			memcpy(key, data, size);
+			if (flip < max) {
+				key[flip / 8] ^= 0x80 >> flip % 8;
+				/* What follows the first difference does not count. */
+				if (flip + 1 < max && trng_below(&rng, 2))
+					key[(flip + 1) / 8] ^= 0x80 >> (flip + 1) % 8;
+			}
+			for (limit = 0; limit <= max; limit++) {
+				if (!lpm_tried(limit, size) && limit != flip &&
+				    limit != flip + 1)
+					continue;
+				want = mcommon(data, key, limit);
+				if (!EXPECT_EQ(kbpf_lpm_common_bits(node, key, size,
+								    limit), want))
+					goto next;
+			}
+		}
+next:
+		free(node);
+		free(key);
+		free(data);
+	}
+}
+
+/*
+ * Entries at prefix lengths around every word boundary (and, for short
+ * data, every length), all of them or one in three, their bits past the
+ * prefix random; then lookups of the data with one bit flipped (where
+ * lengths are missing, the flipped bit is one the walk compares rather
+ * than one that picks a child), and of the data itself at every length,
+ * each checked against the model, and deletes in random order.
+ */
+static void lpm_lengths_run(u32 size, bool sparse, struct trng *rng)
+{
+	u32 max = size * 8, plen, b, i;
+	struct kbpf_map *map = lpm_create(size, 4, max + 1);
+	struct lpm_model *m = calloc(1, sizeof(*m));
+	u8 *data = random_bytes(rng, size);
+	struct tkey k;
+	int idx;
+	u32 *v;
+
+	BUG_ON(!m);
+	for (plen = 0; plen <= max; plen++) {
+		if (!lpm_tried(plen, size) ||
+		    (sparse && trng_below(rng, 3) && plen != max))
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.prefixlen = plen;
+		for (b = 0; b < size; b++)
+			k.data[b] = (u8)trng_next(rng);
+		for (b = 0; b < plen; b++)
+			if (mbit(k.data, b) != mbit(data, b))
+				k.data[b / 8] ^= 0x80 >> b % 8;
+		if (!EXPECT_EQ(upd(map, k, plen, BPF_NOEXIST), 0))
+			goto out;
+		m->keys[m->n] = k;
+		m->values[m->n++] = plen;
+	}
+	check_trie(map);
+	for (b = 0; b <= 2 * max + 1; b++) {
+		if (!lpm_tried(b < max ? b : b - max, size))
+			continue;
+		memset(&k, 0, sizeof(k));
+		memcpy(k.data, data, size);
+		if (b < max) {
+			/* Every bit flipped in a full-length key. */
+			k.prefixlen = max;
+			k.data[b / 8] ^= 0x80 >> b % 8;
+		} else {
+			/* Every length of the unflipped data. */
+			k.prefixlen = b - max;
+		}
+		idx = model_lookup(m, &k);
+		v = lookup_u32(map, k);
+		if (k.prefixlen > max ? !EXPECT_NULL(v) :
+		    idx < 0 ? !EXPECT_NULL(v) :
+		    !(EXPECT_NONNULL(v) && EXPECT_EQ(*v, m->values[idx])))
+			goto out;
+	}
+	while (m->n) {
+		i = trng_below(rng, m->n);
+		k = m->keys[i];
+		if (!EXPECT_EQ(del(map, k), 0))
+			goto out;
+		m->keys[i] = m->keys[m->n - 1];
+		m->values[i] = m->values[m->n - 1];
+		m->n--;
+		/* The deleted prefix now finds the next shorter one left. */
+		idx = model_lookup(m, &k);
+		v = lookup_u32(map, k);
+		if (idx < 0 ? !EXPECT_NULL(v) :
+		    !(EXPECT_NONNULL(v) && EXPECT_EQ(*v, m->values[idx])))
+			goto out;
+	}
+	check_trie(map);
+	EXPECT_EQ(kbpf_to_lpm_trie(map)->n_nodes, 0);
+out:
+	tmap_destroy(map);
+	free(data);
+	free(m);
+}
+
+TEST(lpm_lookup_every_prefix_length)
+{
+	struct trng rng = trng_seed(93);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lpm_sizes); i++) {
+		lpm_lengths_run(lpm_sizes[i], false, &rng);
+		lpm_lengths_run(lpm_sizes[i], true, &rng);
+	}
 }
 
 /* ---- Threads ------------------------------------------------------------ */

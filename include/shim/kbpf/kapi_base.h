@@ -281,6 +281,31 @@ static inline size_t size_add(size_t a, size_t b)
 #define cpu_to_le32(x)		((u32)(x))
 #define cpu_to_le64(x)		((u64)(x))
 
+/* <asm/unaligned.h>: big-endian loads at any alignment. */
+static inline u16 get_unaligned_be16(const void *p)
+{
+	u16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return be16_to_cpu(v);
+}
+
+static inline u32 get_unaligned_be32(const void *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return be32_to_cpu(v);
+}
+
+static inline u64 get_unaligned_be64(const void *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64_to_cpu(v);
+}
+
 /* ---- Printing ------------------------------------------------------------ */
 
 #ifndef pr_fmt
