@@ -376,6 +376,8 @@ static const struct kbpf_func_proto *cg_sock_func_proto(u32 func_id, u32 caps)
 static const struct kbpf_func_proto *sk_skb_func_proto(u32 func_id, u32 caps)
 {
 	switch (func_id) {
+	case BPF_FUNC_skb_store_bytes:
+		return &kbpf_sk_skb_store_bytes_proto;
 	case BPF_FUNC_skb_change_head:
 		return &kbpf_sk_skb_change_head_proto;
 	case BPF_FUNC_skb_change_tail:

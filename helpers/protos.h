@@ -68,6 +68,7 @@ extern const struct kbpf_func_proto kbpf_snprintf_proto;
 extern const struct kbpf_func_proto kbpf_skb_load_bytes_proto;
 extern const struct kbpf_func_proto kbpf_csum_diff_proto;
 extern const struct kbpf_func_proto kbpf_skb_store_bytes_proto;
+extern const struct kbpf_func_proto kbpf_sk_skb_store_bytes_proto;
 extern const struct kbpf_func_proto kbpf_l3_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_l4_csum_replace_proto;
 extern const struct kbpf_func_proto kbpf_get_cgroup_classid_proto;

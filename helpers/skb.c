@@ -8,7 +8,9 @@
  * head to make it writable: the verifier drops every packet pointer after
  * them (changes_pkt_data() in verifier/helper_call.c) and they recompute
  * the data/data_end the context rewrites read, as Linux's
- * bpf_try_make_writable() does.
+ * bpf_try_make_writable() does. sk_skb's skb_store_bytes leaves skb->cb
+ * alone instead: there it is the stream parser's, and sk_skb's rewrite
+ * computes data_end on every read (sk_skb_data_end() in verifier/ctx_skb.c).
  *
  * Not here: get_socket_cookie (the cookie generator __sock_gen_cookie is
  * not exported, and a cookie of kbpf's own would collide with Linux's);
@@ -185,33 +187,62 @@ static int skb_make_writable(struct sk_buff *skb, u32 write_len)
 
 #define STORE_BYTES_FLAGS	(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)
 
-static u64 kbpf_skb_store_bytes(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+/*
+ * Linux's bpf_skb_store_bytes() less the data pointers: the tc/lwt
+ * variant recomputes those in skb->cb afterwards, sk_skb's must not
+ * write skb->cb (the stream parser's; see skb_change.c).
+ */
+static int store_bytes(struct sk_buff *skb, u32 offset, const void *from,
+		       u32 len, u64 flags)
 {
-	struct sk_buff *skb = (struct sk_buff *)(unsigned long)r1;
-	const void *from = (const void *)(unsigned long)r3;
-	u32 offset = r2, len = r4;
 	void *ptr;
 
-	if (unlikely(r5 & ~(u64)STORE_BYTES_FLAGS))
+	if (unlikely(flags & ~(u64)STORE_BYTES_FLAGS))
 		return -EINVAL;
 	if (unlikely(offset > INT_MAX))
 		return -EFAULT;
-	if (unlikely(skb_make_writable(skb, offset + len)))
+	if (unlikely(skb_ensure_writable(skb, offset + len)))
 		return -EFAULT;
 	ptr = skb->data + offset;
 	/* A CHECKSUM_COMPLETE sum loses the old bytes and gains the new. */
-	if (r5 & BPF_F_RECOMPUTE_CSUM)
+	if (flags & BPF_F_RECOMPUTE_CSUM)
 		__skb_postpull_rcsum(skb, ptr, len, offset);
 	memcpy(ptr, from, len);
-	if (r5 & BPF_F_RECOMPUTE_CSUM)
+	if (flags & BPF_F_RECOMPUTE_CSUM)
 		__skb_postpush_rcsum(skb, ptr, len, offset);
-	if (r5 & BPF_F_INVALIDATE_HASH)
+	if (flags & BPF_F_INVALIDATE_HASH)
 		skb_clear_hash(skb);
 	return 0;
 }
 
+static u64 kbpf_skb_store_bytes(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sk_buff *skb = (struct sk_buff *)(unsigned long)r1;
+	int ret = store_bytes(skb, r2, (const void *)(unsigned long)r3, r4, r5);
+
+	kbpf_skb_compute_data_pointers(skb);
+	return ret;
+}
+
+/* sk_skb's: data_end is computed by the context rewrite itself. */
+static u64 kbpf_sk_skb_store_bytes(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return store_bytes((struct sk_buff *)(unsigned long)r1, r2,
+			   (const void *)(unsigned long)r3, r4, r5);
+}
+
 const struct kbpf_func_proto kbpf_skb_store_bytes_proto = {
 	.func		= kbpf_skb_store_bytes,
+	.name		= "bpf_skb_store_bytes",
+	.gpl_only	= false,
+	.ret_type	= KBPF_RET_INTEGER,
+	.arg_type	= { KBPF_ARG_PTR_TO_CTX, KBPF_ARG_ANYTHING,
+			    KBPF_ARG_PTR_TO_MEM | KBPF_MEM_RDONLY,
+			    KBPF_ARG_CONST_SIZE, KBPF_ARG_ANYTHING },
+};
+
+const struct kbpf_func_proto kbpf_sk_skb_store_bytes_proto = {
+	.func		= kbpf_sk_skb_store_bytes,
 	.name		= "bpf_skb_store_bytes",
 	.gpl_only	= false,
 	.ret_type	= KBPF_RET_INTEGER,

@@ -128,9 +128,12 @@ const struct kbpf_ctx_ops kbpf_ctx_sysctl_ops = {
 #define SOCKOPT_LAST(MEMBER)	KBPF_CTX_LAST(struct bpf_sockopt, MEMBER)
 
 /*
- * cg_sockopt_is_valid_access(), without sk (a PTR_TO_SOCKET, until the
- * verifier has socket pointer types) and retval (Linux keeps it in the
- * task's run context, which kbpf's runs do not have yet): both refused.
+ * cg_sockopt_is_valid_access(), without sk and retval: both refused.
+ * sk (a PTR_TO_SOCKET, with sockopt_sk in kbpf_kern_layout) is just not
+ * written yet. retval lives in Linux's struct bpf_cg_run_ctx, in
+ * current->bpf_ctx; kbpf's struct kbpf_run_ctx (run_ctx.h) has no retval
+ * member, and nothing runs sockopt programs to fill one (no attach, and
+ * Linux has no test run for them).
  */
 static bool sockopt_is_valid_access(int off, int size,
 				    enum kbpf_access_type type,

@@ -7,8 +7,9 @@
  * element, the addresses and ports come from the message's socket, size
  * from its scatterlist.
  *
- * The sk field (a PTR_TO_SOCKET in Linux) is refused until kbpf's
- * verifier has socket pointer types.
+ * The sk field (a PTR_TO_SOCKET in Linux) is still refused: nothing is
+ * missing for it (the verifier has socket pointers, as sk_lookup's sk,
+ * and kbpf_kern_layout has sk_msg_sk), its access is just not written yet.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>

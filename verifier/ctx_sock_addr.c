@@ -10,8 +10,10 @@
  * writable, IPv4 ones only by IPv4 attach types and IPv6 ones only by IPv6
  * attach types. family, type and protocol come from the socket.
  *
- * The sk field (a PTR_TO_SOCKET in Linux) is refused until kbpf's
- * verifier has socket pointer types.
+ * The sk field (a PTR_TO_SOCKET in Linux) is still refused: nothing is
+ * missing for it (the verifier has socket pointers, as sk_lookup's sk,
+ * and kbpf_kern_layout has sock_addr_sk), its access is just not written
+ * yet.
  */
 #include <kbpf/kapi.h>
 #include <kbpf/ctx_access.h>

@@ -198,9 +198,6 @@ static bool in_list(const char *list, const char *name)
 /* kbpf's gaps for one program type only. */
 static bool type_missing(u32 prog_type, const char *name)
 {
-	/* sk_skb has its own skb_store_bytes: its data_end is in tcp_skb_cb. */
-	if (prog_type == BPF_PROG_TYPE_SK_SKB)
-		return in_list(" skb_store_bytes ", name);
 	/*
 	 * sk_msg's and the cgroup hooks' variant reads current's classid through
 	 * __task_get_classid(), which kernels without net_cls (the debug

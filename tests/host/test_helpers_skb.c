@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include "../../helpers/protos.h"
+#include "ctxtest.h"
 #include "ktest.h"
 
 #define U(p)	((u64)(unsigned long)(p))
@@ -151,6 +152,53 @@ TEST(helper_skb_store_bytes)
 	before = skb.csum;
 	EXPECT_EQ(p->func(U(&skb), 30, U(from), 4, 0), 0);
 	EXPECT_EQ(skb.csum, before);
+}
+
+/*
+ * sk_skb's variant writes as the tc one, with the same flags and errors,
+ * but leaves skb->cb (the stream parser's) alone: the data_end the program
+ * reads afterwards comes from sk_skb's context rewrite.
+ */
+TEST(helper_sk_skb_store_bytes)
+{
+	const struct kbpf_func_proto *p = &kbpf_sk_skb_store_bytes_proto;
+	const struct kbpf_ctx_ops *ops = kbpf_ctx_ops(BPF_PROG_TYPE_SK_SKB);
+	unsigned char pkt[64] = { 0 };
+	u8 from[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct sk_buff skb;
+	u64 data, end;
+	bool ok;
+
+	skb_over(&skb, pkt, 50);
+	memset(skb.cb, 0x5a, sizeof(skb.cb));
+	EXPECT_EQ(p->func(U(&skb), 4, U(from), 8, 0), 0);
+	EXPECT_TRUE(!memcmp(pkt + 18, from, 8));
+	EXPECT_EQ(pkt[17], 0);
+	EXPECT_EQ(pkt[26], 0);
+	EXPECT_TRUE(!memchr_inv(skb.cb, 0x5a, sizeof(skb.cb)));
+	data = ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data), 4,
+			BPF_REG_2, BPF_REG_1, &ok);
+	EXPECT_TRUE(ok && data == U(pkt + 14));
+	/* dst != src: the rewrite then needs no temp slot in skb->cb. */
+	end = ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data_end), 4,
+		       BPF_REG_2, BPF_REG_1, &ok);
+	EXPECT_TRUE(ok && end == U(pkt + 64));
+	EXPECT_EQ(p->func(U(&skb), 42, U(from), 8, 0), 0);
+	EXPECT_EQ((long)p->func(U(&skb), 43, U(from), 8, 0), -EFAULT);
+	EXPECT_EQ((long)p->func(U(&skb), 0x80000000ULL, U(from), 1, 0), -EFAULT);
+	memset(pkt, 0, sizeof(pkt));
+	EXPECT_EQ((long)p->func(U(&skb), 0, U(from), 8, 1ULL << 2), -EINVAL);
+	EXPECT_EQ(pkt[14], 0);
+	skb.hash = 0x1234;
+	skb.l4_hash = 1;
+	EXPECT_EQ(p->func(U(&skb), 0, U(from), 1, BPF_F_INVALIDATE_HASH), 0);
+	EXPECT_EQ(skb.hash, 0);
+	EXPECT_EQ(skb.l4_hash, 0);
+	skb.ip_summed = CHECKSUM_COMPLETE;
+	skb.csum = csum_partial(pkt + 14, 50, 0);
+	EXPECT_EQ(p->func(U(&skb), 7, U(from), 5, BPF_F_RECOMPUTE_CSUM), 0);
+	EXPECT_EQ(csum_fold(skb.csum), csum_fold(csum_partial(pkt + 14, 50, 0)));
+	EXPECT_TRUE(!memchr_inv(skb.cb, 0x5a, sizeof(skb.cb)));
 }
 
 /* A 20-byte IPv4 header at pkt + 14 with a correct header checksum. */
