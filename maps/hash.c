@@ -19,7 +19,6 @@
 #include <kbpf/engine.h>
 #include <kbpf/insn.h>
 #include <kbpf/map.h>
-#include <kbpf/engine.h>
 
 #include "htab.h"
 
@@ -68,7 +67,36 @@ static u64 htab_hash_word(u64 h, u64 w)
 	return h ^ (h >> 29);
 }
 
-u32 kbpf_htab_hash(const void *key, u32 len, u32 seed)
+/*
+ * The len (< 8) bytes at p as one word, zero-extended, in the CPU's byte
+ * order: whole 4-, 2- and 1-byte loads, so a constant len is one or two.
+ */
+static __always_inline u64 htab_tail_word(const u8 *p, u32 len)
+{
+	u64 w = 0;
+	u32 shift = 0;
+	u32 w32;
+	u16 w16;
+
+	if (len & 4) {
+		memcpy(&w32, p, sizeof(w32));
+		w = w32;
+		p += 4;
+		shift = 32;
+	}
+	if (len & 2) {
+		memcpy(&w16, p, sizeof(w16));
+		w |= (u64)w16 << shift;
+		p += 2;
+		shift += 16;
+	}
+	if (len & 1)
+		w |= (u64)*p << shift;
+	return w;
+}
+
+/* Inlined where len is a constant, so the loops unroll to a few words. */
+static __always_inline u32 htab_hash(const void *key, u32 len, u32 seed)
 {
 	const u8 *p = key;
 	u64 h = ((u64)seed << 32 | len) * HTAB_MUL;
@@ -78,14 +106,16 @@ u32 kbpf_htab_hash(const void *key, u32 len, u32 seed)
 		memcpy(&w, p, sizeof(w));
 		h = htab_hash_word(h, w);
 	}
-	if (len) {
-		for (w = 0; len; len--)
-			w = w << 8 | p[len - 1];
-		h = htab_hash_word(h, w);
-	}
+	if (len)
+		h = htab_hash_word(h, htab_tail_word(p, len));
 	h = (h ^ (h >> 31)) * HTAB_MIX1;
 	h = (h ^ (h >> 27)) * HTAB_MIX2;
 	return (u32)(h ^ (h >> 33));
+}
+
+u32 kbpf_htab_hash(const void *key, u32 len, u32 seed)
+{
+	return htab_hash(key, len, seed);
 }
 
 /* ---- Buckets ----------------------------------------------------------- */
@@ -127,11 +157,33 @@ void kbpf_htab_unlock_bucket(struct kbpf_htab *htab, struct htab_bucket *b,
 	preempt_enable();
 }
 
+/*
+ * Keys of 4 and 8 bytes (the usual u32 and u64 ids) compare as one word,
+ * inline, where the compiler knows key_size; others call memcmp().
+ */
+static __always_inline bool htab_key_equal(const void *a, const void *b,
+					   u32 key_size)
+{
+	switch (key_size) {
+	case 4:
+		return !memcmp(a, b, 4);
+	case 8:
+		return !memcmp(a, b, 8);
+	default:
+		return !memcmp(a, b, key_size);
+	}
+}
+
+static __always_inline bool htab_elem_has(struct htab_elem *l, u32 hash,
+					  const void *key, u32 key_size)
+{
+	return READ_ONCE(l->hash) == hash && htab_key_equal(l->key, key, key_size);
+}
+
 static bool htab_elem_is(struct kbpf_htab *htab, struct htab_elem *l,
 			 u32 hash, const void *key)
 {
-	return READ_ONCE(l->hash) == hash &&
-	       !memcmp(l->key, key, htab->map.key_size);
+	return htab_elem_has(l, hash, key, htab->map.key_size);
 }
 
 struct htab_elem *kbpf_htab_find_locked(struct kbpf_htab *htab,
@@ -147,8 +199,8 @@ struct htab_elem *kbpf_htab_find_locked(struct kbpf_htab *htab,
 	return NULL;
 }
 
-struct htab_elem *kbpf_htab_find_rcu(struct kbpf_htab *htab, u32 hash,
-				     const void *key)
+static __always_inline struct htab_elem *
+htab_find_rcu(struct kbpf_htab *htab, u32 hash, const void *key, u32 key_size)
 {
 	struct htab_bucket *b = htab_bucket(htab, hash);
 	struct htab_elem *l;
@@ -156,12 +208,18 @@ struct htab_elem *kbpf_htab_find_rcu(struct kbpf_htab *htab, u32 hash,
 again:
 	for (l = rcu_dereference(b->first); !htab_is_nulls(l);
 	     l = rcu_dereference(l->next))
-		if (htab_elem_is(htab, l, hash, key))
+		if (htab_elem_has(l, hash, key, key_size))
 			return l;
 	/* A reused element carried the walk into another chain. */
 	if (unlikely(htab_nulls_bucket(l) != (hash & (htab->n_buckets - 1))))
 		goto again;
 	return NULL;
+}
+
+struct htab_elem *kbpf_htab_find_rcu(struct kbpf_htab *htab, u32 hash,
+				     const void *key)
+{
+	return htab_find_rcu(htab, hash, key, htab->map.key_size);
 }
 
 /* Add l in front of the chain; its key and value are visible first. */
@@ -506,23 +564,49 @@ static void *htab_map_lookup_elem(struct kbpf_map *map, void *key)
 /*
  * The call an inlined lookup makes (Linux's __htab_map_lookup_elem): the
  * element of key in map (r1, r2), or 0. A helper in form, so both
- * runtimes call it like any other.
+ * runtimes call it like any other. Hashing and the walk are inlined into
+ * it, and 4- and 8-byte keys get their own copy with key_size constant.
  */
+static __always_inline u64 htab_lookup_raw(u64 r1, u64 r2, u32 key_size)
+{
+	struct kbpf_htab *htab = to_htab((struct kbpf_map *)(unsigned long)r1);
+	void *key = (void *)(unsigned long)r2;
+
+	return (unsigned long)htab_find_rcu(htab,
+			htab_hash(key, key_size, htab->hashrnd), key, key_size);
+}
+
 u64 kbpf_htab_lookup_raw(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 {
 	struct kbpf_map *map = (struct kbpf_map *)(unsigned long)r1;
-	struct kbpf_htab *htab = to_htab(map);
-	void *key = (void *)(unsigned long)r2;
 
-	return (unsigned long)kbpf_htab_find_rcu(htab,
-			kbpf_htab_hash(key, map->key_size, htab->hashrnd), key);
+	return htab_lookup_raw(r1, r2, map->key_size);
 }
 
-int kbpf_htab_gen_lookup_call(struct bpf_insn *insn)
+static u64 htab_lookup_raw_key4(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return htab_lookup_raw(r1, r2, 4);
+}
+
+static u64 htab_lookup_raw_key8(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return htab_lookup_raw(r1, r2, 8);
+}
+
+kbpf_helper_t kbpf_htab_lookup_for(u32 key_size)
+{
+	if (key_size == 4)
+		return htab_lookup_raw_key4;
+	if (key_size == 8)
+		return htab_lookup_raw_key8;
+	return kbpf_htab_lookup_raw;
+}
+
+int kbpf_htab_gen_lookup_call(struct kbpf_map *map, struct bpf_insn *insn)
 {
 	s32 imm;
 
-	if (!kbpf_call_imm(kbpf_htab_lookup_raw, &imm))
+	if (!kbpf_call_imm(kbpf_htab_lookup_for(map->key_size), &imm))
 		return -EOPNOTSUPP;
 	*insn = BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, imm);
 	return 0;
@@ -533,7 +617,7 @@ static int htab_map_gen_lookup(struct kbpf_map *map, struct bpf_insn *buf)
 {
 	struct bpf_insn *insn = buf;
 
-	if (kbpf_htab_gen_lookup_call(insn++))
+	if (kbpf_htab_gen_lookup_call(map, insn++))
 		return -EOPNOTSUPP;
 	*insn++ = BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1);
 	*insn++ = BPF_ALU64_IMM(BPF_ADD, BPF_REG_0,

@@ -16,6 +16,7 @@
 #define KBPF_MAPS_HTAB_H
 
 #include <kbpf/kapi.h>
+#include <kbpf/engine.h>
 #include <kbpf/map.h>
 
 #include "freelist.h"
@@ -180,10 +181,12 @@ int kbpf_htab_batch_bucket(struct kbpf_map *map, u32 bucket, void *keys,
 
 /*
  * Inlined program lookups: the element of key (R2) in map (R1), or 0,
- * and the call instruction to it (-EOPNOTSUPP when out of call reach).
+ * and the call instruction to it (-EOPNOTSUPP when out of call reach);
+ * the call goes to a copy for map's key size when there is one.
  */
 u64 kbpf_htab_lookup_raw(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5);
-int kbpf_htab_gen_lookup_call(struct bpf_insn *insn);
+kbpf_helper_t kbpf_htab_lookup_for(u32 key_size);
+int kbpf_htab_gen_lookup_call(struct kbpf_map *map, struct bpf_insn *insn);
 
 /* lru.c: take node's element out of the table for the LRU. */
 bool kbpf_htab_lru_evict(void *arg, struct kbpf_lru_node *node);

@@ -77,7 +77,7 @@ static int lru_map_gen_lookup(struct kbpf_map *map, struct bpf_insn *buf)
 	struct bpf_insn *insn = buf;
 
 	BUILD_BUG_ON(sizeof(((struct kbpf_lru_node *)0)->ref) != 1);
-	if (kbpf_htab_gen_lookup_call(insn++))
+	if (kbpf_htab_gen_lookup_call(map, insn++))
 		return -EOPNOTSUPP;
 	*insn++ = BPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 4);
 	*insn++ = BPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_0, ref);

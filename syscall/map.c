@@ -112,13 +112,57 @@ void kbpf_map_put_checked(struct kbpf_map *map, fmode_t need)
 }
 
 /*
- * Keys can be up to KMALLOC_MAX_SIZE: vmalloc'ed if need be, kvfree'd.
- * Keyless maps (queue, stack) take no key pointer at all.
+ * A key or value buffer for one command. Up to ELEM_BUF_INLINE bytes (u32
+ * and u64 ids, small structs: most maps) it is on the stack, so a lookup
+ * allocates nothing (Linux allocates both); larger ones are kvmalloc'ed,
+ * up to KMALLOC_MAX_SIZE. Either way it is freed with elem_buf_free().
  */
-static void *copy_key(const struct kbpf_map *map, u64 ukey)
+#define ELEM_BUF_INLINE	64
+
+struct elem_buf {
+	void *ptr;
+	u64 inline_bytes[ELEM_BUF_INLINE / sizeof(u64)];
+};
+
+/* Room for size bytes, for the map to fill; NULL when out of memory. */
+static void *elem_buf_alloc(struct elem_buf *b, u32 size)
 {
+	if (size <= ELEM_BUF_INLINE) {
+		/* Whatever the map leaves unwritten is not old stack. */
+		memset(b->inline_bytes, 0, sizeof(b->inline_bytes));
+		b->ptr = b->inline_bytes;
+	} else {
+		b->ptr = kvmalloc(size, GFP_USER | __GFP_NOWARN);
+	}
+	return b->ptr;
+}
+
+/* size bytes copied in from uptr, or ERR_PTR(-EFAULT/-ENOMEM). */
+static void *elem_buf_from_user(struct elem_buf *b, u64 uptr, u32 size)
+{
+	if (size > ELEM_BUF_INLINE) {
+		b->ptr = vmemdup_user(u64_to_user_ptr(uptr), size);
+		return b->ptr;
+	}
+	b->ptr = b->inline_bytes;
+	if (copy_from_user(b->ptr, u64_to_user_ptr(uptr), size))
+		b->ptr = ERR_PTR(-EFAULT);
+	return b->ptr;
+}
+
+static void elem_buf_free(struct elem_buf *b)
+{
+	if (b->ptr != b->inline_bytes && !IS_ERR_OR_NULL(b->ptr))
+		kvfree(b->ptr);
+}
+
+/* The key; keyless maps (queue, stack) take no key pointer at all. */
+static void *copy_key(struct elem_buf *b, const struct kbpf_map *map,
+		      u64 ukey)
+{
+	b->ptr = NULL;
 	if (map->key_size)
-		return vmemdup_user(u64_to_user_ptr(ukey), map->key_size);
+		return elem_buf_from_user(b, ukey, map->key_size);
 	return ukey ? ERR_PTR(-EINVAL) : NULL;
 }
 
@@ -148,6 +192,7 @@ int kbpf_map_sys_copy_value(struct kbpf_map *map, void *key, void *value)
 
 int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
+	struct elem_buf kbuf, vbuf;
 	struct kbpf_map *map;
 	void *key, *value;
 	u32 value_size;
@@ -163,13 +208,13 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	if (attr->flags & BPF_F_LOCK)
 		goto err_put;
 
-	key = copy_key(map, attr->key);
+	key = copy_key(&kbuf, map, attr->key);
 	err = PTR_ERR(key);
 	if (IS_ERR(key))
 		goto err_put;
 	value_size = kbpf_map_value_size(map);
 	err = -ENOMEM;
-	value = kvmalloc(value_size, GFP_USER | __GFP_NOWARN);
+	value = elem_buf_alloc(&vbuf, value_size);
 	if (!value)
 		goto err_free_key;
 
@@ -178,9 +223,9 @@ int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 				 value_size))
 		err = -EFAULT;
 
-	kvfree(value);
+	elem_buf_free(&vbuf);
 err_free_key:
-	kvfree(key);
+	elem_buf_free(&kbuf);
 err_put:
 	kbpf_map_put(map);
 	return err;
@@ -206,6 +251,7 @@ static int map_update_file(struct kbpf_map *map, u32 ufd, void *key,
 
 int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
+	struct elem_buf kbuf, vbuf;
 	struct kbpf_map *map;
 	void *key, *value;
 	int err;
@@ -217,12 +263,12 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	if (attr->flags & BPF_F_LOCK)
 		goto err_put;
 
-	key = copy_key(map, attr->key);
+	key = copy_key(&kbuf, map, attr->key);
 	err = PTR_ERR(key);
 	if (IS_ERR(key))
 		goto err_put;
-	value = vmemdup_user(u64_to_user_ptr(attr->value),
-			     kbpf_map_value_size(map));
+	value = elem_buf_from_user(&vbuf, attr->value,
+				   kbpf_map_value_size(map));
 	err = PTR_ERR(value);
 	if (IS_ERR(value))
 		goto err_free_key;
@@ -234,9 +280,9 @@ int kbpf_cmd_map_update_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 		err = kbpf_map_sys_update(map, key, value, attr->flags);
 	map_wait_programs(map);
 
-	kvfree(value);
+	elem_buf_free(&vbuf);
 err_free_key:
-	kvfree(key);
+	elem_buf_free(&kbuf);
 err_put:
 	kbpf_map_put_checked(map, FMODE_CAN_WRITE);
 	return err;
@@ -244,6 +290,7 @@ err_put:
 
 int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
+	struct elem_buf kbuf;
 	struct kbpf_map *map;
 	void *key;
 	int err;
@@ -251,7 +298,7 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	map = kbpf_map_get_checked(attr->map_fd, FMODE_CAN_WRITE);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
-	key = copy_key(map, attr->key);
+	key = copy_key(&kbuf, map, attr->key);
 	err = PTR_ERR(key);
 	if (IS_ERR(key))
 		goto err_put;
@@ -261,7 +308,7 @@ int kbpf_cmd_map_delete_elem(union bpf_attr *attr, union bpf_attr __user *uattr)
 	rcu_read_unlock();
 	map_wait_programs(map);
 
-	kvfree(key);
+	elem_buf_free(&kbuf);
 err_put:
 	kbpf_map_put_checked(map, FMODE_CAN_WRITE);
 	return err;
@@ -269,6 +316,7 @@ err_put:
 
 int kbpf_cmd_map_get_next_key(union bpf_attr *attr, union bpf_attr __user *uattr)
 {
+	struct elem_buf kbuf = { NULL }, nbuf;
 	void *key = NULL, *next_key;
 	struct kbpf_map *map;
 	int err;
@@ -278,13 +326,13 @@ int kbpf_cmd_map_get_next_key(union bpf_attr *attr, union bpf_attr __user *uattr
 		return PTR_ERR(map);
 	/* A NULL key asks for the first key. */
 	if (attr->key) {
-		key = copy_key(map, attr->key);
+		key = copy_key(&kbuf, map, attr->key);
 		err = PTR_ERR(key);
 		if (IS_ERR(key))
 			goto err_put;
 	}
 	err = -ENOMEM;
-	next_key = kvmalloc(map->key_size, GFP_USER | __GFP_NOWARN);
+	next_key = elem_buf_alloc(&nbuf, map->key_size);
 	if (!next_key)
 		goto err_free_key;
 
@@ -295,9 +343,9 @@ int kbpf_cmd_map_get_next_key(union bpf_attr *attr, union bpf_attr __user *uattr
 				 map->key_size))
 		err = -EFAULT;
 
-	kvfree(next_key);
+	elem_buf_free(&nbuf);
 err_free_key:
-	kvfree(key);
+	elem_buf_free(&kbuf);
 err_put:
 	kbpf_map_put(map);
 	return err;
@@ -311,6 +359,7 @@ err_put:
 int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
 					union bpf_attr __user *uattr)
 {
+	struct elem_buf kbuf, vbuf;
 	struct kbpf_map *map;
 	void *key, *value;
 	u32 value_size;
@@ -326,13 +375,13 @@ int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
 	if (attr->flags & BPF_F_LOCK)
 		goto err_put;
 
-	key = copy_key(map, attr->key);
+	key = copy_key(&kbuf, map, attr->key);
 	err = PTR_ERR(key);
 	if (IS_ERR(key))
 		goto err_put;
 	value_size = kbpf_map_value_size(map);
 	err = -ENOMEM;
-	value = kvmalloc(value_size, GFP_USER | __GFP_NOWARN);
+	value = elem_buf_alloc(&vbuf, value_size);
 	if (!value)
 		goto err_free_key;
 
@@ -348,9 +397,9 @@ int kbpf_cmd_map_lookup_and_delete_elem(union bpf_attr *attr,
 				 value_size))
 		err = -EFAULT;
 
-	kvfree(value);
+	elem_buf_free(&vbuf);
 err_free_key:
-	kvfree(key);
+	elem_buf_free(&kbuf);
 err_put:
 	kbpf_map_put_checked(map, FMODE_CAN_READ | FMODE_CAN_WRITE);
 	return err;

@@ -448,7 +448,10 @@ TEST(map_inline_xlated_hash_lru)
 	s32 raw;
 	int lru;
 
-	ASSERT_TRUE(kbpf_call_imm(kbpf_htab_lookup_raw, &raw));
+	/* 4-byte keys: the copy with key_size constant, not the generic one. */
+	ASSERT_TRUE(kbpf_call_imm(kbpf_htab_lookup_for(4), &raw));
+	EXPECT_NE((unsigned long)kbpf_htab_lookup_for(4),
+		  (unsigned long)kbpf_htab_lookup_raw);
 	for (lru = 0; lru < 2; lru++) {
 		map = create(lru ? BPF_MAP_TYPE_LRU_HASH : BPF_MAP_TYPE_HASH,
 			     16, 8, 0, false);
