@@ -18,6 +18,24 @@
 u64 kbpf_interp_run(const void *ctx, const struct kbpf_code *code);
 
 /*
+ * code, zeroed, for insns (len of them, the main frame stack_depth bytes)
+ * on the interpreter: as the tests and fuzzers start a program, before
+ * kbpf_prog_select_runtime() or kbpf_jit_compile() may take it. Inline:
+ * kbpf.ko itself never needs it, and the KUnit module no export.
+ */
+static inline void kbpf_code_init(struct kbpf_code *code,
+				  const struct bpf_insn *insns, u32 len,
+				  u32 stack_depth)
+{
+	*code = (struct kbpf_code){
+		.bpf_func = kbpf_interp_run,
+		.insnsi = insns,
+		.len = len,
+		.stack_depth = stack_depth,
+	};
+}
+
+/*
  * A kbpf_callback_fn: runs the callback cb describes in a nested
  * interpreter, R1-R5 its arguments, and returns its R0. Uses about
  * 1 KiB of the caller's stack (the verifier bounds the nesting).

@@ -177,11 +177,7 @@ static struct sk_buff *tb_skb(const u8 *data, int size)
 static int tb_code_init(struct kbpf_code *code, const struct bpf_insn *insns,
 			u32 len, u32 stack_depth)
 {
-	memset(code, 0, sizeof(*code));
-	code->bpf_func = kbpf_interp_run;
-	code->insnsi = insns;
-	code->len = len;
-	code->stack_depth = stack_depth;
+	kbpf_code_init(code, insns, len, stack_depth);
 	return tb_rt.jit ? kbpf_prog_select_runtime(code, true) : 0;
 }
 

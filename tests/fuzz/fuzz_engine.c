@@ -54,16 +54,6 @@ static void result_init(struct result *res, const struct fz_prog *p)
 	memcpy(res->mem, p->mem, FZ_MEM_LEN);
 }
 
-static void code_init(struct kbpf_code *code, const struct bpf_insn *insns,
-		      u32 len, u32 stack_depth)
-{
-	memset(code, 0, sizeof(*code));
-	code->bpf_func = kbpf_interp_run;
-	code->insnsi = insns;
-	code->len = len;
-	code->stack_depth = stack_depth;
-}
-
 /* The packet is the data after its first FZ_PKT_OFF bytes. */
 static void skb_init(u8 *mem)
 {
@@ -169,8 +159,9 @@ static void run(const struct fz_prog *p, bool use_jit, bool blind,
 {
 	struct kbpf_code main, target;
 
-	code_init(&main, p->insns, p->len, p->stack_depth);
-	code_init(&target, p->tail_insns, p->tail_len, p->tail_stack_depth);
+	kbpf_code_init(&main, p->insns, p->len, p->stack_depth);
+	kbpf_code_init(&target, p->tail_insns, p->tail_len,
+		       p->tail_stack_depth);
 	if (use_jit) {
 		jit(p, &main, blind);
 		jit(p, &target, blind);

@@ -95,7 +95,10 @@ static inline int be_load_prog(const struct kt_be *be,
 
 /*
  * One BPF_PROG_TEST_RUN: the packet and the context that go in, the room
- * for the packet that comes out, and what the kernel gives back.
+ * for the packet and the context that come out, how to run, and what the
+ * kernel gives back. The sizes out are in/out, as in the attr: the kernel
+ * writes the full size there (data_size_out even without a data_out), so
+ * a later run with the same kt_run offers that much room.
  */
 struct kt_run {
 	const void *data_in;
@@ -104,10 +107,16 @@ struct kt_run {
 	__u32 data_size_out;	/* the room at data_out; then what was written */
 	const void *ctx_in;
 	__u32 ctx_size_in;
+	void *ctx_out;
+	__u32 ctx_size_out;	/* the room at ctx_out; then what was written */
+	__u32 repeat;
+	__u32 flags;		/* BPF_F_TEST_RUN_ON_CPU, ... */
+	__u32 cpu;
 	__u32 retval;		/* the program's return value */
+	__u32 duration;		/* the mean time of a run, in ns */
 };
 
-/* Test-run program fd once: 0, or -1 with errno. */
+/* Test-run program fd once (or run->repeat times): 0, or -1 with errno. */
 static inline long be_run_prog(const struct kt_be *be, int fd,
 			       struct kt_run *run)
 {
@@ -122,9 +131,16 @@ static inline long be_run_prog(const struct kt_be *be, int fd,
 	attr.test.data_size_out = run->data_size_out;
 	attr.test.ctx_in = kt_ptr(run->ctx_in);
 	attr.test.ctx_size_in = run->ctx_size_in;
+	attr.test.ctx_out = kt_ptr(run->ctx_out);
+	attr.test.ctx_size_out = run->ctx_size_out;
+	attr.test.repeat = run->repeat;
+	attr.test.flags = run->flags;
+	attr.test.cpu = run->cpu;
 	ret = be_call(be, BPF_PROG_TEST_RUN, &attr);
 	run->retval = attr.test.retval;
 	run->data_size_out = attr.test.data_size_out;
+	run->ctx_size_out = attr.test.ctx_size_out;
+	run->duration = attr.test.duration;
 	return ret;
 }
 
@@ -143,6 +159,21 @@ static inline bool be_load_run(const struct kt_be *be, const struct kt_load *l,
 	ok = kt_check_ok(be_run_prog(be, fd, run), "TEST_RUN");
 	close(fd);
 	return ok;
+}
+
+/*
+ * Test-run fd repeat times (0 counts as 1) on the size bytes at pkt: 0
+ * with the return value in *retval, or -1 with errno.
+ */
+static inline long be_run_pkt(const struct kt_be *be, int fd, const void *pkt,
+			      __u32 size, __u32 repeat, __u32 *retval)
+{
+	struct kt_run run = { .data_in = pkt, .data_size_in = size,
+			      .repeat = repeat };
+	long ret = be_run_prog(be, fd, &run);
+
+	*retval = run.retval;
+	return ret;
 }
 
 /* A raw tracepoint program: its fd, or -1 with errno. */

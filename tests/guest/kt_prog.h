@@ -37,6 +37,7 @@ struct kt_load {
 	char *log;
 	__u32 log_size;
 	__u32 log_level;
+	const int *fd_array;	/* the maps BPF_PSEUDO_MAP_IDX* index */
 };
 
 static inline void kt_load_attr(union bpf_attr *attr, const struct kt_load *l)
@@ -50,6 +51,7 @@ static inline void kt_load_attr(union bpf_attr *attr, const struct kt_load *l)
 	attr->log_buf = kt_ptr(l->log);
 	attr->log_size = l->log_size;
 	attr->log_level = l->log_level;
+	attr->fd_array = kt_ptr(l->fd_array);
 	if (l->name)
 		memcpy(attr->prog_name, l->name,
 		       strnlen(l->name, sizeof(attr->prog_name)));

@@ -101,28 +101,11 @@ static long be_load(const struct kt_be *be, __u32 type,
 	struct kt_load l = { .type = type, .insns = insns, .cnt = cnt,
 			     .log = log, .log_size = log_size,
 			     .log_level = log ? 1 : 0 };
-	union bpf_attr attr;
 
-	kt_load_attr(&attr, &l);
-	return be_call(be, BPF_PROG_LOAD, &attr);
+	return be_load_prog(be, &l);
 }
 
 static unsigned char pkt[64] = { [12] = 0x08 };
-
-static long be_run(const struct kt_be *be, int fd, __u32 repeat, __u32 *retval)
-{
-	union bpf_attr attr;
-	long ret;
-
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = (__u32)fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.repeat = repeat;
-	ret = be_call(be, BPF_PROG_TEST_RUN, &attr);
-	*retval = attr.test.retval;
-	return ret;
-}
 
 /*
  * shared += 1, percpu += 10 in the program's storages; both counts copied
@@ -167,13 +150,15 @@ static bool c_prog_counts(const struct kt_be *be)
 	     kt_check_ok(fd = be_load(be, BPF_PROG_TYPE_CGROUP_SKB, insns,
 				      KT_ARRAY_SIZE(insns), NULL, 0),
 			 "PROG_LOAD") &&
-	     kt_check_ok(be_run(be, (int)fd, 5, &retval), "TEST_RUN repeat 5") &&
+	     kt_check_ok(be_run_pkt(be, (int)fd, pkt, sizeof(pkt), 5, &retval),
+			 "TEST_RUN repeat 5") &&
 	     kt_check_u64(retval, 1, "retval") &&
 	     kt_check_ok(be_elem(be, BPF_MAP_LOOKUP_ELEM, arr, &key, out, 0),
 			 "lookup") &&
 	     kt_check_u64(out[0], 5, "shared count after 5 repeats") &&
 	     kt_check_u64(out[1], 50, "per-CPU count after 5 repeats") &&
-	     kt_check_ok(be_run(be, (int)fd, 1, &retval), "TEST_RUN again") &&
+	     kt_check_ok(be_run_pkt(be, (int)fd, pkt, sizeof(pkt), 1, &retval),
+			 "TEST_RUN again") &&
 	     kt_check_ok(be_elem(be, BPF_MAP_LOOKUP_ELEM, arr, &key, out, 0),
 			 "lookup") &&
 	     kt_check_u64(out[0], 1, "a new run starts from zero") &&

@@ -30,28 +30,10 @@ static long be_load(const struct kt_be *be, const struct bpf_insn *insns,
 {
 	struct kt_load l = { .type = BPF_PROG_TYPE_SOCKET_FILTER,
 			     .insns = insns, .cnt = cnt, .log = log,
-			     .log_size = log_size, .log_level = log ? 1 : 0 };
-	union bpf_attr attr;
+			     .log_size = log_size, .log_level = log ? 1 : 0,
+			     .fd_array = fd_array };
 
-	kt_load_attr(&attr, &l);
-	attr.fd_array = kt_ptr(fd_array);
-	return be_call(be, BPF_PROG_LOAD, &attr);
-}
-
-static long be_run(const struct kt_be *be, int fd, __u32 repeat,
-		   __u32 *retval)
-{
-	union bpf_attr attr;
-	long ret;
-
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = (__u32)fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.repeat = repeat;
-	ret = be_call(be, BPF_PROG_TEST_RUN, &attr);
-	*retval = attr.test.retval;
-	return ret;
+	return be_load_prog(be, &l);
 }
 
 static long be_info(const struct kt_be *be, int fd, void *info, __u32 len)
@@ -133,7 +115,8 @@ static bool c_counter(const struct kt_be *be)
 	info.map_ids = kt_ptr(ids);
 	kt_prog_tag(insns, 6, tag);
 	ok = kt_check_ok(fd, "PROG_LOAD") &&
-	     kt_check_ok(be_run(be, (int)fd, 5, &retval), "TEST_RUN repeat 5") &&
+	     kt_check_ok(be_run_pkt(be, (int)fd, pkt, sizeof(pkt), 5, &retval),
+			 "TEST_RUN repeat 5") &&
 	     kt_check_u64(retval, 5, "retval: the count after the 5th run") &&
 	     counter_is(be, map, 5, "the count MAP_LOOKUP_ELEM reads") &&
 	     kt_check_ok(be_info(be, (int)fd, &info, sizeof(info)),
@@ -152,7 +135,8 @@ static bool c_counter(const struct kt_be *be)
 	/* The program's reference keeps the map, and its value, alive. */
 	close(map);
 	map = -1;
-	ok = kt_check_ok(be_run(be, (int)fd, 1, &retval), "TEST_RUN after close") &&
+	ok = kt_check_ok(be_run_pkt(be, (int)fd, pkt, sizeof(pkt), 1, &retval),
+			 "TEST_RUN after close") &&
 	     kt_check_u64(retval, 6, "retval after the map fd is gone");
 	again = be_map_fd_by_id(be, map_id);
 	ok = ok && kt_check_ok(again, "MAP_GET_FD_BY_ID") &&
@@ -198,7 +182,8 @@ static bool c_fd_array(const struct kt_be *be)
 		close((int)nofd);
 	fd = be_load(be, insns, 6, fds, NULL, 0);
 	ok = ok && kt_check_ok(fd, "PROG_LOAD with fd_array") &&
-	     kt_check_ok(be_run(be, (int)fd, 3, &retval), "TEST_RUN repeat 3") &&
+	     kt_check_ok(be_run_pkt(be, (int)fd, pkt, sizeof(pkt), 3, &retval),
+			 "TEST_RUN repeat 3") &&
 	     counter_is(be, map, 43, "the count MAP_LOOKUP_ELEM reads");
 out:
 	if (fd >= 0)
@@ -302,7 +287,8 @@ static bool c_frozen_constant(const struct kt_be *be)
 	ok = ok && kt_check_ok(be_freeze(be, map), "MAP_FREEZE") &&
 	     kt_check_ok(fd = be_load(be, insns, 6, NULL, NULL, 0),
 			 "PROG_LOAD after the freeze") &&
-	     kt_check_ok(be_run(be, (int)fd, 1, &retval), "TEST_RUN") &&
+	     kt_check_ok(be_run_pkt(be, (int)fd, pkt, sizeof(pkt), 1, &retval),
+			 "TEST_RUN") &&
 	     kt_check_u64(retval, 0x1234, "retval");
 out:
 	if (fd >= 0)

@@ -11,7 +11,8 @@
 #include "kt_dual.h"
 #include "kt_prog.h"
 
-static unsigned char pkt[64];
+/* An IPv4 Ethernet frame, all zeros but its ethertype. */
+static unsigned char pkt[64] = { [12] = 0x08 };
 static __u32 kbpf_retval;
 
 /* ret = skb_cgroup_id << 16 | ancestor(0) << 8 | ancestor(100) */
@@ -36,25 +37,13 @@ static bool cgroup_case(const struct kt_be *be, __u32 type)
 	};
 	struct kt_load l = { .type = type, .insns = insns,
 			     .cnt = KT_ARRAY_SIZE(insns) };
-	union bpf_attr attr;
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt) };
 	__u32 ret;
-	int fd;
 	bool ok;
 
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD"))
+	if (!be_load_run(be, &l, &run))
 		return false;
-	kt_attr_zero(&attr);
-	pkt[12] = 0x08;
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
-	close(fd);
-	if (!ok)
-		return false;
-	ret = attr.test.retval;
+	ret = run.retval;
 	ok = kt_check_true(ret >> 16, "a cgroup id") &&
 	     kt_check_u64((ret >> 8) & 0xff, 1, "the root at level 0") &&
 	     kt_check_u64(ret & 0xff, 0, "no ancestor 100 levels down");
@@ -96,23 +85,10 @@ static bool t_cgroup_skb(const struct kt_be *be)
 	};
 	struct kt_load l = { .type = BPF_PROG_TYPE_CGROUP_SKB, .insns = insns,
 			     .cnt = KT_ARRAY_SIZE(insns) };
-	union bpf_attr attr;
-	int fd;
-	bool ok;
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt) };
 
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD"))
-		return false;
-	kt_attr_zero(&attr);
-	pkt[12] = 0x08;
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN") &&
-	     kt_check_u64(attr.test.retval, 1, "a cgroup, the root above it");
-	close(fd);
-	return ok;
+	return be_load_run(be, &l, &run) &&
+	       kt_check_u64(run.retval, 1, "a cgroup, the root above it");
 }
 
 int main(int argc, char **argv)

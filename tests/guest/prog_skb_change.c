@@ -39,41 +39,22 @@ static void make_packet(void)
 	pkt[13] = 0x00;
 }
 
-static int load(const struct kt_be *be, const struct bpf_insn *insns,
-		__u32 cnt)
-{
-	struct kt_load l = { .type = BPF_PROG_TYPE_SCHED_CLS,
-			     .insns = insns, .cnt = cnt };
-	union bpf_attr attr;
-
-	kt_attr_zero(&attr);
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
-}
-
 /* Run the program on pkt: the return value, data_out and its size. */
 static bool run(const struct kt_be *be, const struct bpf_insn *insns,
 		__u32 cnt, __u32 flags, __u32 *retval, unsigned char *out,
 		__u32 *out_len)
 {
-	union bpf_attr attr;
-	int fd = load(be, insns, cnt);
-	bool ok;
+	struct kt_load l = { .type = BPF_PROG_TYPE_SCHED_CLS,
+			     .insns = insns, .cnt = cnt };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out, .data_size_out = PKT_LEN + 16,
+			    .flags = flags };
 
-	if (!kt_check_ok(fd, "PROG_LOAD sched_cls"))
+	if (!be_load_run(be, &l, &r))
 		return false;
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out);
-	attr.test.data_size_out = PKT_LEN + 16;
-	attr.test.flags = flags;
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
-	*retval = attr.test.retval;
-	*out_len = attr.test.data_size_out;
-	close(fd);
-	return ok;
+	*retval = r.retval;
+	*out_len = r.data_size_out;
+	return true;
 }
 
 /* Push (802.1Q, 0x123), then (802.1ad, 0x456); POP then pops once. */

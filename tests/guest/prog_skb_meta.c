@@ -61,29 +61,18 @@ static bool load_run(const struct kt_be *be, __u32 type,
 {
 	struct kt_load l = { .type = type, .insns = insns, .cnt = cnt };
 	struct __sk_buff in;
-	union bpf_attr attr;
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out->data,
+			    .data_size_out = sizeof(out->data),
+			    .ctx_in = &in, .ctx_size_in = sizeof(in),
+			    .ctx_out = &out->ctx,
+			    .ctx_size_out = sizeof(out->ctx) };
 	bool ok;
-	int fd;
 
-	kt_load_attr(&attr, &l);
-	fd = (int)be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "PROG_LOAD"))
-		return false;
 	memset(&in, 0, sizeof(in));
 	memset(out, 0, sizeof(*out));
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out->data);
-	attr.test.data_size_out = sizeof(out->data);
-	attr.test.ctx_in = kt_ptr(&in);
-	attr.test.ctx_size_in = sizeof(in);
-	attr.test.ctx_out = kt_ptr(&out->ctx);
-	attr.test.ctx_size_out = sizeof(out->ctx);
-	ok = kt_check_ok(be_call(be, BPF_PROG_TEST_RUN, &attr), "TEST_RUN");
-	out->retval = attr.test.retval;
-	close(fd);
+	ok = be_load_run(be, &l, &r);
+	out->retval = r.retval;
 	return ok;
 }
 
@@ -388,11 +377,8 @@ static bool t_offered(const struct kt_be *be)
 					     .insns = is_rel ? rel : insns,
 					     .cnt = KT_ARRAY_SIZE(insns) };
 			bool want = strchr(offers[i].types, offer_letters[t]);
-			union bpf_attr attr;
-			long fd;
+			long fd = be_load_prog(be, &l);
 
-			kt_load_attr(&attr, &l);
-			fd = be_call(be, BPF_PROG_LOAD, &attr);
 			if (fd >= 0)
 				close((int)fd);
 			if (want ? fd < 0 : fd >= 0 || errno != EINVAL) {

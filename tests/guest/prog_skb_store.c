@@ -49,35 +49,6 @@ static bool ip_sum_ok(const unsigned char *p)
 	return sum == 0xffff;
 }
 
-/* Run fd on pkt: 0 and the return value and bytes out, or -1. */
-static long run(const struct kt_be *be, int fd, __u32 *retval,
-		unsigned char *out)
-{
-	union bpf_attr attr;
-	long err;
-
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.data_out = kt_ptr(out);
-	attr.test.data_size_out = sizeof(pkt);
-	err = be_call(be, BPF_PROG_TEST_RUN, &attr);
-	*retval = attr.test.retval;
-	return err;
-}
-
-static int load(const struct kt_be *be, const struct bpf_insn *insns,
-		__u32 cnt)
-{
-	struct kt_load l = { .type = BPF_PROG_TYPE_SCHED_CLS,
-			     .insns = insns, .cnt = cnt };
-	union bpf_attr attr;
-
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
-}
-
 static bool t_rewrite_daddr(const struct kt_be *be)
 {
 	const struct bpf_insn insns[] = {
@@ -98,23 +69,20 @@ static bool t_rewrite_daddr(const struct kt_be *be)
 		KT_CALL(BPF_FUNC_l3_csum_replace),
 		KT_EXIT(),
 	};
+	struct kt_load l = { .type = BPF_PROG_TYPE_SCHED_CLS, .insns = insns,
+			     .cnt = KT_ARRAY_SIZE(insns) };
 	unsigned char out[64];
-	__u32 ret = 1;
-	int fd = load(be, insns, KT_ARRAY_SIZE(insns));
-	bool ok;
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out, .data_size_out = sizeof(out) };
 
 	make_packet();
-	ok = kt_check_ok(fd, "PROG_LOAD sched_cls") &&
-	     kt_check_ok(run(be, fd, &ret, out), "TEST_RUN") &&
-	     kt_check_u64(ret, 0, "retval") &&
-	     kt_check_mem(out + IP_OFF + 16, "\xc0\xa8\x00\x01", 4, "daddr") &&
-	     kt_check_true(ip_sum_ok(out), "IP checksum right after l3_csum_replace") &&
-	     kt_check_mem(out, pkt, IP_OFF + 10, "bytes before") &&
-	     kt_check_mem(out + IP_OFF + 20, pkt + IP_OFF + 20,
-			  sizeof(pkt) - IP_OFF - 20, "bytes after");
-	if (fd >= 0)
-		close(fd);
-	return ok;
+	return be_load_run(be, &l, &r) &&
+	       kt_check_u64(r.retval, 0, "retval") &&
+	       kt_check_mem(out + IP_OFF + 16, "\xc0\xa8\x00\x01", 4, "daddr") &&
+	       kt_check_true(ip_sum_ok(out), "IP checksum right after l3_csum_replace") &&
+	       kt_check_mem(out, pkt, IP_OFF + 10, "bytes before") &&
+	       kt_check_mem(out + IP_OFF + 20, pkt + IP_OFF + 20,
+			    sizeof(pkt) - IP_OFF - 20, "bytes after");
 }
 
 /* r0 = helper(ctx, r2, r3, r4, r5) with the stack word at r10-8 as data. */
@@ -141,19 +109,17 @@ static bool errors_case(const struct kt_be *be, int func, int r2, int r4,
 		KT_EXIT(),
 	};
 	bool store = func == BPF_FUNC_skb_store_bytes;
+	struct kt_load l = { .type = BPF_PROG_TYPE_SCHED_CLS,
+			     .insns = store ? insns : csum_insns,
+			     .cnt = store ? KT_ARRAY_SIZE(insns) :
+					    KT_ARRAY_SIZE(csum_insns) };
 	unsigned char out[64];
-	__u32 ret = 0;
-	int fd = store ? load(be, insns, KT_ARRAY_SIZE(insns)) :
-			 load(be, csum_insns, KT_ARRAY_SIZE(csum_insns));
-	bool ok;
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out, .data_size_out = sizeof(out) };
 
 	make_packet();
-	ok = kt_check_ok(fd, "PROG_LOAD sched_cls") &&
-	     kt_check_ok(run(be, fd, &ret, out), "TEST_RUN") &&
-	     kt_check_u64((__u32)ret, (__u32)want, "retval");
-	if (fd >= 0)
-		close(fd);
-	return ok;
+	return be_load_run(be, &l, &r) &&
+	       kt_check_u64(r.retval, (__u32)want, "retval");
 }
 
 static bool t_errors(const struct kt_be *be)

@@ -19,23 +19,19 @@
 
 static unsigned char pkt[64];
 
-static int load(const struct kt_be *be, __u32 type,
-		const struct bpf_insn *insns, __u32 cnt)
+/*
+ * Load insns as type and run them on an IPv4 frame with ctx_in's fields
+ * set: the return value in *retval, ctx_out in *out.
+ */
+static bool load_run(const struct kt_be *be, __u32 type,
+		     const struct bpf_insn *insns, __u32 cnt,
+		     struct __sk_buff *out, __u32 *retval)
 {
 	struct kt_load l = { .type = type, .insns = insns, .cnt = cnt };
-	union bpf_attr attr;
-
-	kt_load_attr(&attr, &l);
-	return (int)be_call(be, BPF_PROG_LOAD, &attr);
-}
-
-/* Run fd on an IPv4 frame with ctx_in's fields set; ctx_out back in *out. */
-static long run(const struct kt_be *be, int fd, struct __sk_buff *out,
-		__u32 *retval)
-{
 	struct __sk_buff in;
-	union bpf_attr attr;
-	long err;
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .ctx_in = &in, .ctx_size_in = sizeof(in),
+			    .ctx_out = out, .ctx_size_out = sizeof(*out) };
 
 	memset(pkt, 0, sizeof(pkt));
 	pkt[12] = 0x08;
@@ -46,17 +42,10 @@ static long run(const struct kt_be *be, int fd, struct __sk_buff *out,
 	in.gso_size = GSO_SIZE;
 	in.hwtstamp = HWTSTAMP;
 	memset(out, 0, sizeof(*out));
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(pkt);
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.ctx_in = kt_ptr(&in);
-	attr.test.ctx_size_in = sizeof(in);
-	attr.test.ctx_out = kt_ptr(out);
-	attr.test.ctx_size_out = sizeof(*out);
-	err = be_call(be, BPF_PROG_TEST_RUN, &attr);
-	*retval = attr.test.retval;
-	return err;
+	if (!be_load_run(be, &l, &r))
+		return false;
+	*retval = r.retval;
+	return true;
 }
 
 static __u64 cb_u64(const struct __sk_buff *c, int i)
@@ -88,21 +77,16 @@ static bool t_tc_fields(const struct kt_be *be)
 	};
 	struct __sk_buff out;
 	__u32 ret = 0;
-	int fd = load(be, BPF_PROG_TYPE_SCHED_CLS, insns, KT_ARRAY_SIZE(insns));
-	bool ok;
 
-	ok = kt_check_ok(fd, "PROG_LOAD sched_cls") &&
-	     kt_check_ok(run(be, fd, &out, &ret), "TEST_RUN") &&
-	     kt_check_u64(ret, GSO_SEGS, "retval (gso_segs)") &&
-	     kt_check_u64(out.cb[0], GSO_SEGS, "cb[0] (gso_segs)") &&
-	     kt_check_u64(out.cb[1], GSO_SIZE, "cb[1] (gso_size)") &&
-	     kt_check_u64(cb_u64(&out, 2), HWTSTAMP, "cb[2..3] (hwtstamp)") &&
-	     kt_check_u64(out.tstamp, TSTAMP + 1000, "ctx_out tstamp") &&
-	     kt_check_u64(out.gso_segs, GSO_SEGS, "ctx_out gso_segs") &&
-	     kt_check_u64(out.hwtstamp, HWTSTAMP, "ctx_out hwtstamp");
-	if (fd >= 0)
-		close(fd);
-	return ok;
+	return load_run(be, BPF_PROG_TYPE_SCHED_CLS, insns,
+			KT_ARRAY_SIZE(insns), &out, &ret) &&
+	       kt_check_u64(ret, GSO_SEGS, "retval (gso_segs)") &&
+	       kt_check_u64(out.cb[0], GSO_SEGS, "cb[0] (gso_segs)") &&
+	       kt_check_u64(out.cb[1], GSO_SIZE, "cb[1] (gso_size)") &&
+	       kt_check_u64(cb_u64(&out, 2), HWTSTAMP, "cb[2..3] (hwtstamp)") &&
+	       kt_check_u64(out.tstamp, TSTAMP + 1000, "ctx_out tstamp") &&
+	       kt_check_u64(out.gso_segs, GSO_SEGS, "ctx_out gso_segs") &&
+	       kt_check_u64(out.hwtstamp, HWTSTAMP, "ctx_out hwtstamp");
 }
 
 /* tc's tstamp_type (no delivery time in a test run), and tstamp with it. */
@@ -116,16 +100,11 @@ static bool t_tc_tstamp_type(const struct kt_be *be)
 	};
 	struct __sk_buff out;
 	__u32 ret = 0;
-	int fd = load(be, BPF_PROG_TYPE_SCHED_CLS, insns, KT_ARRAY_SIZE(insns));
-	bool ok;
 
-	ok = kt_check_ok(fd, "PROG_LOAD sched_cls") &&
-	     kt_check_ok(run(be, fd, &out, &ret), "TEST_RUN") &&
-	     kt_check_u64(out.cb[0], BPF_SKB_TSTAMP_UNSPEC, "cb[0] (tstamp_type)") &&
-	     kt_check_u64(ret, (__u32)TSTAMP, "retval (tstamp's low half)");
-	if (fd >= 0)
-		close(fd);
-	return ok;
+	return load_run(be, BPF_PROG_TYPE_SCHED_CLS, insns,
+			KT_ARRAY_SIZE(insns), &out, &ret) &&
+	       kt_check_u64(out.cb[0], BPF_SKB_TSTAMP_UNSPEC, "cb[0] (tstamp_type)") &&
+	       kt_check_u64(ret, (__u32)TSTAMP, "retval (tstamp's low half)");
 }
 
 /* cgroup_skb: reads them all, writes tstamp (privileged), returns 1. */
@@ -146,19 +125,14 @@ static bool t_cg_skb_fields(const struct kt_be *be)
 	};
 	struct __sk_buff out;
 	__u32 ret = 0;
-	int fd = load(be, BPF_PROG_TYPE_CGROUP_SKB, insns, KT_ARRAY_SIZE(insns));
-	bool ok;
 
-	ok = kt_check_ok(fd, "PROG_LOAD cgroup_skb") &&
-	     kt_check_ok(run(be, fd, &out, &ret), "TEST_RUN") &&
-	     kt_check_u64(ret, 1, "retval") &&
-	     kt_check_u64(out.cb[0], GSO_SEGS, "cb[0] (gso_segs)") &&
-	     kt_check_u64(out.cb[1], GSO_SIZE, "cb[1] (gso_size)") &&
-	     kt_check_u64(cb_u64(&out, 2), HWTSTAMP, "cb[2..3] (hwtstamp)") &&
-	     kt_check_u64(out.tstamp, TSTAMP + 1, "ctx_out tstamp");
-	if (fd >= 0)
-		close(fd);
-	return ok;
+	return load_run(be, BPF_PROG_TYPE_CGROUP_SKB, insns,
+			KT_ARRAY_SIZE(insns), &out, &ret) &&
+	       kt_check_u64(ret, 1, "retval") &&
+	       kt_check_u64(out.cb[0], GSO_SEGS, "cb[0] (gso_segs)") &&
+	       kt_check_u64(out.cb[1], GSO_SIZE, "cb[1] (gso_size)") &&
+	       kt_check_u64(cb_u64(&out, 2), HWTSTAMP, "cb[2..3] (hwtstamp)") &&
+	       kt_check_u64(out.tstamp, TSTAMP + 1, "ctx_out tstamp");
 }
 
 /* A one-access program of type: refused with EACCES, or loaded. */
@@ -171,7 +145,9 @@ static bool access_case(const struct kt_be *be, __u32 type, struct bpf_insn a,
 		KT_MOV64_IMM(0, 0),
 		KT_EXIT(),
 	};
-	int fd = load(be, type, insns, KT_ARRAY_SIZE(insns));
+	struct kt_load l = { .type = type, .insns = insns,
+			     .cnt = KT_ARRAY_SIZE(insns) };
+	int fd = be_load_prog(be, &l);
 
 	if (loads) {
 		if (fd >= 0)

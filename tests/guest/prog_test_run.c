@@ -8,47 +8,13 @@
 #include <linux/if_ether.h>
 #include <linux/kbpf.h>
 
+#include "kt_dual.h"
 #include "kt_prog.h"
 
-struct run {
-	const void *in;
-	__u32 in_size;
-	void *out;
-	__u32 out_size;
-	__u32 repeat;
-	void *ctx_in;
-	__u32 ctx_in_size;
-	void *ctx_out;
-	__u32 ctx_out_size;
-	__u32 flags, cpu;
-	/* Results. */
-	__u32 retval, size_out, duration, ctx_size_out;
-};
-
-static long test_run(int fd, struct run *r)
+/* This file tests kbpf alone: every run goes to /dev/kbpf. */
+static long test_run(int fd, struct kt_run *r)
 {
-	union bpf_attr attr;
-	long ret;
-
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = (__u32)fd;
-	attr.test.data_in = kt_ptr(r->in);
-	attr.test.data_size_in = r->in_size;
-	attr.test.data_out = kt_ptr(r->out);
-	attr.test.data_size_out = r->out_size;
-	attr.test.repeat = r->repeat;
-	attr.test.ctx_in = kt_ptr(r->ctx_in);
-	attr.test.ctx_size_in = r->ctx_in_size;
-	attr.test.ctx_out = kt_ptr(r->ctx_out);
-	attr.test.ctx_size_out = r->ctx_out_size;
-	attr.test.flags = r->flags;
-	attr.test.cpu = r->cpu;
-	ret = kt_bpf(BPF_PROG_TEST_RUN, &attr);
-	r->retval = attr.test.retval;
-	r->size_out = attr.test.data_size_out;
-	r->duration = attr.test.duration;
-	r->ctx_size_out = attr.test.ctx_size_out;
-	return ret;
+	return be_run_prog(&kt_be_kbpf, fd, r);
 }
 
 /* An IPv4 frame: Ethernet header then 20 bytes of IP header, then payload. */
@@ -76,15 +42,15 @@ static void t_socket_filter(void)
 {
 	long fd = kt_load_ret(BPF_PROG_TYPE_SOCKET_FILTER, 1);
 	unsigned char out[sizeof(pkt) + 16];
-	struct run r = { .in = pkt, .in_size = sizeof(pkt), .out = out,
-			 .out_size = sizeof(out) };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out, .data_size_out = sizeof(out) };
 	bool ok;
 
 	memset(out, 0xee, sizeof(out));
 	ok = kt_check_ok(fd, "PROG_LOAD") &&
 	     kt_check_ok(test_run((int)fd, &r), "TEST_RUN") &&
 	     kt_check_u64(r.retval, 1, "retval") &&
-	     kt_check_u64(r.size_out, sizeof(pkt), "data_size_out") &&
+	     kt_check_u64(r.data_size_out, sizeof(pkt), "data_size_out") &&
 	     kt_check_mem(out + ETH_HLEN, pkt + ETH_HLEN, sizeof(pkt) - ETH_HLEN,
 			  "data_out after the Ethernet header") &&
 	     /* Socket filters see no L2 header: it comes back zeroed, as in Linux. */
@@ -94,15 +60,15 @@ static void t_socket_filter(void)
 
 	/* A smaller data_out: cut to size, ENOSPC, the full size reported. */
 	memset(out, 0xee, sizeof(out));
-	r.out_size = 20;
+	r.data_size_out = 20;
 	ok = kt_check_errno(test_run((int)fd, &r), ENOSPC, "TEST_RUN") &&
-	     kt_check_u64(r.size_out, sizeof(pkt), "data_size_out") &&
+	     kt_check_u64(r.data_size_out, sizeof(pkt), "data_size_out") &&
 	     kt_check_u64(r.retval, 1, "retval") &&
 	     kt_check_fill(out + 20, 0xee, sizeof(out) - 20, "bytes past 20");
 	kt_verdict("data_out_enospc", ok);
 
 	/* repeat: the mean of many runs; a run is far below a millisecond. */
-	r.out_size = sizeof(out);
+	r.data_size_out = sizeof(out);
 	r.repeat = 100000;
 	ok = kt_check_ok(test_run((int)fd, &r), "TEST_RUN repeat") &&
 	     kt_check_u64(r.retval, 1, "retval") &&
@@ -110,18 +76,18 @@ static void t_socket_filter(void)
 	kt_verdict("repeat_duration", ok);
 
 	r.repeat = 0;
-	r.in_size = ETH_HLEN - 1;
+	r.data_size_in = ETH_HLEN - 1;
 	kt_expect_errno("data_shorter_than_eth", test_run((int)fd, &r), EINVAL);
-	r.in_size = 5000;
+	r.data_size_in = 5000;
 	kt_expect_errno("data_over_a_page", test_run((int)fd, &r), EINVAL);
-	r.in_size = sizeof(pkt);
+	r.data_size_in = sizeof(pkt);
 	r.flags = BPF_F_TEST_RUN_ON_CPU;
 	kt_expect_errno("skb_flag_on_cpu", test_run((int)fd, &r), EINVAL);
 	r.flags = 0;
-	r.ctx_in_size = 8;
+	r.ctx_size_in = 8;
 	kt_expect_errno("ctx_size_without_ctx", test_run((int)fd, &r), EINVAL);
-	r.ctx_in_size = 0;
-	r.in = (const void *)8;
+	r.ctx_size_in = 0;
+	r.data_in = (const void *)8;
 	kt_expect_errno("data_in_fault", test_run((int)fd, &r), EFAULT);
 	if (fd >= 0)
 		close((int)fd);
@@ -137,7 +103,7 @@ static void t_skb_ctx(void)
 		KT_LDX(BPF_W, 0, 1, offsetof(struct __sk_buff, mark)),
 		KT_ALU64_IMM(BPF_AND, 0, 1), KT_EXIT() };
 	struct __sk_buff ctx, ctx_out;
-	struct run r = { .in = pkt, .in_size = sizeof(pkt) };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt) };
 	long fd;
 	bool ok;
 
@@ -163,9 +129,9 @@ static void t_skb_ctx(void)
 	ctx.mark = 0x1235;
 	ctx.priority = 3;
 	r.ctx_in = &ctx;
-	r.ctx_in_size = sizeof(ctx);
+	r.ctx_size_in = sizeof(ctx);
 	r.ctx_out = &ctx_out;
-	r.ctx_out_size = sizeof(ctx_out);
+	r.ctx_size_out = sizeof(ctx_out);
 	ok = kt_check_ok(fd, "PROG_LOAD") &&
 	     kt_check_ok(test_run((int)fd, &r), "TEST_RUN") &&
 	     kt_check_u64(r.retval, 1, "retval is ctx_in's mark & 1") &&
@@ -186,7 +152,7 @@ static void t_skb_ctx(void)
 	ctx.ifindex = 0x7ffffff0;
 	kt_expect_errno("ctx_in_ifindex_missing", test_run((int)fd, &r), ENODEV);
 	ctx.ifindex = 0;
-	r.ctx_out_size = 8;
+	r.ctx_size_out = 8;
 	ok = kt_check_errno(test_run((int)fd, &r), ENOSPC, "small ctx_out") &&
 	     kt_check_u64(r.ctx_size_out, sizeof(ctx_out), "ctx_size_out");
 	kt_verdict("ctx_out_enospc", ok);
@@ -211,8 +177,8 @@ static void t_sched_cls_packet(void)
 		KT_EXIT(),
 	};
 	unsigned char out[sizeof(pkt)], want[sizeof(pkt)];
-	struct run r = { .in = pkt, .in_size = sizeof(pkt), .out = out,
-			 .out_size = sizeof(out) };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out, .data_size_out = sizeof(out) };
 	long fd = load(BPF_PROG_TYPE_SCHED_CLS, insns, KT_ARRAY_SIZE(insns));
 	bool ok;
 
@@ -241,8 +207,8 @@ static void t_xdp(void)
 	};
 	unsigned char out[sizeof(pkt)], want[sizeof(pkt)];
 	struct xdp_md md;
-	struct run r = { .in = pkt, .in_size = sizeof(pkt), .out = out,
-			 .out_size = sizeof(out) };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out, .data_size_out = sizeof(out) };
 	long fd = load(BPF_PROG_TYPE_XDP, insns, KT_ARRAY_SIZE(insns));
 	bool ok;
 
@@ -251,7 +217,7 @@ static void t_xdp(void)
 	ok = kt_check_ok(fd, "PROG_LOAD") &&
 	     kt_check_ok(test_run((int)fd, &r), "TEST_RUN") &&
 	     kt_check_u64(r.retval, XDP_PASS, "retval") &&
-	     kt_check_u64(r.size_out, sizeof(pkt), "data_size_out") &&
+	     kt_check_u64(r.data_size_out, sizeof(pkt), "data_size_out") &&
 	     kt_check_mem(out, want, sizeof(out), "data_out with the write");
 	kt_verdict("xdp_pass_and_write", ok);
 
@@ -260,13 +226,13 @@ static void t_xdp(void)
 	md.data = 4;
 	md.data_end = sizeof(pkt);
 	r.ctx_in = &md;
-	r.ctx_in_size = sizeof(md);
+	r.ctx_size_in = sizeof(md);
 	r.ctx_out = &md;
-	r.ctx_out_size = sizeof(md);
+	r.ctx_size_out = sizeof(md);
 	memcpy(want, pkt, sizeof(pkt));
 	want[4] = 0x5a;
 	ok = kt_check_ok(test_run((int)fd, &r), "TEST_RUN with metadata") &&
-	     kt_check_u64(r.size_out, sizeof(pkt), "data_size_out") &&
+	     kt_check_u64(r.data_size_out, sizeof(pkt), "data_size_out") &&
 	     kt_check_mem(out, want, sizeof(out), "data_out") &&
 	     kt_check_u64(md.data, 4, "ctx_out data") &&
 	     kt_check_u64(md.data_end, sizeof(pkt), "ctx_out data_end");
@@ -284,11 +250,11 @@ static void t_xdp(void)
 	md.rx_queue_index = 1;
 	kt_expect_errno("xdp_queue_without_ifindex", test_run((int)fd, &r), EINVAL);
 	r.ctx_in = r.ctx_out = NULL;
-	r.ctx_in_size = r.ctx_out_size = 0;
+	r.ctx_size_in = r.ctx_size_out = 0;
 	r.flags = 1u << 5;
 	kt_expect_errno("xdp_unknown_flag", test_run((int)fd, &r), EINVAL);
 	r.flags = 0;
-	r.in_size = ETH_HLEN - 1;
+	r.data_size_in = ETH_HLEN - 1;
 	kt_expect_errno("xdp_short_frame", test_run((int)fd, &r), EINVAL);
 	if (fd >= 0)
 		close((int)fd);
@@ -327,15 +293,16 @@ static void t_xdp_adjust(void)
 	};
 	static const unsigned char meta[8] = { 4, 3, 2, 1, 8, 7, 6, 5 };
 	unsigned char out[sizeof(pkt) + 16];
-	struct run r = { .in = pkt, .in_size = sizeof(pkt), .out = out,
-			 .out_size = sizeof(out) };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt),
+			    .data_out = out, .data_size_out = sizeof(out) };
 	long fd = load(BPF_PROG_TYPE_XDP, insns, KT_ARRAY_SIZE(insns));
 	bool ok;
 
 	ok = kt_check_ok(fd, "PROG_LOAD") &&
 	     kt_check_ok(test_run((int)fd, &r), "TEST_RUN") &&
 	     kt_check_u64(r.retval, XDP_PASS, "retval") &&
-	     kt_check_u64(r.size_out, 8 + sizeof(pkt) - 4, "data_size_out") &&
+	     kt_check_u64(r.data_size_out, 8 + sizeof(pkt) - 4,
+			  "data_size_out") &&
 	     kt_check_mem(out, meta, sizeof(meta), "metadata") &&
 	     kt_check_mem(out + 8, pkt + 4, sizeof(pkt) - 4, "data after the head");
 	kt_verdict("xdp_adjust_head_and_meta", ok);
@@ -348,7 +315,7 @@ static void t_raw_tp(void)
 	const struct bpf_insn insns[] = {
 		KT_LDX(BPF_DW, 0, 1, 8), KT_EXIT() };
 	__u64 args[2] = { 11, 0x2222 };
-	struct run r = { .ctx_in = args, .ctx_in_size = sizeof(args) };
+	struct kt_run r = { .ctx_in = args, .ctx_size_in = sizeof(args) };
 	long fd = load(BPF_PROG_TYPE_RAW_TRACEPOINT, insns, 2);
 	bool ok;
 
@@ -371,8 +338,8 @@ static void t_raw_tp(void)
 	r.repeat = 2;
 	kt_expect_errno("raw_tp_repeat", test_run((int)fd, &r), EINVAL);
 	r.repeat = 0;
-	r.in = pkt;
-	r.in_size = sizeof(pkt);
+	r.data_in = pkt;
+	r.data_size_in = sizeof(pkt);
 	kt_expect_errno("raw_tp_data_in", test_run((int)fd, &r), EINVAL);
 	if (fd >= 0)
 		close((int)fd);
@@ -382,7 +349,7 @@ static void t_raw_tp(void)
 static void t_kprobe(void)
 {
 	long fd = kt_load_ret(BPF_PROG_TYPE_KPROBE, 0);
-	struct run r = { 0 };
+	struct kt_run r = { 0 };
 	bool ok;
 
 	ok = kt_check_ok(fd, "PROG_LOAD") &&
@@ -395,7 +362,7 @@ static void t_kprobe(void)
 static void t_bad_fd(void)
 {
 	int map = kt_array_create(4, 1, 0);
-	struct run r = { .in = pkt, .in_size = sizeof(pkt) };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt) };
 
 	kt_expect_errno("prog_fd_closed", test_run(1000, &r), EBADF);
 	kt_expect_errno("prog_fd_is_map", test_run(map, &r), EINVAL);
@@ -419,7 +386,7 @@ static void t_map_prog(void)
 		KT_MOV64_IMM(0, 0xdead),
 		KT_EXIT(),
 	};
-	struct run r = { .in = pkt, .in_size = sizeof(pkt) };
+	struct kt_run r = { .data_in = pkt, .data_size_in = sizeof(pkt) };
 	__u64 value = 0x42424242;
 	__u32 key = 0;
 	long fd = map >= 0 ? load(BPF_PROG_TYPE_SOCKET_FILTER, insns,

@@ -176,10 +176,8 @@ static long be_load(const struct kt_be *be, const struct prog_case *c)
 	struct kt_load l = { .type = c->type, .insns = c->insns,
 			     .cnt = insn_count(c->insns),
 			     .expected_attach_type = c->eat };
-	union bpf_attr attr;
 
-	kt_load_attr(&attr, &l);
-	return be_call(be, BPF_PROG_LOAD, &attr);
+	return be_load_prog(be, &l);
 }
 
 static bool c_load(const struct kt_be *be)
@@ -191,21 +189,6 @@ static bool c_load(const struct kt_be *be)
 	if (!cur->err)
 		return kt_check_ok(fd, "BPF_PROG_LOAD");
 	return kt_check_errno(fd, cur->err, "BPF_PROG_LOAD");
-}
-
-static long be_test_run(const struct kt_be *be, int fd, void *data, __u32 size,
-			__u32 *retval)
-{
-	union bpf_attr attr;
-	long ret;
-
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	attr.test.data_in = kt_ptr(data);
-	attr.test.data_size_in = size;
-	ret = be_call(be, BPF_PROG_TEST_RUN, &attr);
-	*retval = attr.test.retval;
-	return ret;
 }
 
 /* Linux 6.1 has no test_run for sk_msg, sk_skb, sock_addr, sysctl, device, sock_ops, sockopt. */
@@ -231,8 +214,8 @@ static bool c_test_run_unsupported(const struct kt_be *be)
 		fd = be_load(be, c);
 		if (!kt_check_ok(fd, c->name))
 			return false;
-		ok = kt_check_errno(be_test_run(be, (int)fd, pkt, sizeof(pkt),
-						&retval),
+		ok = kt_check_errno(be_run_pkt(be, (int)fd, pkt, sizeof(pkt), 0,
+					       &retval),
 				    ENOTSUPP, c->name);
 		close((int)fd);
 	}
@@ -247,43 +230,23 @@ static bool c_test_run_lwt(const struct kt_be *be)
 	};
 	struct kt_load l = { .type = BPF_PROG_TYPE_LWT_IN, .insns = insns,
 			     .cnt = 2 };
-	unsigned char pkt[64] = { 0 };
-	union bpf_attr attr;
-	__u32 retval = 0;
-	long fd, ret;
-	bool ok;
+	unsigned char pkt[64] = { [12] = 0x08 };	/* IPv4 */
+	struct kt_run run = { .data_in = pkt, .data_size_in = sizeof(pkt) };
 
-	pkt[12] = 0x08;		/* IPv4 */
-	kt_load_attr(&attr, &l);
-	fd = be_call(be, BPF_PROG_LOAD, &attr);
-	if (!kt_check_ok(fd, "BPF_PROG_LOAD"))
-		return false;
-	ret = be_test_run(be, (int)fd, pkt, sizeof(pkt), &retval);
-	ok = kt_check_ok(ret, "BPF_PROG_TEST_RUN") &&
-	     kt_check_u64(retval, sizeof(pkt) - 14, "retval");
-	close((int)fd);
-	return ok;
+	return be_load_run(be, &l, &run) &&
+	       kt_check_u64(run.retval, sizeof(pkt) - 14, "retval");
 }
 
 static long sk_lookup_run(const struct kt_be *be, int fd,
 			  struct bpf_sk_lookup *in, struct bpf_sk_lookup *out,
 			  __u32 *retval)
 {
-	union bpf_attr attr;
-	long ret;
+	struct kt_run run = { .ctx_in = in, .ctx_size_in = in ? sizeof(*in) : 0,
+			      .ctx_out = out,
+			      .ctx_size_out = out ? sizeof(*out) : 0 };
+	long ret = be_run_prog(be, fd, &run);
 
-	kt_attr_zero(&attr);
-	attr.test.prog_fd = fd;
-	if (in) {
-		attr.test.ctx_in = kt_ptr(in);
-		attr.test.ctx_size_in = sizeof(*in);
-	}
-	if (out) {
-		attr.test.ctx_out = kt_ptr(out);
-		attr.test.ctx_size_out = sizeof(*out);
-	}
-	ret = be_call(be, BPF_PROG_TEST_RUN, &attr);
-	*retval = attr.test.retval;
+	*retval = run.retval;
 	return ret;
 }
 
@@ -301,13 +264,11 @@ static bool c_test_run_sk_lookup(const struct kt_be *be)
 	struct kt_load l = { .type = BPF_PROG_TYPE_SK_LOOKUP, .insns = insns,
 			     .cnt = 5, .expected_attach_type = BPF_SK_LOOKUP };
 	struct bpf_sk_lookup in, out;
-	union bpf_attr attr;
 	__u32 retval = 7;
 	bool ok;
 	long fd;
 
-	kt_load_attr(&attr, &l);
-	fd = be_call(be, BPF_PROG_LOAD, &attr);
+	fd = be_load_prog(be, &l);
 	if (!kt_check_ok(fd, "BPF_PROG_LOAD"))
 		return false;
 	memset(&in, 0, sizeof(in));

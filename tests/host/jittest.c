@@ -5,23 +5,13 @@
 #include "jittest.h"
 #include "ktest.h"
 
-void code_set(struct kbpf_code *code, const struct bpf_insn *insns,
-	      u32 len, u32 stack_depth)
-{
-	memset(code, 0, sizeof(*code));
-	code->bpf_func = kbpf_interp_run;
-	code->insnsi = insns;
-	code->len = len;
-	code->stack_depth = stack_depth;
-}
-
 u64 run_one(const struct bpf_insn *insns, u32 len, u32 stack, void *ctx,
 	    bool jit, bool blind, const char *file, int line)
 {
 	struct kbpf_code code;
 	u64 r0;
 
-	code_set(&code, insns, len, stack);
+	kbpf_code_init(&code, insns, len, stack);
 	if (jit && !ktest_check_eq(true, kbpf_jit_compile(&code, blind), 0,
 				   file, line, "EXPECT_EQ", "kbpf_jit_compile",
 				   "0"))

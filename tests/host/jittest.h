@@ -11,10 +11,6 @@
 #include <kbpf/engine.h>
 #include <kbpf/insn.h>
 
-/* code runs insns (len, stack_depth) on the interpreter until JITed. */
-void code_set(struct kbpf_code *code, const struct bpf_insn *insns,
-	      u32 len, u32 stack_depth);
-
 /* JIT insns (which must work) and run once; interp runs them unless jit. */
 u64 run_one(const struct bpf_insn *insns, u32 len, u32 stack, void *ctx,
 	    bool jit, bool blind, const char *file, int line);

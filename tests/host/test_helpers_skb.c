@@ -107,6 +107,49 @@ static void skb_over(struct sk_buff *skb, unsigned char *pkt, u32 len)
 	skb->tail = 14 + len;
 }
 
+/*
+ * What the tc and sk_skb variants of bpf_skb_store_bytes share, on skb
+ * over the 64 bytes at pkt (skb_over(), 50 of data): the bounds, the
+ * flags and what they do to the hash and a CHECKSUM_COMPLETE sum.
+ */
+static void check_store_bytes_common(const struct kbpf_func_proto *p,
+				     struct sk_buff *skb, unsigned char *pkt)
+{
+	u8 from[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	u32 before;
+
+	/* Up to the very end, not one byte past it. */
+	EXPECT_EQ(p->func(U(skb), 42, U(from), 8, 0), 0);
+	EXPECT_EQ((long)p->func(U(skb), 43, U(from), 8, 0), -EFAULT);
+	EXPECT_EQ((long)p->func(U(skb), 0x80000000ULL, U(from), 1, 0), -EFAULT);
+	/* Unknown flags: -EINVAL before anything is written. */
+	memset(pkt, 0, 64);
+	EXPECT_EQ((long)p->func(U(skb), 0, U(from), 8, 1ULL << 2), -EINVAL);
+	EXPECT_EQ(pkt[14], 0);
+	/* BPF_F_INVALIDATE_HASH clears the hash. */
+	skb->hash = 0x1234;
+	skb->l4_hash = 1;
+	EXPECT_EQ(p->func(U(skb), 0, U(from), 1, BPF_F_INVALIDATE_HASH), 0);
+	EXPECT_EQ(skb->hash, 0);
+	EXPECT_EQ(skb->l4_hash, 0);
+	/*
+	 * BPF_F_RECOMPUTE_CSUM keeps a CHECKSUM_COMPLETE sum true to the
+	 * data, at even and odd offsets.
+	 */
+	skb->ip_summed = CHECKSUM_COMPLETE;
+	skb->csum = csum_partial(pkt + 14, 50, 0);
+	EXPECT_EQ(p->func(U(skb), 7, U(from), 5, BPF_F_RECOMPUTE_CSUM), 0);
+	EXPECT_EQ(csum_fold(skb->csum),
+		  csum_fold(csum_partial(pkt + 14, 50, 0)));
+	EXPECT_EQ(p->func(U(skb), 20, U(from), 8, BPF_F_RECOMPUTE_CSUM), 0);
+	EXPECT_EQ(csum_fold(skb->csum),
+		  csum_fold(csum_partial(pkt + 14, 50, 0)));
+	/* Without the flag the sum is left as it was. */
+	before = skb->csum;
+	EXPECT_EQ(p->func(U(skb), 30, U(from), 4, 0), 0);
+	EXPECT_EQ(skb->csum, before);
+}
+
 TEST(helper_skb_store_bytes)
 {
 	const struct kbpf_func_proto *p = &kbpf_skb_store_bytes_proto;
@@ -114,7 +157,6 @@ TEST(helper_skb_store_bytes)
 	unsigned char pkt[64] = { 0 };
 	u8 from[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	struct sk_buff skb;
-	u32 before;
 
 	skb_over(&skb, pkt, 50);
 	cb = (struct kbpf_skb_data_end *)skb.cb;
@@ -124,34 +166,7 @@ TEST(helper_skb_store_bytes)
 	EXPECT_EQ(pkt[26], 0);
 	/* The data pointers the context rewrites read are recomputed. */
 	EXPECT_TRUE(cb->data_end == (void *)(pkt + 64));
-	/* Up to the very end, not one byte past it. */
-	EXPECT_EQ(p->func(U(&skb), 42, U(from), 8, 0), 0);
-	EXPECT_EQ((long)p->func(U(&skb), 43, U(from), 8, 0), -EFAULT);
-	EXPECT_EQ((long)p->func(U(&skb), 0x80000000ULL, U(from), 1, 0), -EFAULT);
-	/* Unknown flags: -EINVAL before anything is written. */
-	memset(pkt, 0, sizeof(pkt));
-	EXPECT_EQ((long)p->func(U(&skb), 0, U(from), 8, 1ULL << 2), -EINVAL);
-	EXPECT_EQ(pkt[14], 0);
-	/* BPF_F_INVALIDATE_HASH clears the hash. */
-	skb.hash = 0x1234;
-	skb.l4_hash = 1;
-	EXPECT_EQ(p->func(U(&skb), 0, U(from), 1, BPF_F_INVALIDATE_HASH), 0);
-	EXPECT_EQ(skb.hash, 0);
-	EXPECT_EQ(skb.l4_hash, 0);
-	/*
-	 * BPF_F_RECOMPUTE_CSUM keeps a CHECKSUM_COMPLETE sum true to the
-	 * data, at even and odd offsets.
-	 */
-	skb.ip_summed = CHECKSUM_COMPLETE;
-	skb.csum = csum_partial(pkt + 14, 50, 0);
-	EXPECT_EQ(p->func(U(&skb), 7, U(from), 5, BPF_F_RECOMPUTE_CSUM), 0);
-	EXPECT_EQ(csum_fold(skb.csum), csum_fold(csum_partial(pkt + 14, 50, 0)));
-	EXPECT_EQ(p->func(U(&skb), 20, U(from), 8, BPF_F_RECOMPUTE_CSUM), 0);
-	EXPECT_EQ(csum_fold(skb.csum), csum_fold(csum_partial(pkt + 14, 50, 0)));
-	/* Without the flag the sum is left as it was. */
-	before = skb.csum;
-	EXPECT_EQ(p->func(U(&skb), 30, U(from), 4, 0), 0);
-	EXPECT_EQ(skb.csum, before);
+	check_store_bytes_common(p, &skb, pkt);
 }
 
 /*
@@ -183,21 +198,7 @@ TEST(helper_sk_skb_store_bytes)
 	end = ctx_read(ops, 0, &skb, offsetof(struct __sk_buff, data_end), 4,
 		       BPF_REG_2, BPF_REG_1, &ok);
 	EXPECT_TRUE(ok && end == U(pkt + 64));
-	EXPECT_EQ(p->func(U(&skb), 42, U(from), 8, 0), 0);
-	EXPECT_EQ((long)p->func(U(&skb), 43, U(from), 8, 0), -EFAULT);
-	EXPECT_EQ((long)p->func(U(&skb), 0x80000000ULL, U(from), 1, 0), -EFAULT);
-	memset(pkt, 0, sizeof(pkt));
-	EXPECT_EQ((long)p->func(U(&skb), 0, U(from), 8, 1ULL << 2), -EINVAL);
-	EXPECT_EQ(pkt[14], 0);
-	skb.hash = 0x1234;
-	skb.l4_hash = 1;
-	EXPECT_EQ(p->func(U(&skb), 0, U(from), 1, BPF_F_INVALIDATE_HASH), 0);
-	EXPECT_EQ(skb.hash, 0);
-	EXPECT_EQ(skb.l4_hash, 0);
-	skb.ip_summed = CHECKSUM_COMPLETE;
-	skb.csum = csum_partial(pkt + 14, 50, 0);
-	EXPECT_EQ(p->func(U(&skb), 7, U(from), 5, BPF_F_RECOMPUTE_CSUM), 0);
-	EXPECT_EQ(csum_fold(skb.csum), csum_fold(csum_partial(pkt + 14, 50, 0)));
+	check_store_bytes_common(p, &skb, pkt);
 	EXPECT_TRUE(!memchr_inv(skb.cb, 0x5a, sizeof(skb.cb)));
 }
 

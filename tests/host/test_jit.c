@@ -36,7 +36,7 @@ static int jit_err(const struct bpf_insn *insns, u32 len, u32 stack)
 	struct kbpf_code code;
 	int err;
 
-	code_set(&code, insns, len, stack);
+	kbpf_code_init(&code, insns, len, stack);
 	err = kbpf_jit_compile(&code, false);
 	kbpf_jit_free(&code);
 	return err;
@@ -452,7 +452,7 @@ TEST(jit_rel8_rel32_convergence)
 		p[k++] = BPF_EXIT_INSN();
 
 		EXPECT_EQ(RUN_ALL(p, k, 0, NULL), 3 * n);
-		code_set(&code, p, k, 0);
+		kbpf_code_init(&code, p, k, 0);
 		ASSERT_EQ(kbpf_jit_compile(&code, false), 0);
 		/* Each add is 4 bytes; past ~31 the backward jcc needs rel32. */
 		if (prev_len && code.jited_len - prev_len > 4)
@@ -574,7 +574,7 @@ TEST(jit_image_near_helpers)
 	s32 imm;
 
 	ASSERT_TRUE(kbpf_call_imm(sum5, &imm));
-	code_set(&code, (struct bpf_insn[]){
+	kbpf_code_init(&code, (struct bpf_insn[]){
 			BPF_MOV64_IMM(BPF_REG_1, 1),
 			BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, imm),
 			BPF_EXIT_INSN() }, 3, 0);
@@ -641,7 +641,7 @@ static int recurse_err(u64 n, u64 *r0)
 	struct kbpf_code code;
 	int err;
 
-	code_set(&code, p, ARRAY_SIZE(p), 8);
+	kbpf_code_init(&code, p, ARRAY_SIZE(p), 8);
 	err = kbpf_prog_select_runtime(&code, true);
 	*r0 = kbpf_code_run(&code, (void *)(unsigned long)n);
 	kbpf_prog_free_runtime(&code);
@@ -685,7 +685,7 @@ TEST(jit_nested_calls_and_limits)
 	EXPECT_EQ(RUN_ALL(p, k, 32, NULL), 100 + 0 + 1 + 2 + 3 + 4 + 5 + 6);
 	/* Nine: too deep; on the interpreter, the ninth call faults. */
 	k = call_chain(p, KBPF_MAX_CALL_FRAMES + 1);
-	code_set(&code, p, k, 32);
+	kbpf_code_init(&code, p, k, 32);
 	EXPECT_EQ(kbpf_prog_select_runtime(&code, true), -EINVAL);
 	EXPECT_EQ(kbpf_code_run(&code, NULL), 0);
 	kbpf_prog_free_runtime(&code);
@@ -748,7 +748,7 @@ TEST(jit_tail_call_limit)
 
 	ASSERT_TRUE(tail_init(&f));
 	tail_patch_map(&prog[3], &f);
-	code_set(&f.code[0], prog, ARRAY_SIZE(prog), 8);
+	kbpf_code_init(&f.code[0], prog, ARRAY_SIZE(prog), 8);
 	ASSERT_EQ(kbpf_jit_compile(&f.code[0], false), 0);
 	f.array->ptrs[0] = &f.code[0];
 
@@ -764,7 +764,7 @@ TEST(jit_tail_call_limit)
 	/* An empty slot, indexes out of range: the program goes on. */
 	ASSERT_TRUE(tail_init(&f));
 	tail_patch_map(&prog[3], &f);
-	code_set(&f.code[0], prog, ARRAY_SIZE(prog), 8);
+	kbpf_code_init(&f.code[0], prog, ARRAY_SIZE(prog), 8);
 	f.array->ptrs[0] = &f.code[0];
 	for (i = 0; i < ARRAY_SIZE(slots); i++) {
 		prog[5].imm = slots[i];
@@ -799,8 +799,8 @@ TEST(jit_tail_call_replaces_program)
 
 	ASSERT_TRUE(tail_init(&f));
 	tail_patch_map(&prog[1], &f);
-	code_set(&f.code[0], prog, ARRAY_SIZE(prog), 8);
-	code_set(&f.code[1], target, ARRAY_SIZE(target), 64);
+	kbpf_code_init(&f.code[0], prog, ARRAY_SIZE(prog), 8);
+	kbpf_code_init(&f.code[1], target, ARRAY_SIZE(target), 64);
 	ASSERT_EQ(kbpf_jit_compile(&f.code[0], false), 0);
 	ASSERT_EQ(kbpf_jit_compile(&f.code[1], true), 0);
 	f.array->ptrs[0] = &f.code[0];
@@ -884,10 +884,10 @@ TEST(jit_subprog_saves_what_callee_writes)
 	/* The callee tail calls: the target's zeroes must not leak. */
 	ASSERT_TRUE(tail_init(&f));
 	tail_patch_map(&tprog[10], &f);
-	code_set(&f.code[1], target, ARRAY_SIZE(target), 0);
+	kbpf_code_init(&f.code[1], target, ARRAY_SIZE(target), 0);
 	ASSERT_EQ(kbpf_jit_compile(&f.code[1], false), 0);
 	f.array->ptrs[1] = &f.code[1];
-	code_set(&f.code[0], tprog, ARRAY_SIZE(tprog), 0);
+	kbpf_code_init(&f.code[0], tprog, ARRAY_SIZE(tprog), 0);
 	ASSERT_EQ(kbpf_jit_compile(&f.code[0], false), 0);
 	EXPECT_EQ(kbpf_code_run(&f.code[0], &mem), 500 + 15);
 	tail_fini(&f);
@@ -937,8 +937,8 @@ TEST(jit_tail_call_from_subprog)
 
 	ASSERT_TRUE(tail_init(&f));
 	tail_patch_map(&prog[14], &f);
-	code_set(&f.code[0], prog, ARRAY_SIZE(prog), 8);
-	code_set(&f.code[1], target, ARRAY_SIZE(target), 0);
+	kbpf_code_init(&f.code[0], prog, ARRAY_SIZE(prog), 8);
+	kbpf_code_init(&f.code[1], target, ARRAY_SIZE(target), 0);
 	f.array->ptrs[0] = &f.code[0];
 	f.array->ptrs[1] = &f.code[1];
 	/* The interpreter first, as the reference. */
@@ -977,11 +977,16 @@ TEST(jit_ld_abs_ind)
 		      BPF_LD_ABS(BPF_B, 34),
 		      BPF_MOV64_IMM(BPF_REG_0, 1),
 		      BPF_EXIT_INSN()), 0);
-	/* Outside the packet in a subprogram: it returns 0 to its caller. */
+	/*
+	 * Outside the packet in a subprogram: it returns 0 to its caller.
+	 * Its copy of R10 keeps it a call (test_jit_inline.c has the same
+	 * load in an inline copy).
+	 */
 	EXPECT_EQ(RUN(&f.skb, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
 		      BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 2),
 		      BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 5),
 		      BPF_EXIT_INSN(),
+		      BPF_MOV64_REG(BPF_REG_0, BPF_REG_10),
 		      BPF_LD_ABS(BPF_W, 100),
 		      BPF_MOV64_IMM(BPF_REG_0, 1),
 		      BPF_EXIT_INSN()), 5);
@@ -1015,8 +1020,8 @@ TEST(jit_blinding_hides_constants)
 	};
 	struct kbpf_code plain, blind;
 
-	code_set(&plain, p, ARRAY_SIZE(p), 8);
-	code_set(&blind, p, ARRAY_SIZE(p), 8);
+	kbpf_code_init(&plain, p, ARRAY_SIZE(p), 8);
+	kbpf_code_init(&blind, p, ARRAY_SIZE(p), 8);
 	ASSERT_EQ(kbpf_jit_compile(&plain, false), 0);
 	ASSERT_EQ(kbpf_jit_compile(&blind, true), 0);
 	EXPECT_TRUE(contains((u8 *)plain.bpf_func, plain.jited_len, &magic, 4));
@@ -1042,7 +1047,7 @@ TEST(jit_landing_pads_and_layout)
 
 	/* Under IBT: at the entry, and where tail calls land. */
 	kbpf_shim_ibt = true;
-	code_set(&code, p, ARRAY_SIZE(p), 0);
+	kbpf_code_init(&code, p, ARRAY_SIZE(p), 0);
 	ASSERT_EQ(kbpf_jit_compile(&code, false), 0);
 	img = (const u8 *)code.bpf_func;
 	EXPECT_MEM_EQ(img, endbr64, 4);
@@ -1314,7 +1319,7 @@ TEST(jit_runtime_selection)
 	};
 	struct kbpf_code code;
 
-	code_set(&code, p, ARRAY_SIZE(p), 0);
+	kbpf_code_init(&code, p, ARRAY_SIZE(p), 0);
 	EXPECT_EQ(kbpf_prog_select_runtime(&code, true), 0);
 	EXPECT_TRUE(code.jited);
 	EXPECT_TRUE(code.jited_len > JIT_BODY_OFFSET);
@@ -1333,7 +1338,7 @@ TEST(jit_runtime_selection)
 	kbpf_jit_enable = 1;
 
 	/* Refused by the JIT: the interpreter runs it, the error is told. */
-	code_set(&code, (struct bpf_insn[]){
+	kbpf_code_init(&code, (struct bpf_insn[]){
 			BPF_MOV64_IMM(BPF_REG_0, 5),
 			BPF_RAW_INSN(0xff, 0, 0, 0, 0), BPF_EXIT_INSN() }, 3, 0);
 	EXPECT_EQ(kbpf_prog_select_runtime(&code, true), -EINVAL);

@@ -10,6 +10,7 @@
 #include <kbpf/engine.h>
 #include <kbpf/insn.h>
 
+#include "../../jit/interp.h"
 #include "../../jit/runtime.h"
 #include "../../jit/x86_jit.h"
 #include "jittest.h"
@@ -27,7 +28,7 @@ static int image_count(const struct bpf_insn *insns, u32 len, u32 stack,
 	int count = 0;
 	u32 i;
 
-	code_set(&code, insns, len, stack);
+	kbpf_code_init(&code, insns, len, stack);
 	if (kbpf_jit_compile(&code, false))
 		return -1;
 	img = (const u8 *)code.bpf_func;
@@ -104,6 +105,16 @@ TEST(jit_inlines_small_leaf_calls)
 		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
 		BPF_EXIT_INSN(),
 	};
+	/* A subprogram's packet load outside the packet. */
+	const struct bpf_insn ld_abs[] = {
+		BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 2),
+		BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 5),
+		BPF_EXIT_INSN(),
+		BPF_LD_ABS(BPF_W, 100),
+		BPF_MOV64_IMM(BPF_REG_0, 1),
+		BPF_EXIT_INSN(),
+	};
 	struct pkt_fixture f;
 
 	EXPECT_EQ(RUN_ALL(p, ARRAY_SIZE(p), 16, NULL),
@@ -116,21 +127,9 @@ TEST(jit_inlines_small_leaf_calls)
 
 	/* A packet load outside the packet ends the copy with R0 = 0. */
 	pkt_init(&f);
-	EXPECT_EQ(RUN(&f.skb, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
-		      BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 2),
-		      BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 5),
-		      BPF_EXIT_INSN(),
-		      BPF_LD_ABS(BPF_W, 100),
-		      BPF_MOV64_IMM(BPF_REG_0, 1),
-		      BPF_EXIT_INSN()), 5);
-	EXPECT_EQ(IMAGE_FRAMES(0, BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
-			       BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0,
-					    BPF_PSEUDO_CALL, 0, 2),
-			       BPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 5),
-			       BPF_EXIT_INSN(),
-			       BPF_LD_ABS(BPF_W, 100),
-			       BPF_MOV64_IMM(BPF_REG_0, 1),
-			       BPF_EXIT_INSN()), 2);
+	EXPECT_EQ(RUN_ALL(ld_abs, ARRAY_SIZE(ld_abs), KBPF_MAX_STACK, &f.skb),
+		  5);
+	EXPECT_EQ(image_frames(ld_abs, ARRAY_SIZE(ld_abs), 0), 2);
 }
 
 /*
@@ -140,6 +139,21 @@ TEST(jit_inlines_small_leaf_calls)
  */
 TEST(jit_inlines_only_what_cannot_tell)
 {
+	/* main calls 3 with R1 = 3, which calls 8: 3 + 20 + 100. */
+	const struct bpf_insn non_leaf[] = {
+		BPF_MOV64_IMM(BPF_REG_1, 3),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 8, 1),
+		BPF_EXIT_INSN(),
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 100),
+		BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 8, 3),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -8),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_EXIT_INSN(),
+		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 20),
+		BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+		BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+		BPF_EXIT_INSN(),
+	};
 	struct bpf_insn p[48];
 	u32 i, n;
 
@@ -179,32 +193,9 @@ TEST(jit_inlines_only_what_cannot_tell)
 			       BPF_EXIT_INSN()), 5);
 
 	/* A non-leaf keeps its frame; its leaf callee is copied into it. */
-	EXPECT_EQ(RUN(NULL, BPF_MOV64_IMM(BPF_REG_1, 3),
-		      BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 8, 1),
-		      BPF_EXIT_INSN(),
-		      BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 100),
-		      BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 8, 3),
-		      BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -8),
-		      BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
-		      BPF_EXIT_INSN(),
-		      BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 20),
-		      BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
-		      BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
-		      BPF_EXIT_INSN()), 123);
-	EXPECT_EQ(IMAGE_FRAMES(0, BPF_MOV64_IMM(BPF_REG_1, 3),
-			       BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0,
-					    BPF_PSEUDO_CALL, 8, 1),
-			       BPF_EXIT_INSN(),
-			       BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 100),
-			       BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0,
-					    BPF_PSEUDO_CALL, 8, 3),
-			       BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -8),
-			       BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
-			       BPF_EXIT_INSN(),
-			       BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 20),
-			       BPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
-			       BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
-			       BPF_EXIT_INSN()), 3);
+	EXPECT_EQ(RUN_ALL(non_leaf, ARRAY_SIZE(non_leaf), KBPF_MAX_STACK, NULL),
+		  123);
+	EXPECT_EQ(image_frames(non_leaf, ARRAY_SIZE(non_leaf), 0), 3);
 
 	/* 32 instructions are copied, 33 called. */
 	for (n = 32; n <= 33; n++) {

@@ -10,6 +10,7 @@
 #include <kbpf/engine.h>
 #include <kbpf/insn.h>
 
+#include "../../jit/interp.h"
 #include "../../jit/runtime.h"
 #include "../../jit/x86_jit.h"
 #include "jittest.h"
@@ -73,7 +74,7 @@ TEST(jit_short_chain_is_not_padded)
 	for (n = 1; n <= 8; n++) {
 		p = jump_chain(n, 29, &len);
 		ASSERT_NONNULL(p);
-		code_set(&code, p, len, 0);
+		kbpf_code_init(&code, p, len, 0);
 		ASSERT_EQ(kbpf_jit_compile(&code, false), 0);
 		if (n > 1) {
 			struct kbpf_code one;
@@ -83,7 +84,7 @@ TEST(jit_short_chain_is_not_padded)
 			/* Each extra link costs the same: 29 adds and a jump. */
 			q = jump_chain(n - 1, 29, &qlen);
 			ASSERT_NONNULL(q);
-			code_set(&one, q, qlen, 0);
+			kbpf_code_init(&one, q, qlen, 0);
 			ASSERT_EQ(kbpf_jit_compile(&one, false), 0);
 			EXPECT_EQ(code.jited_len - one.jited_len, 29 * 4 + 6);
 			kbpf_jit_free(&one);
