@@ -447,4 +447,7 @@ const struct kbpf_map_ops kbpf_lpm_trie_map_ops = {
 	.map_update_elem = lpm_map_update_elem,
 	.map_delete_elem = lpm_map_delete_elem,
 	.map_meta_equal = kbpf_map_meta_equal,
+	/* Linux's generic ones: key after key, no lookup-and-delete. */
+	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE |
+			  KBPF_BATCH_DELETE,
 };
