@@ -211,8 +211,10 @@ static bool c_room_vs_end(const struct kt_be *be)
 /*
  * Walk with little room, passing each out_batch back as in_batch, until
  * ENOENT: every element once. A hash bucket bigger than the room gives
- * ENOSPC with count 0 when nothing was copied; the walk then asks again
- * with more room, as libbpf's users do.
+ * ENOSPC with count 0 when nothing was copied (out_batch then names that
+ * bucket); the walk asks again with more room, as libbpf's users do.
+ * Linux seeds each map's hash at random, so whether a walk meets ENOSPC
+ * changes from run to run; the room grows from 3 so it often does.
  */
 static bool c_token_walk(const struct kt_be *be)
 {
@@ -228,8 +230,10 @@ static bool c_token_walk(const struct kt_be *be)
 			     keys + total, vals + (size_t)total * nvals(), room,
 			     0, 0);
 		if (b.ret == -1 && b.err == ENOSPC && !is_array()) {
+			/* out_batch: the bucket that did not fit. */
 			ok = check_batch(b, ENOSPC, 0, "ENOSPC") &&
-			     kt_check_u64(b.out, 0xdeadbeef, "out_batch on ENOSPC");
+			     kt_check_true(b.out != 0xdeadbeef,
+					   "out_batch written on ENOSPC");
 			room++;
 			continue;
 		}
