@@ -188,6 +188,15 @@ static bool c_rdonly_runs(const struct kt_be *be)
 	return ok;
 }
 
+static const char *flags_name(__u32 flags)
+{
+	if (flags == RO)
+		return "rdonly_prog";
+	if (flags == WO)
+		return "wronly_prog";
+	return "plain";
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const type_names[] = {
@@ -202,9 +211,7 @@ int main(int argc, char **argv)
 		return kt_done();
 	for (i = 0; i < KT_ARRAY_SIZE(cases); i++) {
 		snprintf(name, sizeof(name), "%s_%s_%s", type_names[cases[i].type],
-			 cases[i].flags == RO ? "rdonly_prog" :
-			 cases[i].flags == WO ? "wronly_prog" : "plain",
-			 kind_names[cases[i].kind]);
+			 flags_name(cases[i].flags), kind_names[cases[i].kind]);
 		kt_dual_arg(name, c_load, &cases[i], linux_ok);
 	}
 	kt_dual("wronly_prog_store_runs", c_wronly_runs, linux_ok);
