@@ -166,8 +166,13 @@ static struct kbpf_lpm_node *lpm_node_alloc(struct kbpf_lpm_trie *trie,
 
 	if (value)
 		size += trie->map.value_size;
-	/* Programs update from any context: no sleeping allocation. */
-	node = kmalloc_node(size, GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT,
+	/*
+	 * Programs update from any context: no sleeping allocation. Not
+	 * GFP_ATOMIC either: its __GFP_HIGH lets the charge exceed the memory
+	 * cgroup's memory.max (and dip into the atomic reserves); Linux's
+	 * GFP_NOWAIT fails there instead.
+	 */
+	node = kmalloc_node(size, GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT,
 			    trie->map.numa_node);
 	if (!node)
 		return NULL;
@@ -442,4 +447,7 @@ const struct kbpf_map_ops kbpf_lpm_trie_map_ops = {
 	.map_update_elem = lpm_map_update_elem,
 	.map_delete_elem = lpm_map_delete_elem,
 	.map_meta_equal = kbpf_map_meta_equal,
+	/* Linux's generic ones: key after key, no lookup-and-delete. */
+	.map_batch_cmds = KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE |
+			  KBPF_BATCH_DELETE,
 };

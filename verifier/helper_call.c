@@ -86,6 +86,20 @@ static bool is_ptr_cast(int id)
 	}
 }
 
+/*
+ * Helpers that change a map's elements: refused on a BPF_F_RDONLY_PROG map
+ * (Linux's record_func_map()), as stores into its values are. Without it a
+ * program could rewrite a frozen map whose values the verifier reads as
+ * constants.
+ */
+static bool writes_map_elems(int id)
+{
+	return id == BPF_FUNC_map_delete_elem ||
+	       id == BPF_FUNC_map_update_elem ||
+	       id == BPF_FUNC_map_push_elem ||
+	       id == BPF_FUNC_map_pop_elem;
+}
+
 /* Which map types a helper taking a map may get (Linux's check_map_func_compatibility). */
 static bool map_func_ok(u32 map_type, int id)
 {
@@ -757,6 +771,11 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 		err = check_func_arg(env, a, &meta, fn);
 		if (err)
 			return err;
+	}
+	if (meta.map && (meta.map->map_flags & BPF_F_RDONLY_PROG) &&
+	    writes_map_elems(func_id)) {
+		verbose(env, "write into map forbidden\n");
+		return -EACCES;
 	}
 	if (meta.map && !map_func_ok(meta.map->map_type, func_id)) {
 		verbose(env, "cannot pass map_type %d into func %s#%d\n",

@@ -165,4 +165,7 @@ TEST(batch_cmds_per_type)
 	EXPECT_EQ(kbpf_percpu_array_map_ops.map_batch_cmds,
 		  KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE);
 	EXPECT_NULL(kbpf_array_map_ops.map_batch_bucket);
+	/* And its LPM tries: no lookup-and-delete. */
+	EXPECT_EQ(kbpf_lpm_trie_map_ops.map_batch_cmds,
+		  KBPF_BATCH_LOOKUP | KBPF_BATCH_UPDATE | KBPF_BATCH_DELETE);
 }
