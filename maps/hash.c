@@ -456,10 +456,15 @@ static u32 htab_nr_elems(struct kbpf_htab *htab)
 	return n;
 }
 
-/* No-prealloc: may run with a bucket lock held, so it must not sleep. */
+/*
+ * No-prealloc: may run with a bucket lock held, so it must not sleep. Not
+ * GFP_ATOMIC either: its __GFP_HIGH lets the charge go past the memory
+ * cgroup's memory.max; with GFP_NOWAIT the insert fails there with ENOMEM,
+ * as Linux's (its element cache refills with GFP_NOWAIT).
+ */
 static struct htab_elem *htab_elem_alloc(struct kbpf_htab *htab)
 {
-	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN | __GFP_ACCOUNT;
+	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT;
 	struct htab_elem *l;
 
 	l = kmalloc_node(htab->elem_size, gfp, htab->map.numa_node);
