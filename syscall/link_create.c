@@ -124,11 +124,13 @@ static int kprobe_multi_link_create(const union bpf_attr *attr,
 	if (!err) {
 		err = kbpf_kprobe_multi_attach(prog, &c.spec);
 		/*
-		 * Linux resolves names itself and answers ESRCH for one it
-		 * does not find; kprobes answers ENOENT.
+		 * kprobes answers ENOENT for a name or an address no symbol
+		 * covers. Linux resolves names itself and answers ESRCH for
+		 * one it does not find, and EINVAL for an address that is
+		 * not a function's (ftrace_match_addr()).
 		 */
-		if (err == -ENOENT && c.spec.syms)
-			err = -ESRCH;
+		if (err == -ENOENT)
+			err = c.spec.syms ? -ESRCH : -EINVAL;
 	}
 	kprobe_multi_free(&c);
 	return err;
@@ -166,6 +168,8 @@ int kbpf_cmd_link_create(union bpf_attr *attr, union bpf_attr __user *uattr)
 		return PTR_ERR(prog);
 	if (prog->type == BPF_PROG_TYPE_KPROBE)
 		ret = kprobe_link_create(attr, prog);
+	else if (attr->link_create.attach_type == BPF_TRACE_KPROBE_MULTI)
+		ret = -EINVAL;	/* the attach type of no other program type */
 	else
 		ret = -EOPNOTSUPP;
 	if (ret < 0)
