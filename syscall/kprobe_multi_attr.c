@@ -50,7 +50,7 @@ int kbpf_kprobe_multi_syms_unique(const char *const *syms, u32 cnt)
 	return err;
 }
 
-/* An address and where it was given: sorting both keeps the first first. */
+/* An address and where it was given: sorting by both puts the earliest first. */
 struct addr_at {
 	unsigned long addr;
 	u32 idx;
