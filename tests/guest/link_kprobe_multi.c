@@ -10,6 +10,8 @@
  * - the function's address is /proc/kallsyms', each cookie comes back
  *   with its own function (none given: 0);
  * - an address given twice is probed once (as Linux's fprobe);
+ * - bpf_get_stackid()'s kprobe variant unwinds from the probe's registers:
+ *   the stack starts in the probed function and reaches do_syscall_64;
  * - closing the link stops the counting; a link pins kbpf.ko;
  * - every attr Linux refuses gets Linux's errno; a symbol or address
  *   inside kbpf.ko is refused (EINVAL), its JIT arena lives there.
@@ -295,6 +297,121 @@ static void t_two_functions(void)
 	kt_verdict("two_functions_own_cookies_return", two_functions(true));
 }
 
+/* ---- bpf_get_stackid() from a kprobe ------------------------------------- */
+
+#define DEPTH 32	/* frames a stack map value holds */
+
+/* For each ip, the text symbol it falls in (the closest at or below it). */
+static void resolve(const __u64 *ips, int n, char names[][128])
+{
+	unsigned long long best[DEPTH] = { 0 }, addr;
+	char line[512], type, name[128];
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int i;
+
+	for (i = 0; i < n; i++)
+		strcpy(names[i], "?");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, name) != 3 ||
+		    (type != 'T' && type != 't'))
+			continue;
+		for (i = 0; i < n; i++) {
+			if (addr <= ips[i] && addr >= best[i]) {
+				best[i] = addr;
+				strcpy(names[i], name);
+			}
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * seen.cookie = bpf_get_stackid(ctx, stacks, 0) for this process's calls:
+ * the kprobe variant of the helper, unwinding from the probe's pt_regs.
+ */
+static int load_stackid(int stacks)
+{
+	const struct bpf_insn insns[] = {
+		KT_MOV64_REG(6, 1),
+		KT_ST(BPF_W, 10, -4, 0),
+		KT_MOV64_REG(2, 10),
+		KT_ALU64_IMM(BPF_ADD, 2, -4),
+		KT_LD_MAP_FD(1, map_fd),
+		KT_CALL(BPF_FUNC_map_lookup_elem),
+		KT_JEQ_IMM(0, 0, 13),
+		KT_MOV64_REG(7, 0),
+		KT_CALL(BPF_FUNC_get_current_pid_tgid),
+		KT_ALU64_IMM(BPF_RSH, 0, 32),
+		KT_LDX(BPF_DW, 1, 7, 24),
+		KT_JNE_REG(0, 1, 8),
+		KT_MOV64_REG(1, 6),
+		KT_LD_MAP_FD(2, stacks),
+		KT_MOV64_IMM(3, 0),
+		KT_CALL(BPF_FUNC_get_stackid),
+		KT_STX(BPF_DW, 7, 0, 16),
+		KT_MOV64_IMM(1, 1),
+		KT_ATOMIC_ADD64(7, 1, 0),
+		KT_MOV64_IMM(0, 0),
+		KT_EXIT(),
+	};
+	struct kt_load l = { .type = BPF_PROG_TYPE_KPROBE, .insns = insns,
+			     .cnt = KT_ARRAY_SIZE(insns),
+			     .expected_attach_type = BPF_TRACE_KPROBE_MULTI };
+
+	return be_load_prog(&kt_be_kbpf, &l);
+}
+
+/* The stack starts in the probed function and reaches the system call. */
+static bool stackid_case(void)
+{
+	const char *const syms[] = { SYM_A };
+	struct kmulti k = { .cnt = 1, .syms = syms };
+	int stacks = kt_map_create(BPF_MAP_TYPE_STACK_TRACE, 4, DEPTH * 8, 16, 0);
+	char names[DEPTH][128];
+	__u64 ips[DEPTH];
+	struct seen s;
+	__u32 id;
+	int prog, i, n;
+	long link;
+	bool ok, syscall_seen = false;
+
+	if (!kt_check_ok(stacks, "STACK_TRACE map"))
+		return false;
+	prog = load_stackid(stacks);
+	ok = kt_check_ok(prog, "PROG_LOAD") && seen_reset();
+	link = ok ? link_create(&kt_be_kbpf, prog, &k) : -1;
+	ok = ok && kt_check_ok(link, "LINK_CREATE");
+	if (ok) {
+		call_a(2);
+		close((int)link);
+	}
+	ok = ok && seen_read(&s) && kt_check_u64(s.count, 2, "calls") &&
+	     kt_check_true((__s64)s.cookie >= 0, "bpf_get_stackid() >= 0");
+	id = (__u32)s.cookie;
+	memset(ips, 0, sizeof(ips));
+	ok = ok && kt_check_ok(kt_map_lookup(stacks, &id, ips, 0), "the stack");
+	if (ok) {
+		for (n = 0; n < DEPTH && ips[n]; n++)
+			;
+		resolve(ips, n, names);
+		for (i = 1; i < n; i++)
+			syscall_seen |= !strcmp(names[i], "do_syscall_64");
+		if (!n || strcmp(names[0], SYM_A))
+			ok = kt_whyf("top frame %#llx in %s, not %s",
+				     (unsigned long long)ips[0],
+				     n ? names[0] : "(none)", SYM_A);
+		else if (!syscall_seen)
+			ok = kt_whyf("no do_syscall_64 among %d frames (second: %s)",
+				     n, n > 1 ? names[1] : "(none)");
+	}
+	if (prog >= 0)
+		close(prog);
+	close(stacks);
+	return ok;
+}
+
 /* /sys/module/kbpf/refcnt, -1 if unreadable. */
 static long module_refs(void)
 {
@@ -545,6 +662,7 @@ int main(int argc, char **argv)
 	t_return();
 	t_repeated_addr();
 	t_two_functions();
+	kt_verdict("get_stackid_from_kprobe", stackid_case());
 	t_link_pins_module();
 	t_failed_attach_leaves_no_probe();
 	t_bad_attrs();
