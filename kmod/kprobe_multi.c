@@ -20,6 +20,7 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/ibt.h>
@@ -204,6 +205,14 @@ static int kmulti_register(struct kmulti_link *l,
 	for (i = 0; i < spec->cnt; i++) {
 		if (spec->dup && spec->dup[i])
 			continue;
+		/*
+		 * Up to 2^20 registrations, each resolving its name by a walk
+		 * of kallsyms: let the task be scheduled out, or killed (its
+		 * errno is then seen by no one).
+		 */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 		err = probe_register(l, &l->probes[n++], spec, i);
 		if (err)
 			return err;

@@ -15,6 +15,7 @@
  * - closing the link stops the counting; a link pins kbpf.ko;
  * - every attr Linux refuses gets Linux's errno; a symbol or address
  *   inside kbpf.ko is refused (EINVAL), its JIT arena lives there.
+ * The cases that run programs run on kbpf's JIT, then its interpreter.
  * Linux's own bpf(2) on Debian's 6.1 has no fprobe: its kprobe_multi
  * answers EOPNOTSUPP, which one case asserts; the attach-type checks it
  * makes before that run on both.
@@ -193,6 +194,16 @@ static void call_b(int n)
 
 static __u64 addr_a, addr_b;
 static bool linux_ok;
+/* "" on the JIT, "_interp" on kbpf's interpreter (jit_enable=0). */
+static const char *engine = "";
+
+static void verdict(const char *name, bool ok)
+{
+	char full[96];
+
+	snprintf(full, sizeof(full), "%s%s", name, engine);
+	kt_verdict(full, ok);
+}
 
 /* Attach k, call A CALLS times, check the count, ip and cookie, close. */
 static bool count_case(const struct kmulti *k, __u64 want_cookie,
@@ -227,7 +238,7 @@ static void t_entry_by_symbol(void)
 	const __u64 cookies[] = { 0x1234567890abcdefULL };
 	struct kmulti k = { .cnt = 1, .syms = syms, .cookies = cookies };
 
-	kt_verdict("entry_by_symbol", count_case(&k, cookies[0], "LINK_CREATE"));
+	verdict("entry_by_symbol", count_case(&k, cookies[0], "LINK_CREATE"));
 }
 
 static void t_entry_by_addr(void)
@@ -235,7 +246,7 @@ static void t_entry_by_addr(void)
 	const __u64 addrs[] = { addr_a };
 	struct kmulti k = { .cnt = 1, .addrs = addrs };
 
-	kt_verdict("entry_by_addr_no_cookie", count_case(&k, 0, "LINK_CREATE"));
+	verdict("entry_by_addr_no_cookie", count_case(&k, 0, "LINK_CREATE"));
 }
 
 static void t_return(void)
@@ -245,7 +256,7 @@ static void t_return(void)
 	struct kmulti k = { .flags = BPF_F_KPROBE_MULTI_RETURN, .cnt = 1,
 			    .syms = syms, .cookies = cookies };
 
-	kt_verdict("return_kretprobe", count_case(&k, 77, "LINK_CREATE"));
+	verdict("return_kretprobe", count_case(&k, 77, "LINK_CREATE"));
 }
 
 /* The same address twice: one probe, one run per call. */
@@ -255,7 +266,7 @@ static void t_repeated_addr(void)
 	const __u64 cookies[] = { 5, 6 };
 	struct kmulti k = { .cnt = 2, .addrs = addrs, .cookies = cookies };
 
-	kt_verdict("repeated_addr_probed_once", count_case(&k, 5, "LINK_CREATE"));
+	verdict("repeated_addr_probed_once", count_case(&k, 5, "LINK_CREATE"));
 }
 
 /* Two functions, a cookie each: each call reports its own. */
@@ -293,8 +304,8 @@ static bool two_functions(bool ret)
 
 static void t_two_functions(void)
 {
-	kt_verdict("two_functions_own_cookies", two_functions(false));
-	kt_verdict("two_functions_own_cookies_return", two_functions(true));
+	verdict("two_functions_own_cookies", two_functions(false));
+	verdict("two_functions_own_cookies_return", two_functions(true));
 }
 
 /* ---- bpf_get_stackid() from a kprobe ------------------------------------- */
@@ -619,6 +630,28 @@ static void t_linux_without_fprobe(void)
 	close(prog);
 }
 
+/* Every case that runs a program from a probe. */
+static void run_programs(void)
+{
+	t_entry_by_symbol();
+	t_entry_by_addr();
+	t_return();
+	t_repeated_addr();
+	t_two_functions();
+	verdict("get_stackid_from_kprobe", stackid_case());
+}
+
+static bool set_jit(int on)
+{
+	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%d\n", on) > 0;
+	return fclose(f) == 0 && ok;
+}
+
 int main(int argc, char **argv)
 {
 	const char *const one[] = { SYM_A };
@@ -657,17 +690,20 @@ int main(int argc, char **argv)
 	if (link >= 0)
 		close((int)link);
 
-	t_entry_by_symbol();
-	t_entry_by_addr();
-	t_return();
-	t_repeated_addr();
-	t_two_functions();
-	kt_verdict("get_stackid_from_kprobe", stackid_case());
+	run_programs();
 	t_link_pins_module();
 	t_failed_attach_leaves_no_probe();
 	t_bad_attrs();
 	kt_dual("attach_type_checks", c_attach_type_checks, linux_ok);
 	t_linux_without_fprobe();
+	/* The same runs on kbpf's interpreter. */
+	if (!set_jit(0)) {
+		kt_fail("interp", "cannot set jit_enable=0");
+		return kt_done();
+	}
+	engine = "_interp";
+	run_programs();
+	kt_verdict("jit_enable_restored", set_jit(1));
 	close(map_fd);
 	return kt_done();
 }
