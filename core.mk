@@ -45,7 +45,7 @@ KBPF_CORE_SRCS += helpers/skb_meta.c helpers/check_mtu.c \
 KBPF_CORE_SRCS += helpers/strtox.c helpers/xdp.c
 KBPF_CORE_SRCS += helpers/fib.c helpers/fib_lookup_host.c
 KBPF_CORE_SRCS += helpers/strncmp.c verifier/const_str.c
-KBPF_CORE_SRCS += helpers/signal.c
+KBPF_CORE_SRCS += helpers/signal.c helpers/kprobe_multi.c syscall/kprobe_multi_attr.c
 KBPF_CORE_SRCS += helpers/ringbuf.c helpers/local_storage.c maps/local_storage.c
 KBPF_CORE_SRCS += helpers/perf_event.c maps/perf_buffer.c maps/perf_event_array.c \
 		  maps/perf_buffer_host.c

@@ -666,11 +666,20 @@ static const struct kbpf_func_proto *tracing_func_proto(u32 func_id, u32 caps)
 /*
  * kprobe_prog_func_proto(). Linux has one bpf_perf_event_output proto per
  * tracing context (pt_regs, tracepoint, raw tracepoint); kbpf's ignores
- * the context, so one serves all.
+ * the context, so one serves all. bpf_get_func_ip and
+ * bpf_get_attach_cookie exist for kprobe_multi programs only
+ * (helpers/kprobe_multi.c says why).
  */
-static const struct kbpf_func_proto *kprobe_func_proto(u32 func_id, u32 caps)
+static const struct kbpf_func_proto *kprobe_func_proto(u32 eat, u32 func_id,
+						       u32 caps)
 {
+	bool multi = eat == BPF_TRACE_KPROBE_MULTI;
+
 	switch (func_id) {
+	case BPF_FUNC_get_func_ip:
+		return multi ? &kbpf_get_func_ip_kprobe_multi_proto : NULL;
+	case BPF_FUNC_get_attach_cookie:
+		return multi ? &kbpf_get_attach_cookie_kprobe_multi_proto : NULL;
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_perf_event_output_proto;
 	case BPF_FUNC_get_stackid:
@@ -709,8 +718,9 @@ static const struct kbpf_func_proto *tp_func_proto(u32 prog_type,
 	}
 }
 
-const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
-						       u32 func_id, u32 caps)
+const struct kbpf_func_proto *kbpf_get_func_proto_attach(u32 prog_type,
+							 u32 eat, u32 func_id,
+							 u32 caps)
 {
 	switch (prog_type) {
 	case BPF_PROG_TYPE_SOCKET_FILTER:
@@ -743,7 +753,7 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
 		return sock_ops_func_proto(prog_type, func_id, caps);
 	case BPF_PROG_TYPE_KPROBE:
-		return kprobe_func_proto(func_id, caps);
+		return kprobe_func_proto(eat, func_id, caps);
 	case BPF_PROG_TYPE_TRACEPOINT:
 	case BPF_PROG_TYPE_PERF_EVENT:
 	case BPF_PROG_TYPE_RAW_TRACEPOINT:
@@ -752,6 +762,12 @@ const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 	default:
 		return NULL;
 	}
+}
+
+const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
+						       u32 func_id, u32 caps)
+{
+	return kbpf_get_func_proto_attach(prog_type, 0, func_id, caps);
 }
 
 u32 kbpf_current_caps(void)
@@ -765,7 +781,9 @@ u32 kbpf_current_caps(void)
 	return caps;
 }
 
-const struct kbpf_func_proto *kbpf_get_func_proto(u32 prog_type, u32 func_id)
+const struct kbpf_func_proto *kbpf_get_func_proto(u32 prog_type, u32 eat,
+						  u32 func_id)
 {
-	return kbpf_get_func_proto_caps(prog_type, func_id, kbpf_current_caps());
+	return kbpf_get_func_proto_attach(prog_type, eat, func_id,
+					  kbpf_current_caps());
 }

@@ -50,6 +50,10 @@ extern const struct kbpf_func_proto kbpf_get_current_cgroup_id_proto;
 extern const struct kbpf_func_proto kbpf_get_current_ancestor_cgroup_id_proto;
 extern const struct kbpf_func_proto kbpf_get_ns_current_pid_tgid_proto;
 
+/* kprobe_multi.c */
+extern const struct kbpf_func_proto kbpf_get_func_ip_kprobe_multi_proto;
+extern const struct kbpf_func_proto kbpf_get_attach_cookie_kprobe_multi_proto;
+
 /* probe.c */
 extern const struct kbpf_func_proto kbpf_probe_read_kernel_proto;
 extern const struct kbpf_func_proto kbpf_probe_read_kernel_str_proto;

@@ -71,6 +71,14 @@ void kbpf_prog_put(struct kbpf_prog *prog);
 struct kbpf_prog *kbpf_prog_get_from_fd(int ufd);
 struct kbpf_prog *kbpf_prog_get_by_id(u32 id);
 
+/*
+ * A kprobe_multi link for prog (kmod/kprobe_multi.c): its fd, or an error
+ * with prog's reference still the caller's. On success the link holds it.
+ */
+struct kbpf_kprobe_multi_spec;
+int kbpf_kprobe_multi_attach(struct kbpf_prog *prog,
+			     const struct kbpf_kprobe_multi_spec *spec);
+
 /* An AUDIT_BPF record "prog-id=N op=LOAD" (load) or "op=UNLOAD" (kmod/audit.c). */
 void kbpf_audit_prog(const struct kbpf_prog *prog, bool load);
 

@@ -13,6 +13,9 @@ union bpf_attr;
 
 typedef int (*kbpf_cmd_fn)(union bpf_attr *attr, union bpf_attr __user *uattr);
 
+/* syscall/link_create.c */
+int kbpf_cmd_link_create(union bpf_attr *attr, union bpf_attr __user *uattr);
+
 /* syscall/map.c */
 int kbpf_cmd_map_create(union bpf_attr *attr, union bpf_attr __user *uattr);
 int kbpf_cmd_map_lookup_elem(union bpf_attr *attr, union bpf_attr __user *uattr);

@@ -50,7 +50,8 @@ static const struct kbpf_cmd kbpf_cmds[] = {
 					      kbpf_cmd_map_lookup_and_delete_batch },
 	[BPF_MAP_UPDATE_BATCH] = { ATTR_END(batch.flags), kbpf_cmd_map_update_batch },
 	[BPF_MAP_DELETE_BATCH] = { ATTR_END(batch.flags), kbpf_cmd_map_delete_batch },
-	[BPF_LINK_CREATE] = { ATTR_END(link_create.kprobe_multi.cookies), NULL },
+	[BPF_LINK_CREATE] = { ATTR_END(link_create.kprobe_multi.cookies),
+			      kbpf_cmd_link_create },
 	[BPF_LINK_UPDATE] = { ATTR_END(link_update.old_prog_fd), NULL },
 	[BPF_LINK_GET_FD_BY_ID] = { ATTR_END(link_id), NULL },
 	[BPF_LINK_GET_NEXT_ID] = { ATTR_END(next_id), NULL },
@@ -70,7 +71,8 @@ long kbpf_sys_bpf(u32 cmd, union bpf_attr __user *uattr, u32 size)
 	 * Object creation is closed to unprivileged callers unless the module
 	 * parameter opens it, as kernel.unprivileged_bpf_disabled does.
 	 */
-	if ((cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD) &&
+	if ((cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD ||
+	     cmd == BPF_LINK_CREATE) &&
 	    !kbpf_unprivileged_bpf_enabled && !kbpf_capable())
 		return -EPERM;
 

@@ -728,7 +728,9 @@ int kbpf_check_helper_call(struct kbpf_verifier_env *env,
 	if (env->args->get_func_proto)
 		fn = env->args->get_func_proto(env->args->prog_type, func_id);
 	else
-		fn = kbpf_get_func_proto(env->args->prog_type, func_id);
+		fn = kbpf_get_func_proto(env->args->prog_type,
+					 env->args->expected_attach_type,
+					 func_id);
 	if (!fn) {
 		verbose(env, "unknown func %s#%d\n", func_name(func_id), func_id);
 		return -EINVAL;

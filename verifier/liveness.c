@@ -98,7 +98,8 @@ static u16 call_args(const struct kbpf_verifier_env *env,
 		return ARG_REGS;
 	fn = env->args->get_func_proto ?
 	     env->args->get_func_proto(env->args->prog_type, insn->imm) :
-	     kbpf_get_func_proto(env->args->prog_type, insn->imm);
+	     kbpf_get_func_proto(env->args->prog_type,
+				 env->args->expected_attach_type, insn->imm);
 	if (!fn)
 		return ARG_REGS;
 	for (i = 0; i < 5; i++)

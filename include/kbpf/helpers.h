@@ -81,10 +81,12 @@ struct kbpf_prog;
 
 /*
  * The proto of helper func_id (Linux's enum bpf_func_id number) for a
- * program of prog_type, or NULL when that program type may not call it.
- * Linux's bpf_verifier_ops.get_func_proto, one switch per program type.
+ * program of prog_type loaded for expected attach type eat (some helpers
+ * differ by it, as kprobe_multi's bpf_get_func_ip), or NULL when that
+ * program may not call it. Linux's bpf_verifier_ops.get_func_proto, one
+ * switch per program type.
  */
-const struct kbpf_func_proto *kbpf_get_func_proto(u32 prog_type,
+const struct kbpf_func_proto *kbpf_get_func_proto(u32 prog_type, u32 eat,
 						  u32 func_id);
 
 /*
@@ -97,6 +99,10 @@ const struct kbpf_func_proto *kbpf_get_func_proto(u32 prog_type,
 #define KBPF_CAP_BPF		(1u << 0)	/* bpf_capable() */
 #define KBPF_CAP_PERFMON	(1u << 1)	/* perfmon_capable() */
 
+const struct kbpf_func_proto *kbpf_get_func_proto_attach(u32 prog_type,
+							 u32 eat, u32 func_id,
+							 u32 caps);
+/* The same for expected attach type 0. */
 const struct kbpf_func_proto *kbpf_get_func_proto_caps(u32 prog_type,
 						       u32 func_id, u32 caps);
 /* The KBPF_CAP_* mask of the current task. */

@@ -2,7 +2,8 @@
 /*
  * What a program run carries besides its context argument, for helpers
  * that need it (bpf_get_local_storage: the storages of the attachment or
- * test run). Linux keeps it in current->bpf_ctx for the length of a run
+ * test run; bpf_get_func_ip and bpf_get_attach_cookie: the probed
+ * function and the cookie of a kprobe_multi attachment). Linux keeps it in current->bpf_ctx for the length of a run
  * (bpf_set_run_ctx()); kbpf does the same, saving and restoring the
  * previous value, so runs nest (an interrupt's program inside a task's)
  * and the kernel's own BPF runs, which set the field before they read
@@ -17,6 +18,9 @@
 
 struct kbpf_run_ctx {
 	struct kbpf_cgroup_storage *cgroup_storage[__KBPF_CGROUP_STORAGE_MAX];
+	/* kprobe_multi: the probed function's address and its cookie; 0 elsewhere. */
+	u64 func_ip;
+	u64 attach_cookie;
 };
 
 /* Install ctx for the current task; returns the previous one to restore. */

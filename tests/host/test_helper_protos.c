@@ -294,13 +294,13 @@ TEST(helper_protos_follow_current_caps)
 {
 	kbpf_shim_set_caps(0);
 	EXPECT_EQ(kbpf_current_caps(), 0);
-	EXPECT_NULL(kbpf_get_func_proto(BPF_PROG_TYPE_SOCKET_FILTER,
+	EXPECT_NULL(kbpf_get_func_proto(BPF_PROG_TYPE_SOCKET_FILTER, 0,
 					BPF_FUNC_jiffies64));
-	EXPECT_NONNULL(kbpf_get_func_proto(BPF_PROG_TYPE_SOCKET_FILTER,
+	EXPECT_NONNULL(kbpf_get_func_proto(BPF_PROG_TYPE_SOCKET_FILTER, 0,
 					   BPF_FUNC_map_lookup_elem));
 	kbpf_shim_set_caps(1ULL << CAP_BPF);
 	EXPECT_EQ(kbpf_current_caps(), KBPF_CAP_BPF);
-	EXPECT_NONNULL(kbpf_get_func_proto(BPF_PROG_TYPE_SOCKET_FILTER,
+	EXPECT_NONNULL(kbpf_get_func_proto(BPF_PROG_TYPE_SOCKET_FILTER, 0,
 					   BPF_FUNC_jiffies64));
 	kbpf_shim_set_caps(1ULL << CAP_SYS_ADMIN);
 	EXPECT_EQ(kbpf_current_caps(), KBPF_CAP_BPF | KBPF_CAP_PERFMON);

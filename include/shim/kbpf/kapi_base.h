@@ -24,6 +24,18 @@
 
 #include <linux/types.h>
 
+/* ---- Sorting --------------------------------------------------------------- */
+
+/* lib/sort.c's sort(), for callers that let it swap elements itself. */
+static inline void sort(void *base, size_t num, size_t size,
+			int (*cmp)(const void *, const void *),
+			void (*swap)(void *, void *, int))
+{
+	if (swap)
+		abort();
+	qsort(base, num, size, cmp);
+}
+
 /* ---- Compiler attributes and annotations --------------------------------- */
 
 #ifndef __always_inline
