@@ -69,6 +69,7 @@ static const struct helper_info helpers[] = {
 	H(xdp_get_buff_len, false), H(xdp_load_bytes, false),
 	H(xdp_store_bytes, false), H(redirect, false),
 	H(redirect_neigh, false), H(redirect_peer, false),
+	H(redirect_map, false),
 };
 
 /*
@@ -76,7 +77,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip bind perf_event_read perf_event_read_value ";
+	" get_func_ip bind perf_event_read perf_event_read_value redirect_map ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -143,7 +144,8 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
 	  " xdp_adjust_head xdp_adjust_meta fib_lookup check_mtu xdp_adjust_tail"
-	  " xdp_get_buff_len xdp_load_bytes xdp_store_bytes redirect "
+	  " xdp_get_buff_len xdp_load_bytes xdp_store_bytes redirect"
+	  " redirect_map "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
 	  " skb_ancestor_cgroup_id skb_ecn_set_ce "
