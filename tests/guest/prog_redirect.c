@@ -208,7 +208,8 @@ static bool t_redirect_neigh_verifier(const struct kt_be *be)
 	};
 	const __u32 t = BPF_PROG_TYPE_SCHED_CLS;
 
-	return refused(be, t, past_stack, KT_ARRAY_SIZE(past_stack), EACCES,
+	/* Starting in the stack and running past fp: EINVAL, not EACCES. */
+	return refused(be, t, past_stack, KT_ARRAY_SIZE(past_stack), EINVAL,
 		       "invalid indirect access to stack R2 off=-16 size=24") &&
 	       refused(be, t, null_len, KT_ARRAY_SIZE(null_len), EACCES,
 		       "R2 type=scalar expected=");
