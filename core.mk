@@ -42,7 +42,7 @@ KBPF_CORE_SRCS += helpers/cookie.c helpers/skb_change.c helpers/skb_adjust_room.
 		  helpers/skb_net_host.c
 KBPF_CORE_SRCS += helpers/skb_meta.c helpers/check_mtu.c \
 		  helpers/tunnel.c
-KBPF_CORE_SRCS += helpers/strtox.c helpers/xdp.c
+KBPF_CORE_SRCS += helpers/strtox.c helpers/xdp.c helpers/redirect.c
 KBPF_CORE_SRCS += helpers/fib.c helpers/fib_lookup_host.c
 KBPF_CORE_SRCS += helpers/strncmp.c verifier/const_str.c
 KBPF_CORE_SRCS += helpers/signal.c helpers/kprobe_multi.c syscall/kprobe_multi_attr.c

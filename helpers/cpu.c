@@ -70,7 +70,8 @@ int kbpf_helpers_init(void)
 	for_each_possible_cpu(cpu)
 		*per_cpu_ptr(kbpf_prandom_state, cpu) =
 			(u64)get_random_u32() << 32 | get_random_u32();
-	if (kbpf_stack_helpers_init() || kbpf_signal_helpers_init()) {
+	if (kbpf_stack_helpers_init() || kbpf_signal_helpers_init() ||
+	    kbpf_redirect_helpers_init()) {
 		kbpf_helpers_exit();
 		return -ENOMEM;
 	}
@@ -79,6 +80,7 @@ int kbpf_helpers_init(void)
 
 void kbpf_helpers_exit(void)
 {
+	kbpf_redirect_helpers_exit();
 	kbpf_signal_helpers_exit();
 	kbpf_tunnel_helpers_exit();
 	kbpf_stack_helpers_exit();

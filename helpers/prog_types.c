@@ -252,6 +252,12 @@ static const struct kbpf_func_proto *tc_cls_act_func_proto(u32 func_id, u32 caps
 		return &kbpf_tc_skc_lookup_tcp_proto;
 	case BPF_FUNC_fib_lookup:
 		return &kbpf_skb_fib_lookup_proto;
+	case BPF_FUNC_redirect:
+		return &kbpf_redirect_proto;
+	case BPF_FUNC_redirect_neigh:
+		return &kbpf_redirect_neigh_proto;
+	case BPF_FUNC_redirect_peer:
+		return &kbpf_redirect_peer_proto;
 	default:
 		return sk_base_func_proto(func_id, caps);
 	}
@@ -263,6 +269,8 @@ static const struct kbpf_func_proto *xdp_func_proto(u32 func_id, u32 caps)
 	switch (func_id) {
 	case BPF_FUNC_perf_event_output:
 		return &kbpf_xdp_event_output_proto;
+	case BPF_FUNC_redirect:
+		return &kbpf_xdp_redirect_proto;
 	case BPF_FUNC_xdp_adjust_head:
 		return &kbpf_xdp_adjust_head_proto;
 	case BPF_FUNC_xdp_adjust_meta:
@@ -459,6 +467,8 @@ static const struct kbpf_func_proto *lwt_xmit_func_proto(u32 func_id, u32 caps)
 	if (fn)
 		return fn;
 	switch (func_id) {
+	case BPF_FUNC_redirect:
+		return &kbpf_redirect_proto;
 	case BPF_FUNC_skb_change_head:
 		return &kbpf_skb_change_head_proto;
 	case BPF_FUNC_skb_change_tail:

@@ -148,6 +148,14 @@ extern const struct kbpf_func_proto kbpf_xdp_store_bytes_proto;
 extern const struct kbpf_func_proto kbpf_xdp_fib_lookup_proto;
 extern const struct kbpf_func_proto kbpf_skb_fib_lookup_proto;
 
+/* redirect.c: the record they leave is in redirect.h. */
+extern const struct kbpf_func_proto kbpf_redirect_proto;
+extern const struct kbpf_func_proto kbpf_redirect_peer_proto;
+extern const struct kbpf_func_proto kbpf_redirect_neigh_proto;
+extern const struct kbpf_func_proto kbpf_xdp_redirect_proto;
+int kbpf_redirect_helpers_init(void);
+void kbpf_redirect_helpers_exit(void);
+
 /* strtox.c */
 extern const struct kbpf_func_proto kbpf_strtol_proto;
 extern const struct kbpf_func_proto kbpf_strtoul_proto;

@@ -306,7 +306,8 @@ int kbpf_check_stack_range(struct kbpf_verifier_env *env, u32 regno,
 			verbose(env, "invalid variable-offset indirect access to stack R%u var_off=%s size=%d\n",
 				regno, tn, access_size);
 		}
-		return -EACCES;
+		/* Linux: a start outside the stack, or a run past its top. */
+		return min_off < -KBPF_MAX_STACK || min_off >= 0 ? -EACCES : -EINVAL;
 	}
 	if (!access_size)
 		return 0;
@@ -414,6 +415,7 @@ int kbpf_stack_access(struct kbpf_verifier_env *env, u32 regno, int off,
 	struct kbpf_reg *reg = &kbpf_cur_regs(env)[regno];
 	struct kbpf_func_state *st = kbpf_reg_frame(env, reg);
 	s64 min_off, max_off;
+	bool bad_start;
 	char tn[48];
 
 	if (tnum_is_const(reg->var_off)) {
@@ -429,10 +431,15 @@ int kbpf_stack_access(struct kbpf_verifier_env *env, u32 regno, int off,
 		min_off = reg->smin_value + off;
 		max_off = reg->smax_value + off + size;
 	}
-	/* Unprivileged reads stay within what was written (allocated_stack). */
-	if (min_off < -KBPF_MAX_STACK || max_off > 0 ||
-	    (t == KBPF_READ && !env->args->perfmon_capable &&
-	     min_off < -(s64)st->allocated_stack)) {
+	/*
+	 * Unprivileged reads stay within what was written (allocated_stack).
+	 * As Linux's, a start outside the stack is EACCES, a start inside
+	 * it that runs past its top EINVAL.
+	 */
+	bad_start = min_off < -KBPF_MAX_STACK || min_off >= 0 ||
+		    (t == KBPF_READ && !env->args->perfmon_capable &&
+		     min_off < -(s64)st->allocated_stack);
+	if (bad_start || max_off > 0) {
 		if (tnum_is_const(reg->var_off)) {
 			verbose(env, "invalid%s stack R%u off=%lld size=%d\n",
 				t == KBPF_WRITE ? " write to" : " read from",
@@ -443,7 +450,7 @@ int kbpf_stack_access(struct kbpf_verifier_env *env, u32 regno, int off,
 				t == KBPF_WRITE ? " write to" : " read from",
 				regno, tn, size);
 		}
-		return -EACCES;
+		return bad_start ? -EACCES : -EINVAL;
 	}
 	note_depth(env, st, min_off);
 	if (!tnum_is_const(reg->var_off))

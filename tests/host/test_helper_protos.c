@@ -67,7 +67,9 @@ static const struct helper_info helpers[] = {
 	H(perf_event_read_value, true),
 	H(xdp_adjust_tail, false),
 	H(xdp_get_buff_len, false), H(xdp_load_bytes, false),
-	H(xdp_store_bytes, false),
+	H(xdp_store_bytes, false), H(redirect, false),
+	H(redirect_neigh, false), H(redirect_peer, false),
+	H(redirect_map, false),
 };
 
 /*
@@ -75,7 +77,7 @@ static const struct helper_info helpers[] = {
  * test expects them absent everywhere. Shrinks as helpers land.
  */
 static const char *const kbpf_missing =
-	" get_func_ip bind perf_event_read perf_event_read_value ";
+	" get_func_ip bind perf_event_read perf_event_read_value redirect_map ";
 
 /* bpf_base_func_proto(), by the capability each part needs. */
 #define BASE_ANY " map_lookup_elem map_update_elem map_delete_elem"	\
@@ -126,7 +128,7 @@ struct type_table {
 	" skb_change_tail skb_adjust_room fib_lookup skb_change_proto"	\
 	" skb_change_type skb_pull_data skb_load_bytes_relative"		\
 	" csum_level set_hash_invalid set_hash skb_ecn_set_ce skb_set_tstamp" \
-	" check_mtu " TUNNEL
+	" check_mtu redirect redirect_neigh redirect_peer " TUNNEL
 #define STACKS " perf_event_output get_stackid get_stack "
 #define LWT " skb_load_bytes csum_diff get_cgroup_classid perf_event_output" \
 	" get_smp_processor_id get_hash_recalc skb_pull_data "
@@ -142,7 +144,8 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_SCHED_ACT, TC SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_XDP, " perf_event_output get_smp_processor_id csum_diff"
 	  " xdp_adjust_head xdp_adjust_meta fib_lookup check_mtu xdp_adjust_tail"
-	  " xdp_get_buff_len xdp_load_bytes xdp_store_bytes "
+	  " xdp_get_buff_len xdp_load_bytes xdp_store_bytes redirect"
+	  " redirect_map "
 	  SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SKB, " get_local_storage skb_cgroup_id"
 	  " skb_ancestor_cgroup_id skb_ecn_set_ce "
@@ -159,7 +162,7 @@ static const struct type_table tables[] = {
 	{ BPF_PROG_TYPE_LWT_IN, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_LWT_OUT, LWT SK_BASE BASE_ANY, BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_LWT_XMIT, " skb_store_bytes skb_change_head csum_update"
-	  " skb_change_tail csum_level set_hash_invalid " TUNNEL
+	  " skb_change_tail csum_level set_hash_invalid redirect " TUNNEL
 	  LWT SK_BASE BASE_ANY,
 	  BASE_BPF, BASE_PERFMON },
 	{ BPF_PROG_TYPE_CGROUP_SOCK_ADDR, CG_TASK " get_socket_cookie"

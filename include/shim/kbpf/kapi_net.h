@@ -14,6 +14,7 @@
 
 #include <netinet/in.h>		/* struct in6_addr */
 #include <sys/socket.h>		/* AF_INET, AF_INET6 */
+#include <linux/pkt_cls.h>	/* TC_ACT_*: the kernel's via <net/sch_generic.h> */
 
 /* ---- Network namespaces -------------------------------------------------- */
 
