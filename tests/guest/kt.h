@@ -174,6 +174,18 @@ static inline int kt_done(void)
 }
 
 /* "3" for a result, "-1 EINVAL" for an error: how results read in reasons. */
+/* Switch kbpf's JIT on or off (kbpf.jit_enable), for the interpreter runs. */
+static inline bool kt_set_jit(int on)
+{
+	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%d\n", on) > 0;
+	return fclose(f) == 0 && ok;
+}
+
 static inline const char *kt_fmt_ret(long ret, int err)
 {
 	static char buf[48];
@@ -317,6 +329,25 @@ static inline int kt_map_create(__u32 type, __u32 key_size, __u32 value_size,
 
 	kt_map_attr(&attr, type, key_size, value_size, max_entries, flags);
 	return kt_bpf(BPF_MAP_CREATE, &attr);
+}
+
+/* Map type families, as the cases tell them apart. */
+static inline bool kt_map_is_array(__u32 type)
+{
+	return type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+static inline bool kt_map_is_percpu(__u32 type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+static inline bool kt_map_is_lru(__u32 type)
+{
+	return type == BPF_MAP_TYPE_LRU_HASH ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
 /* The map most cases need: u32 keys, value_size bytes each. */

@@ -641,17 +641,6 @@ static void run_programs(void)
 	verdict("get_stackid_from_kprobe", stackid_case());
 }
 
-static bool set_jit(int on)
-{
-	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fprintf(f, "%d\n", on) > 0;
-	return fclose(f) == 0 && ok;
-}
-
 int main(int argc, char **argv)
 {
 	const char *const one[] = { SYM_A };
@@ -697,13 +686,13 @@ int main(int argc, char **argv)
 	kt_dual("attach_type_checks", c_attach_type_checks, linux_ok);
 	t_linux_without_fprobe();
 	/* The same runs on kbpf's interpreter. */
-	if (!set_jit(0)) {
+	if (!kt_set_jit(0)) {
 		kt_fail("interp", "cannot set jit_enable=0");
 		return kt_done();
 	}
 	engine = "_interp";
 	run_programs();
-	kt_verdict("jit_enable_restored", set_jit(1));
+	kt_verdict("jit_enable_restored", kt_set_jit(1));
 	close(map_fd);
 	return kt_done();
 }

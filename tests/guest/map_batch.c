@@ -90,18 +90,11 @@ static int hash_filled(__u32 type, __u32 flags, __u32 n)
 	return fd;
 }
 
-static bool percpu(__u32 type)
-{
-	return type == BPF_MAP_TYPE_PERCPU_HASH ||
-	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
-	       type == BPF_MAP_TYPE_PERCPU_ARRAY;
-}
-
 /* Every key 0..n-1 exactly once, each with its value (every CPU's). */
 static bool check_elems(__u32 type, const __u32 *keys, const __u64 *vals,
 			__u32 total, __u32 n)
 {
-	int nv = percpu(type) ? ncpus : 1, c;
+	int nv = kt_map_is_percpu(type) ? ncpus : 1, c;
 	char seen[MAX] = {};
 	__u32 i;
 
@@ -130,7 +123,7 @@ static void t_hash_walk(__u32 type, __u32 flags, int cmd, __u32 step,
 {
 	static __u32 keys[MAX];
 	static __u64 vals[MAX * 64];
-	int nv = percpu(type) ? ncpus : 1;
+	int nv = kt_map_is_percpu(type) ? ncpus : 1;
 	__u32 total = 0, token = 0, calls = 0;
 	bool ok = true, ended = false;
 	int fd, nospc = 0;
@@ -212,7 +205,7 @@ static void t_hash_all(__u32 type, __u32 flags, const char *name)
 
 static void t_update_delete(__u32 type, __u32 flags, const char *name)
 {
-	int nv = percpu(type) ? ncpus : 1, c;
+	int nv = kt_map_is_percpu(type) ? ncpus : 1, c;
 	static __u64 vals[MAX * 64], got[64];
 	static __u32 keys[MAX + 8];
 	struct batch b;
@@ -272,7 +265,7 @@ static void t_update_delete(__u32 type, __u32 flags, const char *name)
 
 static void t_array(__u32 type, const char *name)
 {
-	int nv = percpu(type) ? ncpus : 1, c;
+	int nv = kt_map_is_percpu(type) ? ncpus : 1, c;
 	static __u64 vals[16 * 64];
 	static __u32 keys[16];
 	__u32 i, total = 0, token = 0, calls = 0;

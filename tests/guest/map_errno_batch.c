@@ -19,23 +19,10 @@
 static __u32 cur_type;
 static int ncpus;
 
-static bool is_array(void)
-{
-	return cur_type == BPF_MAP_TYPE_ARRAY ||
-	       cur_type == BPF_MAP_TYPE_PERCPU_ARRAY;
-}
-
-static bool is_percpu(void)
-{
-	return cur_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	       cur_type == BPF_MAP_TYPE_PERCPU_HASH ||
-	       cur_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 /* Per key: one u64 per CPU for per-CPU maps, else one. */
 static int nvals(void)
 {
-	return is_percpu() ? ncpus : 1;
+	return kt_map_is_percpu(cur_type) ? ncpus : 1;
 }
 
 static __u64 val_of(__u32 key, int cpu)
@@ -84,26 +71,20 @@ static bool check_batch(struct batch b, int want_err, __u32 want_count,
 	return true;
 }
 
-static bool is_lru(void)
-{
-	return cur_type == BPF_MAP_TYPE_LRU_HASH ||
-	       cur_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 /*
  * LRU maps get room to spare: they may evict before they are full (free
  * elements sit on other CPUs' lists), and the walks want all N back.
  */
 static int create(const struct kt_be *be, __u32 flags)
 {
-	return be_map_create(be, cur_type, 4, VSIZE, is_lru() ? 4 * MAX : MAX,
+	return be_map_create(be, cur_type, 4, VSIZE, kt_map_is_lru(cur_type) ? 4 * MAX : MAX,
 			     flags);
 }
 
 /* Arrays are filled whole, hash maps with N of their MAX elements. */
 static __u32 nfill(void)
 {
-	return is_array() ? MAX : N;
+	return kt_map_is_array(cur_type) ? MAX : N;
 }
 
 /* Buffers for MAX + 1 elements of any type, per-CPU ones included. */
@@ -173,7 +154,7 @@ static bool c_count_zero(const struct kt_be *be)
 				  0, 0, 0), 0, 0, "lookup count 0, in_batch") &&
 	     check_batch(do_batch(be, BPF_MAP_UPDATE_BATCH, fd, NULL, keys, vals,
 				  0, 0, 0), 0, 0, "update count 0");
-	if (!is_array())
+	if (!kt_map_is_array(cur_type))
 		ok = ok && check_batch(do_batch(be, BPF_MAP_DELETE_BATCH, fd, NULL,
 						keys, NULL, 0, 0, 0), 0, 0,
 				       "delete count 0") &&
@@ -200,11 +181,11 @@ static bool c_room_vs_end(const struct kt_be *be)
 			     MAX + 1, 0, 0);
 		ok = check_batch(b, ENOENT, nfill(), "room to spare") &&
 		     check_elems(b.count) &&
-		     (!is_array() || kt_check_u64(b.out, MAX - 1, "out_batch"));
+		     (!kt_map_is_array(cur_type) || kt_check_u64(b.out, MAX - 1, "out_batch"));
 	}
 	ok = ok && check_batch(do_batch(be, BPF_MAP_LOOKUP_BATCH, fd, NULL, keys,
 					vals, nfill(), 0, 0),
-			       is_array() ? 0 : ENOENT, nfill(), "exact room");
+			       kt_map_is_array(cur_type) ? 0 : ENOENT, nfill(), "exact room");
 	return done(fd, ok);
 }
 
@@ -229,7 +210,7 @@ static bool c_token_walk(const struct kt_be *be)
 		b = do_batch(be, BPF_MAP_LOOKUP_BATCH, fd, total ? &in : NULL,
 			     keys + total, vals + (size_t)total * nvals(), room,
 			     0, 0);
-		if (b.ret == -1 && b.err == ENOSPC && !is_array()) {
+		if (b.ret == -1 && b.err == ENOSPC && !kt_map_is_array(cur_type)) {
 			/* out_batch: the bucket that did not fit. */
 			ok = check_batch(b, ENOSPC, 0, "ENOSPC") &&
 			     kt_check_true(b.out != 0xdeadbeef,
@@ -248,7 +229,7 @@ static bool c_token_walk(const struct kt_be *be)
 	}
 	ok = ok && check_elems(total);
 	/* A token from past the end: ENOENT, nothing copied. */
-	in = is_array() ? MAX - 1 : 0xffffffffu;
+	in = kt_map_is_array(cur_type) ? MAX - 1 : 0xffffffffu;
 	ok = ok && check_batch(do_batch(be, BPF_MAP_LOOKUP_BATCH, fd, &in, keys,
 					vals, MAX, 0, 0), ENOENT, 0, "token past the end");
 	return done(fd, ok);
@@ -316,11 +297,11 @@ static bool c_flags(const struct kt_be *be)
 			 "update, elem_flags BPF_EXIST") &&
 	     /* batch.flags: refused by the hash walk, unread by the array one. */
 	     check_batch(do_batch(be, BPF_MAP_LOOKUP_BATCH, fd, NULL, keys, vals,
-				  MAX + 1, 0, 1), is_array() ? ENOENT : EINVAL,
-			 is_array() ? MAX : MAX + 1, "lookup, flags 1") &&
+				  MAX + 1, 0, 1), kt_map_is_array(cur_type) ? ENOENT : EINVAL,
+			 kt_map_is_array(cur_type) ? MAX : MAX + 1, "lookup, flags 1") &&
 	     check_batch(do_batch(be, BPF_MAP_UPDATE_BATCH, fd, NULL, keys, vals,
 				  1, 0, 1), 0, 1, "update, flags 1");
-	if (!is_array())
+	if (!kt_map_is_array(cur_type))
 		ok = ok &&
 		     check_batch(do_batch(be, BPF_MAP_DELETE_BATCH, fd, NULL, keys,
 					  NULL, 1, 1, 0), EINVAL, 1,
@@ -356,7 +337,7 @@ static bool c_half_way(const struct kt_be *be)
 	bool ok;
 	int fd = create_filled(be, 0, &ok);
 
-	if (is_array()) {
+	if (kt_map_is_array(cur_type)) {
 		/* Index MAX does not exist: E2BIG after two updates. */
 		bad[0] = 1, bad[1] = 2, bad[2] = MAX, bad[3] = 3;
 		return done(fd, ok &&
@@ -413,8 +394,8 @@ static bool c_fd_modes(const struct kt_be *be)
 				  1, 0, 0), EPERM, 1, "delete, rdonly") &&
 	     /* Reading through a read-only fd works. */
 	     check_batch(do_batch(be, BPF_MAP_LOOKUP_BATCH, rd, NULL, keys, vals,
-				  1, 0, 0), is_array() ? 0 : ENOENT,
-			 is_array() ? 1 : 0, "lookup, rdonly");
+				  1, 0, 0), kt_map_is_array(cur_type) ? 0 : ENOENT,
+			 kt_map_is_array(cur_type) ? 1 : 0, "lookup, rdonly");
 	done(rd, true);
 	return done(wr, ok);
 }
@@ -468,9 +449,9 @@ int main(int argc, char **argv)
 	for (t = 0; t < KT_ARRAY_SIZE(types); t++) {
 		cur_type = types[t].type;
 		for (i = 0; i < KT_ARRAY_SIZE(cases); i++) {
-			if ((cases[i].which == ARRAYS && !is_array()) ||
-			    (cases[i].which == HASHES && (is_array() || is_lru())) ||
-			    (cases[i].which == HASH_FAMILY && is_array()))
+			if ((cases[i].which == ARRAYS && !kt_map_is_array(cur_type)) ||
+			    (cases[i].which == HASHES && (kt_map_is_array(cur_type) || kt_map_is_lru(cur_type))) ||
+			    (cases[i].which == HASH_FAMILY && kt_map_is_array(cur_type)))
 				continue;
 			snprintf(name, sizeof(name), "%s_%s", types[t].name,
 				 cases[i].name);

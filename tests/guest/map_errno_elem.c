@@ -18,25 +18,6 @@
 static __u32 cur_type, cur_flags;
 static int ncpus;
 
-static bool is_array(void)
-{
-	return cur_type == BPF_MAP_TYPE_ARRAY ||
-	       cur_type == BPF_MAP_TYPE_PERCPU_ARRAY;
-}
-
-static bool is_percpu(void)
-{
-	return cur_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	       cur_type == BPF_MAP_TYPE_PERCPU_HASH ||
-	       cur_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
-static bool is_lru(void)
-{
-	return cur_type == BPF_MAP_TYPE_LRU_HASH ||
-	       cur_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-}
-
 /* Room for one value of any of the types, per-CPU ones included. */
 struct val {
 	__u8 b[SLOT * 256];
@@ -146,7 +127,7 @@ static bool hash_any_noexist_exist(const struct kt_be *be, int fd)
 	     kt_check_errno(update(be, fd, 1, BPF_NOEXIST), EEXIST, "NOEXIST, present") &&
 	     kt_check_ok(update(be, fd, 1, BPF_EXIST), "EXIST, present") &&
 	     kt_check_ok(update(be, fd, 1, BPF_ANY), "ANY, present");
-	if (!ok || is_lru())
+	if (!ok || kt_map_is_lru(cur_type))
 		return ok;
 	/* Fill it: a new key no longer fits, replacing one still works. */
 	for (k = 2; ok && k <= MAX; k++)
@@ -166,8 +147,9 @@ static bool c_any_noexist_exist(const struct kt_be *be)
 	int fd = create(be, 0);
 	bool ok = opened(fd);
 
-	ok = ok && (is_array() ? array_any_noexist_exist(be, fd) :
-				 hash_any_noexist_exist(be, fd));
+	ok = ok && (kt_map_is_array(cur_type) ?
+		    array_any_noexist_exist(be, fd) :
+		    hash_any_noexist_exist(be, fd));
 	return done(fd, ok);
 }
 
@@ -189,7 +171,7 @@ static bool c_delete(const struct kt_be *be)
 	bool ok = opened(fd) && kt_check_ok(update(be, fd, 1, BPF_ANY), "update");
 	struct val v;
 
-	if (is_array())
+	if (kt_map_is_array(cur_type))
 		return done(fd, ok &&
 			    kt_check_errno(delete(be, fd, 1), EINVAL, "delete") &&
 			    kt_check_errno(delete(be, fd, MAX), EINVAL, "delete key max"));
@@ -250,7 +232,7 @@ static bool c_next_key(const struct kt_be *be)
 	int fd = create(be, 0);
 	bool ok = opened(fd);
 
-	ok = ok && (is_array() ? array_next_key(be, fd) : hash_next_key(be, fd));
+	ok = ok && (kt_map_is_array(cur_type) ? array_next_key(be, fd) : hash_next_key(be, fd));
 	return done(fd, ok);
 }
 
@@ -259,18 +241,18 @@ static bool c_lookup_and_delete(const struct kt_be *be)
 	int fd = create(be, 0);
 	bool ok = opened(fd) && kt_check_ok(update(be, fd, 2, BPF_ANY), "update");
 	struct val v, want;
-	int n = is_percpu() ? ncpus : 1, c;
+	int n = kt_map_is_percpu(cur_type) ? ncpus : 1, c;
 
 	ok = ok && kt_check_errno(lookup_and_delete(be, fd, 2, &v, 1), EINVAL, "flags 1") &&
 	     kt_check_errno(lookup_and_delete(be, fd, 2, &v, BPF_F_LOCK), EINVAL,
 			    "BPF_F_LOCK");
-	if (is_array())
+	if (kt_map_is_array(cur_type))
 		return done(fd, ok &&
 			    kt_check_errno(lookup_and_delete(be, fd, 2, &v, 0),
 					   KT_ENOTSUPP, "array"));
 	memset(&want, 0, sizeof(want));
 	for (c = 0; c < n; c++)
-		memset(want.b + c * SLOT, 3, is_percpu() ? SLOT : VSIZE);
+		memset(want.b + c * SLOT, 3, kt_map_is_percpu(cur_type) ? SLOT : VSIZE);
 	memset(&v, 0, sizeof(v));
 	ok = ok && kt_check_ok(lookup_and_delete(be, fd, 2, &v, 0), "present") &&
 	     kt_check_mem(&v, &want, sizeof(v), "value") &&
@@ -288,7 +270,7 @@ static bool c_value_copy_size(const struct kt_be *be)
 {
 	int fd = create(be, 0);
 	bool ok = opened(fd);
-	size_t len = is_percpu() ? (size_t)ncpus * SLOT : VSIZE;
+	size_t len = kt_map_is_percpu(cur_type) ? (size_t)ncpus * SLOT : VSIZE;
 	struct val in, out;
 	__u32 key = 1;
 	size_t i;
@@ -315,9 +297,9 @@ static bool c_rdonly_map(const struct kt_be *be)
 	     kt_check_errno(delete(be, fd, 0), EPERM, "delete") &&
 	     kt_check_errno(lookup_and_delete(be, fd, 0, &v, 0), EPERM,
 			    "lookup_and_delete") &&
-	     check_ret(lookup(be, fd, 0, &v, 0), is_array() ? 0 : ENOENT,
+	     check_ret(lookup(be, fd, 0, &v, 0), kt_map_is_array(cur_type) ? 0 : ENOENT,
 		       "lookup") &&
-	     check_ret(next_key(be, fd, NULL, &next), is_array() ? 0 : ENOENT,
+	     check_ret(next_key(be, fd, NULL, &next), kt_map_is_array(cur_type) ? 0 : ENOENT,
 		       "next_key") &&
 	     /* Freezing needs no write access to the fd. */
 	     kt_check_ok(be_freeze(be, fd), "freeze");
@@ -336,7 +318,7 @@ static bool c_wronly_map(const struct kt_be *be)
 	     kt_check_errno(next_key(be, fd, NULL, &next), EPERM, "next_key") &&
 	     kt_check_errno(lookup_and_delete(be, fd, 0, &v, 0), EPERM,
 			    "lookup_and_delete") &&
-	     check_ret(delete(be, fd, 0), is_array() ? EINVAL : 0, "delete");
+	     check_ret(delete(be, fd, 0), kt_map_is_array(cur_type) ? EINVAL : 0, "delete");
 	return done(fd, ok);
 }
 
@@ -441,7 +423,7 @@ int main(int argc, char **argv)
 		cur_type = types[t].type;
 		cur_flags = types[t].flags;
 		for (i = 0; i < KT_ARRAY_SIZE(cases); i++) {
-			if ((cases[i].lru_only && !is_lru()) ||
+			if ((cases[i].lru_only && !kt_map_is_lru(cur_type)) ||
 			    (cases[i].once && t))
 				continue;
 			snprintf(name, sizeof(name), "%s_%s", types[t].name,

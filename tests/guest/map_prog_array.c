@@ -19,17 +19,6 @@
 /* "_interp" cases run with kbpf's jit_enable=0; Linux runs only the JIT pass. */
 static bool interp;
 
-static bool set_jit(int on)
-{
-	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fprintf(f, "%d\n", on) > 0;
-	return fclose(f) == 0 && ok;
-}
-
 static int load_ret(const struct kt_be *be, __u32 type, int ret)
 {
 	const struct bpf_insn insns[] = { KT_MOV64_IMM(0, ret), KT_EXIT() };
@@ -332,7 +321,7 @@ static void t_owner_runtime(void)
 	jited = load_ret(&kt_be_kbpf, BPF_PROG_TYPE_SOCKET_FILTER, 1);
 	ok = kt_check_ok(arr, "MAP_CREATE") && kt_check_ok(jited, "PROG_LOAD") &&
 	     kt_check_ok(put_fd(&kt_be_kbpf, arr, 0, jited, 0), "update JITed") &&
-	     kt_check_true(set_jit(0), "jit_enable=0");
+	     kt_check_true(kt_set_jit(0), "jit_enable=0");
 	if (ok) {
 		interp_prog = load_ret(&kt_be_kbpf, BPF_PROG_TYPE_SOCKET_FILTER, 2);
 		ok = kt_check_ok(interp_prog, "PROG_LOAD interpreted") &&
@@ -343,7 +332,7 @@ static void t_owner_runtime(void)
 							insns, KT_ARRAY_SIZE(insns)),
 				    EINVAL, "interpreted user of a JITed array");
 	}
-	ok = kt_check_true(set_jit(1), "jit_enable=1") && ok;
+	ok = kt_check_true(kt_set_jit(1), "jit_enable=1") && ok;
 	kt_verdict("owner_runtime", ok);
 	be_close(user);
 	be_close(interp_prog);
@@ -471,7 +460,7 @@ int main(int argc, char **argv)
 
 	/* The same tail calls on kbpf's interpreter. */
 	interp = true;
-	if (!set_jit(0)) {
+	if (!kt_set_jit(0)) {
 		kt_fail("interp_setup", "cannot write jit_enable: %s",
 			kt_errname(errno));
 		return kt_done();
@@ -482,7 +471,7 @@ int main(int argc, char **argv)
 		   c_uref_breaks_cycle(&kt_be_kbpf));
 	kt_verdict("tail_call_vs_update_interp",
 		   c_tail_call_vs_update(&kt_be_kbpf));
-	if (!set_jit(1))
+	if (!kt_set_jit(1))
 		kt_fail("interp_teardown", "cannot write jit_enable: %s",
 			kt_errname(errno));
 	return kt_done();

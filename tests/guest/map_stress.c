@@ -243,10 +243,8 @@ static void stress(const char *name, __u32 type, __u32 flags)
 	pid_t child;
 	long err;
 
-	run.percpu = type == BPF_MAP_TYPE_PERCPU_HASH ||
-		     type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-	run.lru = type == BPF_MAP_TYPE_LRU_HASH ||
-		  type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	run.percpu = kt_map_is_percpu(type);
+	run.lru = kt_map_is_lru(type);
 	run.fd = kt_map_create(type, sizeof(__u64), sizeof(struct sval),
 			       MAX_ENTRIES, flags);
 	if (run.fd < 0) {

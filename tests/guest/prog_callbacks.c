@@ -23,17 +23,6 @@
 #define KT_ALU64_REG(op, d, s)	KT_INSN(BPF_ALU64 | (op) | BPF_X, d, s, 0, 0)
 #define KT_JNE_IMM(d, i, o)	KT_INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, o, i)
 
-static bool set_jit(int on)
-{
-	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fprintf(f, "%d\n", on) > 0;
-	return fclose(f) == 0 && ok;
-}
-
 /* int, int f(void), then a static FUNC "f" per subprogram. */
 static int load_btf(const struct kt_be *be, __u32 nr_funcs)
 {
@@ -316,7 +305,7 @@ int main(int argc, char **argv)
 	kt_dual("loop_nested", c_loop_nested, linux_ok);
 	kt_dual("for_each", c_for_each, linux_ok);
 	kt_dual("bad_return", c_bad_return, linux_ok);
-	if (!set_jit(0)) {
+	if (!kt_set_jit(0)) {
 		kt_skip("interp", "cannot set kbpf.jit_enable");
 		return kt_done();
 	}
@@ -324,6 +313,6 @@ int main(int argc, char **argv)
 	kt_verdict("loop_interp", c_loop(&kt_be_kbpf));
 	kt_verdict("loop_nested_interp", c_loop_nested(&kt_be_kbpf));
 	kt_verdict("for_each_interp", c_for_each(&kt_be_kbpf));
-	set_jit(1);
+	kt_set_jit(1);
 	return kt_done();
 }

@@ -378,17 +378,6 @@ out:
 	return ok;
 }
 
-static bool set_jit(int on)
-{
-	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fprintf(f, "%d\n", on) > 0;
-	return fclose(f) == 0 && ok;
-}
-
 int main(int argc, char **argv)
 {
 	bool linux_ok;
@@ -408,12 +397,12 @@ int main(int argc, char **argv)
 	kt_dual("stackmap_collision", c_collision, linux_ok);
 	kt_verdict("stackmap_user_stack_unsupported",
 		   c_user_stack_unsupported(&kt_be_kbpf));
-	if (!set_jit(0)) {
+	if (!kt_set_jit(0)) {
 		kt_fail("stackmap_interp", "cannot set jit_enable=0");
 		return kt_done();
 	}
 	kt_verdict("stackmap_stackid_and_get_stack_interp", c_stackid(&kt_be_kbpf));
 	kt_verdict("stackmap_collision_interp", c_collision(&kt_be_kbpf));
-	kt_verdict("jit_enable_restored", set_jit(1));
+	kt_verdict("jit_enable_restored", kt_set_jit(1));
 	return kt_done();
 }

@@ -420,17 +420,6 @@ static bool t_trace_vprintk(const struct kt_be *be)
 			     buf + strlen(buf) - 1, "one line, none for the bad format");
 }
 
-static bool set_jit(int on)
-{
-	FILE *f = fopen("/sys/module/kbpf/parameters/jit_enable", "w");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fprintf(f, "%d\n", on) > 0;
-	return fclose(f) == 0 && ok;
-}
-
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_sigaction = on_usr1, .sa_flags = SA_SIGINFO };
@@ -459,7 +448,7 @@ int main(int argc, char **argv)
 		linux_ok);
 	kt_dual("trace_vprintk", t_trace_vprintk, linux_ok);
 	/* The same helpers called from kbpf's interpreter. */
-	if (!set_jit(0)) {
+	if (!kt_set_jit(0)) {
 		kt_fail("interp", "cannot set jit_enable=0");
 		return kt_done();
 	}
@@ -470,6 +459,6 @@ int main(int argc, char **argv)
 		kt_verdict(name, t_send_signal(&kt_be_kbpf, &signal_tests[i]));
 	}
 	kt_verdict("trace_vprintk_interp", t_trace_vprintk(&kt_be_kbpf));
-	kt_verdict("jit_enable_restored", set_jit(1));
+	kt_verdict("jit_enable_restored", kt_set_jit(1));
 	return kt_done();
 }
